@@ -1,0 +1,108 @@
+package org.opensearch.cliphybrid;
+
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.common.unit.ByteSizeUnit;
+import org.opensearch.core.common.unit.ByteSizeValue;
+
+import java.util.List;
+
+/** Every setting of the plugin, all under the {@code clip.} prefix. */
+public final class ClipSettings {
+    private ClipSettings() {}
+
+    /** Name of the model folder under {@code <config>/clip-models/} used when a request names none. */
+    public static final Setting<String> DEFAULT_MODEL = Setting.simpleString(
+        "clip.model.default",
+        "default",
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Prefer the {@code *_quantized.onnx} files of a model folder when they exist. */
+    public static final Setting<Boolean> QUANTIZED = Setting.boolSetting("clip.model.quantized", false, Property.NodeScope);
+
+    /** Folder under which {@code clip_embedding} may read image files; empty means no file paths are accepted. */
+    public static final Setting<String> IMAGES_PATH = Setting.simpleString("clip.images.path", "", Property.NodeScope);
+
+    /** Threads that run the CLIP encoders; never the transport or write threads. */
+    public static final Setting<Integer> INFERENCE_THREADS = Setting.intSetting(
+        "clip.inference.threads",
+        1,
+        1,
+        64,
+        Property.NodeScope
+    );
+
+    /** Inference tasks that may wait; past it requests are rejected with 429. */
+    public static final Setting<Integer> INFERENCE_QUEUE_SIZE = Setting.intSetting(
+        "clip.inference.queue_size",
+        1000,
+        1,
+        Property.NodeScope
+    );
+
+    /** Intra-op threads of each ONNX Runtime session (0: ONNX Runtime decides). */
+    public static final Setting<Integer> ORT_INTRA_OP_THREADS = Setting.intSetting(
+        "clip.inference.intra_op_threads",
+        0,
+        0,
+        256,
+        Property.NodeScope
+    );
+
+    public static final Setting<ByteSizeValue> IMAGE_MAX_BYTES = Setting.byteSizeSetting(
+        "clip.image.max_bytes",
+        new ByteSizeValue(20, ByteSizeUnit.MB),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Images whose header declares more pixels than this are refused before decoding. */
+    public static final Setting<Long> IMAGE_MAX_PIXELS = Setting.longSetting(
+        "clip.image.max_pixels",
+        40_000_000L,
+        1L,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    public static final Setting<TimeValue> FETCH_CONNECT_TIMEOUT = Setting.timeSetting(
+        "clip.fetch.connect_timeout",
+        TimeValue.timeValueSeconds(5),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    public static final Setting<TimeValue> FETCH_READ_TIMEOUT = Setting.timeSetting(
+        "clip.fetch.read_timeout",
+        TimeValue.timeValueSeconds(20),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Allow image URLs that resolve to loopback, private, link-local or metadata addresses. */
+    public static final Setting<Boolean> FETCH_ALLOW_PRIVATE = Setting.boolSetting(
+        "clip.fetch.allow_private_addresses",
+        false,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    public static List<Setting<?>> all() {
+        return List.of(
+            DEFAULT_MODEL,
+            QUANTIZED,
+            IMAGES_PATH,
+            INFERENCE_THREADS,
+            INFERENCE_QUEUE_SIZE,
+            ORT_INTRA_OP_THREADS,
+            IMAGE_MAX_BYTES,
+            IMAGE_MAX_PIXELS,
+            FETCH_CONNECT_TIMEOUT,
+            FETCH_READ_TIMEOUT,
+            FETCH_ALLOW_PRIVATE
+        );
+    }
+}
