@@ -1,13 +1,129 @@
 package org.opensearch.cliphybrid;
 
+import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
+import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.SetOnce;
+import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SearchPlugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.FixedExecutorBuilder;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
 
+import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
-public class ClipHybridPlugin extends Plugin {
+/** Wiring only: settings, the inference thread pool, the {@code clip_embedding} processor and the {@code clip_hybrid} query. */
+public class ClipHybridPlugin extends Plugin implements IngestPlugin, SearchPlugin {
+    // getQueries() and getProcessors() are asked for before createComponents() builds the services they use
+    private final SetOnce<InferenceService> inference = new SetOnce<>();
+    private final SetOnce<ClusterSettings> clusterSettings = new SetOnce<>();
+    private final SetOnce<ModelRegistry> models = new SetOnce<>();
+    private final Settings settings;
+
+    public ClipHybridPlugin(Settings settings) {
+        this.settings = settings;
+    }
+
     @Override
     public List<Setting<?>> getSettings() {
         return ClipSettings.all();
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        int processors = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors() / 2));
+        return List.of(new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, processors, 1000, "clip.inference"));
+    }
+
+    @Override
+    public Collection<Object> createComponents(
+        Client client,
+        ClusterService clusterService,
+        ThreadPool threadPool,
+        ResourceWatcherService resourceWatcherService,
+        ScriptService scriptService,
+        NamedXContentRegistry xContentRegistry,
+        Environment environment,
+        NodeEnvironment nodeEnvironment,
+        NamedWriteableRegistry namedWriteableRegistry,
+        IndexNameExpressionResolver indexNameExpressionResolver,
+        Supplier<RepositoriesService> repositoriesServiceSupplier
+    ) {
+        ModelRegistry registry = new ModelRegistry(
+            environment.configDir().resolve(ModelRegistry.MODELS_FOLDER),
+            ClipSettings.QUANTIZED.get(settings),
+            ClipSettings.ORT_INTRA_OP_THREADS.get(settings)
+        );
+        models.set(registry);
+        InferenceService service = new InferenceService(registry, threadPool, ClipSettings.DEFAULT_MODEL.get(settings));
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
+        inference.set(service);
+        clusterSettings.set(clusterService.getClusterSettings());
+        return List.of(registry, service);
+    }
+
+    @Override
+    public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
+        Path imagesRoot = imagesPath.isEmpty() ? null : parameters.env.configDir().resolve(imagesPath).toAbsolutePath();
+        Supplier<ImageLoader.Limits> limits = () -> {
+            ClusterSettings current = clusterSettings.get();
+            return new ImageLoader.Limits(
+                imagesRoot,
+                current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
+                (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
+                (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
+                current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
+            );
+        };
+        return Map.of(
+            ClipEmbeddingProcessor.TYPE,
+            new ClipEmbeddingProcessor.Factory(
+                inference::get,
+                new ImageLoader(),
+                limits,
+                () -> clusterSettings.get().get(ClipSettings.IMAGE_MAX_PIXELS)
+            )
+        );
+    }
+
+    @Override
+    public List<QuerySpec<?>> getQueries() {
+        return List.of(
+            new QuerySpec<>(
+                ClipHybridQueryBuilder.NAME,
+                in -> new ClipHybridQueryBuilder(in, inference::get),
+                parser -> ClipHybridQueryBuilder.fromXContent(parser, inference::get)
+            )
+        );
+    }
+
+    @Override
+    public void close() {
+        ModelRegistry registry = models.get();
+        if (registry != null) {
+            registry.close();
+        }
     }
 }

@@ -26,23 +26,6 @@ public final class ClipSettings {
     /** Folder under which {@code clip_embedding} may read image files; empty means no file paths are accepted. */
     public static final Setting<String> IMAGES_PATH = Setting.simpleString("clip.images.path", "", Property.NodeScope);
 
-    /** Threads that run the CLIP encoders; never the transport or write threads. */
-    public static final Setting<Integer> INFERENCE_THREADS = Setting.intSetting(
-        "clip.inference.threads",
-        1,
-        1,
-        64,
-        Property.NodeScope
-    );
-
-    /** Inference tasks that may wait; past it requests are rejected with 429. */
-    public static final Setting<Integer> INFERENCE_QUEUE_SIZE = Setting.intSetting(
-        "clip.inference.queue_size",
-        1000,
-        1,
-        Property.NodeScope
-    );
-
     /** Intra-op threads of each ONNX Runtime session (0: ONNX Runtime decides). */
     public static final Setting<Integer> ORT_INTRA_OP_THREADS = Setting.intSetting(
         "clip.inference.intra_op_threads",
@@ -95,8 +78,6 @@ public final class ClipSettings {
             DEFAULT_MODEL,
             QUANTIZED,
             IMAGES_PATH,
-            INFERENCE_THREADS,
-            INFERENCE_QUEUE_SIZE,
             ORT_INTRA_OP_THREADS,
             IMAGE_MAX_BYTES,
             IMAGE_MAX_PIXELS,

@@ -1,0 +1,82 @@
+package org.opensearch.cliphybrid.inference;
+
+import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.common.CheckedFunction;
+import org.opensearch.common.cache.Cache;
+import org.opensearch.common.cache.CacheBuilder;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.threadpool.ThreadPool;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Runs CLIP work on the plugin's own bounded thread pool, never on transport, search or write threads. A full queue rejects
+ * the task (HTTP 429, retryable) instead of piling up memory. Query embeddings are cached so that paging and repeated queries
+ * do not encode the same text again.
+ */
+public final class InferenceService {
+    public static final String THREAD_POOL = "clip_inference";
+
+    private final ModelRegistry models;
+    private final ThreadPool threadPool;
+    private final Cache<TextKey, float[]> textCache = CacheBuilder.<TextKey, float[]>builder()
+        .setMaximumWeight(10_000)
+        .setExpireAfterAccess(TimeValue.timeValueMinutes(30))
+        .build();
+    private volatile String defaultModel;
+
+    private record TextKey(String model, String text) {}
+
+    public InferenceService(ModelRegistry models, ThreadPool threadPool, String defaultModel) {
+        this.models = models;
+        this.threadPool = threadPool;
+        this.defaultModel = defaultModel;
+    }
+
+    public void setDefaultModel(String defaultModel) {
+        this.defaultModel = defaultModel;
+    }
+
+    /** The model a request means: the one it names, else {@code clip.model.default}. */
+    public String resolve(String requested) {
+        return requested == null || requested.isEmpty() ? defaultModel : requested;
+    }
+
+    /** Runs {@code work} with the named (or default) model on the inference pool; the model loads on first use. */
+    public <T> void execute(String model, CheckedFunction<ClipModel, T, Exception> work, ActionListener<T> listener) {
+        String name = resolve(model);
+        ExecutorService executor = threadPool.executor(THREAD_POOL);
+        try {
+            executor.execute(() -> {
+                T result;
+                try {
+                    result = work.apply(models.get(name));
+                } catch (Exception e) {
+                    listener.onFailure(e);
+                    return;
+                }
+                listener.onResponse(result);
+            });
+        } catch (RejectedExecutionException e) {
+            listener.onFailure(e);
+        }
+    }
+
+    /** The L2-normalised embedding of one query text. */
+    public void embedText(String model, String text, ActionListener<float[]> listener) {
+        TextKey key = new TextKey(resolve(model), text);
+        float[] cached = textCache.get(key);
+        if (cached != null) {
+            listener.onResponse(cached);
+            return;
+        }
+        execute(key.model(), m -> m.embedTexts(List.of(text))[0], ActionListener.wrap(vector -> {
+            textCache.put(key, vector);
+            listener.onResponse(vector);
+        }, listener::onFailure));
+    }
+}

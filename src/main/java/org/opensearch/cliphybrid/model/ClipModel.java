@@ -1,0 +1,236 @@
+package org.opensearch.cliphybrid.model;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.util.PairList;
+
+import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
+import org.opensearch.cliphybrid.model.text.ClipTokenizer;
+
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One loaded CLIP model: its tokenizer, image preprocessor and the two ONNX Runtime sessions. It turns texts and
+ * preprocessed images into L2-normalised embeddings. Thread-safe; callers choose the thread (see the inference package).
+ */
+public final class ClipModel implements Closeable {
+    private static final String ENGINE = "OnnxRuntime";
+
+    private final ModelFolder folder;
+    private final ClipTokenizer tokenizer;
+    private final ClipImagePreprocessor preprocessor;
+    private final ZooModel<NDList, NDList> text;
+    private final ZooModel<NDList, NDList> vision;
+    private final boolean textTakesAttentionMask;
+    private final int dimension;
+    private final long loadMillis;
+
+    private ClipModel(
+        ModelFolder folder,
+        ClipTokenizer tokenizer,
+        ClipImagePreprocessor preprocessor,
+        ZooModel<NDList, NDList> text,
+        ZooModel<NDList, NDList> vision,
+        long startNanos
+    ) throws Exception {
+        this.folder = folder;
+        this.tokenizer = tokenizer;
+        this.preprocessor = preprocessor;
+        this.text = text;
+        this.vision = vision;
+        this.textTakesAttentionMask = inputNames(text).contains("attention_mask");
+        // the graph, not a constant or the config, says how long the vectors are; one pass through each tower also warms them up
+        int textDim = runText(List.of(tokenizer.encode("")))[0].length;
+        int visionDim = runVision(List.of(new float[preprocessor.channels() * preprocessor.height() * preprocessor.width()]))[0].length;
+        if (textDim != visionDim) {
+            throw new IllegalArgumentException(
+                "CLIP model [" + folder.name() + "]: text embeddings have " + textDim + " dimensions but image embeddings " + visionDim
+            );
+        }
+        this.dimension = textDim;
+        this.loadMillis = (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Loads both towers; must run inside {@link DjlRuntime#call}. */
+    public static ClipModel load(ModelFolder folder, int intraOpThreads) throws Exception {
+        long start = System.nanoTime();
+        ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());
+        ClipImagePreprocessor preprocessor = ClipImagePreprocessor.load(folder.preprocessorConfig());
+        ZooModel<NDList, NDList> text = null;
+        try {
+            text = session(folder.textModel(), intraOpThreads);
+            ZooModel<NDList, NDList> vision = session(folder.visionModel(), intraOpThreads);
+            try {
+                return new ClipModel(folder, tokenizer, preprocessor, text, vision, start);
+            } catch (Exception | Error e) {
+                vision.close();
+                throw e;
+            }
+        } catch (Exception | Error e) {
+            if (text != null) {
+                text.close();
+            }
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static ZooModel<NDList, NDList> session(Path onnx, int intraOpThreads) throws Exception {
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(onnx)
+            .optEngine(ENGINE)
+            // several inference threads each run one session call; one inter-op thread avoids oversubscribing the cores
+            .optOption("interOpNumThreads", "1");
+        if (intraOpThreads > 0) {
+            criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads));
+        }
+        return criteria.build().loadModel();
+    }
+
+    private static List<String> inputNames(Model model) {
+        PairList<String, Shape> inputs = model.describeInput();
+        return inputs == null ? List.of() : inputs.keys();
+    }
+
+    public String name() {
+        return folder.name();
+    }
+
+    public ModelFolder folder() {
+        return folder;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public long loadMillis() {
+        return loadMillis;
+    }
+
+    public ClipImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** L2-normalised text embeddings, one per text, encoded as one batch padded to its longest member. */
+    public float[][] embedTexts(List<String> texts) throws Exception {
+        return DjlRuntime.call(() -> {
+            List<long[]> ids = new ArrayList<>(texts.size());
+            for (String t : texts) {
+                ids.add(tokenizer.encode(t));
+            }
+            return normalized(runText(ids));
+        });
+    }
+
+    /** L2-normalised image embeddings of already preprocessed images ({@link ClipImagePreprocessor#preprocess}). */
+    public float[][] embedImages(List<float[]> pixelValues) throws Exception {
+        return DjlRuntime.call(() -> normalized(runVision(pixelValues)));
+    }
+
+    private float[][] runText(List<long[]> ids) throws Exception {
+        long[][] padded = ClipTokenizer.padded(ids);
+        int batch = padded.length;
+        int length = padded[0].length;
+        long[] flat = new long[batch * length];
+        long[] mask = new long[batch * length];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(padded[i], 0, flat, i * length, length);
+            java.util.Arrays.fill(mask, i * length, i * length + ids.get(i).length, 1L);
+        }
+        try (NDManager manager = text.getNDManager().newSubManager()) {
+            NDList inputs = new NDList();
+            NDArray inputIds = manager.create(flat, new Shape(batch, length));
+            inputIds.setName("input_ids");
+            inputs.add(inputIds);
+            if (textTakesAttentionMask) {
+                NDArray attention = manager.create(mask, new Shape(batch, length));
+                attention.setName("attention_mask");
+                inputs.add(attention);
+            }
+            return rows(predict(text, inputs), "text_embeds", batch);
+        }
+    }
+
+    private float[][] runVision(List<float[]> pixelValues) throws Exception {
+        int batch = pixelValues.size();
+        int c = preprocessor.channels(), h = preprocessor.height(), w = preprocessor.width();
+        int per = c * h * w;
+        float[] flat = new float[batch * per];
+        for (int i = 0; i < batch; i++) {
+            float[] one = pixelValues.get(i);
+            if (one.length != per) {
+                throw new IllegalArgumentException("pixel_values of image " + i + " has " + one.length + " values, expected " + per);
+            }
+            System.arraycopy(one, 0, flat, i * per, per);
+        }
+        try (NDManager manager = vision.getNDManager().newSubManager()) {
+            NDArray pixels = manager.create(flat, new Shape(batch, c, h, w));
+            pixels.setName("pixel_values");
+            return rows(predict(vision, new NDList(pixels)), "image_embeds", batch);
+        }
+    }
+
+    private static NDList predict(ZooModel<NDList, NDList> model, NDList inputs) throws Exception {
+        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            return predictor.predict(inputs);
+        }
+    }
+
+    private float[][] rows(NDList outputs, String name, int batch) {
+        NDArray embeds = outputs.get(name);
+        if (embeds == null) {
+            List<String> names = new ArrayList<>();
+            outputs.forEach(a -> names.add(a.getName()));
+            throw new IllegalArgumentException("CLIP model [" + folder.name() + "]: the graph has no output [" + name + "], only " + names);
+        }
+        Shape shape = embeds.getShape();
+        if (shape.dimension() != 2 || shape.get(0) != batch) {
+            throw new IllegalArgumentException("CLIP model [" + folder.name() + "]: output [" + name + "] has shape " + shape);
+        }
+        int dim = (int) shape.get(1);
+        float[] flat = embeds.toFloatArray();
+        float[][] out = new float[batch][dim];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(flat, i * dim, out[i], 0, dim);
+        }
+        return out;
+    }
+
+    static float[][] normalized(float[][] vectors) {
+        for (float[] v : vectors) {
+            double norm = 0;
+            for (float x : v) {
+                norm += (double) x * x;
+            }
+            norm = Math.sqrt(norm);
+            if (norm > 0) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (v[i] / norm);
+                }
+            }
+        }
+        return vectors;
+    }
+
+    @Override
+    public void close() {
+        text.close();
+        vision.close();
+        tokenizer.close();
+    }
+}
