@@ -1,5 +1,7 @@
 package org.opensearch.cliphybrid.image;
 
+import org.opensearch.secure_sm.AccessController;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -39,7 +41,7 @@ public final class ImageLoader {
     public byte[] load(ImageSource source, Limits limits) throws IOException {
         return switch (source) {
             case ImageSource.Inline inline -> capped(inline.bytes(), limits.maxBytes());
-            case ImageSource.LocalFile file -> readFile(file.path(), limits);
+            case ImageSource.LocalFile file -> AccessController.doPrivilegedChecked(() -> readFile(file.path(), limits));
             case ImageSource.Url url -> fetch(url.uri(), limits);
         };
     }
