@@ -1,0 +1,156 @@
+package org.opensearch.cliphybrid.image;
+
+/**
+ * The EXIF orientation of a JPEG and the transpose that makes its pixels upright, as PIL's
+ * {@code ImageOps.exif_transpose} does before the reference pipeline sees them. Cameras store the sensor's pixels
+ * and only tag how to show them, so ignoring the tag would embed a sideways photo.
+ */
+final class ExifOrientation {
+    private static final int TAG_ORIENTATION = 0x0112;
+    private static final int TYPE_SHORT = 3;
+    private static final int TYPE_LONG = 4;
+
+    private ExifOrientation() {}
+
+    /**
+     * The orientation (1..8) in the first APP1 Exif segment, as PIL reads only that one; 1 when there is none or
+     * when the EXIF is malformed, since a broken tag must not make a decodable image fail.
+     */
+    static int ofJpeg(byte[] jpeg) {
+        int pos = 2;
+        while (pos + 4 <= jpeg.length) {
+            if ((jpeg[pos] & 0xFF) != 0xFF) {
+                return 1;
+            }
+            int marker = jpeg[pos + 1] & 0xFF;
+            if (marker == 0xFF) {
+                pos++;
+                continue;
+            }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+                pos += 2;
+                continue;
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                return 1;
+            }
+            int length = u16(jpeg, pos + 2, false);
+            int payload = pos + 4;
+            if (length < 2 || payload + length - 2 > jpeg.length) {
+                return 1;
+            }
+            if (marker == 0xE1 && length - 2 >= 6 && isExifHeader(jpeg, payload)) {
+                return ofTiff(jpeg, payload + 6, length - 2 - 6);
+            }
+            pos += 2 + length;
+        }
+        return 1;
+    }
+
+    private static boolean isExifHeader(byte[] b, int at) {
+        return b[at] == 'E' && b[at + 1] == 'x' && b[at + 2] == 'i' && b[at + 3] == 'f' && b[at + 4] == 0 && b[at + 5] == 0;
+    }
+
+    private static int ofTiff(byte[] b, int start, int length) {
+        if (length < 8) {
+            return 1;
+        }
+        boolean little;
+        if (b[start] == 'I' && b[start + 1] == 'I') {
+            little = true;
+        } else if (b[start] == 'M' && b[start + 1] == 'M') {
+            little = false;
+        } else {
+            return 1;
+        }
+        if (u16(b, start + 2, little) != 42) {
+            return 1;
+        }
+        long ifd = u32(b, start + 4, little);
+        if (ifd < 8 || ifd + 2 > length) {
+            return 1;
+        }
+        int entries = u16(b, start + (int) ifd, little);
+        for (int i = 0; i < entries; i++) {
+            long entry = ifd + 2 + 12L * i;
+            if (entry + 12 > length) {
+                return 1;
+            }
+            int at = start + (int) entry;
+            if (u16(b, at, little) == TAG_ORIENTATION) {
+                int type = u16(b, at + 2, little);
+                long value = type == TYPE_SHORT ? u16(b, at + 8, little) : type == TYPE_LONG ? u32(b, at + 8, little) : 1;
+                return value >= 1 && value <= 8 ? (int) value : 1;
+            }
+        }
+        return 1;
+    }
+
+    private static int u16(byte[] b, int at, boolean little) {
+        int b0 = b[at] & 0xFF;
+        int b1 = b[at + 1] & 0xFF;
+        return little ? (b1 << 8) | b0 : (b0 << 8) | b1;
+    }
+
+    private static long u32(byte[] b, int at, boolean little) {
+        long hi = u16(b, little ? at + 2 : at, little);
+        long lo = u16(b, little ? at : at + 2, little);
+        return (hi << 16) | lo;
+    }
+
+    /** True when the upright image is the stored one turned by a quarter, so width and height swap. */
+    static boolean swapsAxes(int orientation) {
+        return orientation >= 5;
+    }
+
+    /**
+     * The upright pixels (row-major, width then height of the upright image) of {@code pixels}, stored as
+     * {@code width} x {@code height} with the given orientation.
+     */
+    static int[] apply(int[] pixels, int width, int height, int orientation) {
+        if (orientation == 1) {
+            return pixels;
+        }
+        int outWidth = swapsAxes(orientation) ? height : width;
+        int outHeight = swapsAxes(orientation) ? width : height;
+        int[] out = new int[pixels.length];
+        for (int y = 0; y < outHeight; y++) {
+            for (int x = 0; x < outWidth; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { // mirrored left-right
+                        sx = width - 1 - x;
+                        sy = y;
+                    }
+                    case 3 -> { // turned 180
+                        sx = width - 1 - x;
+                        sy = height - 1 - y;
+                    }
+                    case 4 -> { // mirrored top-bottom
+                        sx = x;
+                        sy = height - 1 - y;
+                    }
+                    case 5 -> { // transpose
+                        sx = y;
+                        sy = x;
+                    }
+                    case 6 -> { // shown turned 90 clockwise
+                        sx = y;
+                        sy = height - 1 - x;
+                    }
+                    case 7 -> { // transverse
+                        sx = width - 1 - y;
+                        sy = height - 1 - x;
+                    }
+                    default -> { // 8: shown turned 90 counter-clockwise
+                        sx = width - 1 - y;
+                        sy = x;
+                    }
+                }
+                out[y * outWidth + x] = pixels[sy * width + sx];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,296 @@
+package org.opensearch.cliphybrid.image;
+
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.spi.ServiceRegistry;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBufferInt;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns untrusted image bytes into upright 8-bit RGB pixels, matching what the Hugging Face reference pipeline gets
+ * from {@code PIL.Image.open}, {@code ImageOps.exif_transpose} and transformers' {@code convert_to_rgb}, so that
+ * embeddings computed here agree with those computed in Python.
+ */
+public final class ImageDecoder {
+    private ImageDecoder() {}
+
+    private enum Format {
+        JPEG,
+        PNG,
+        GIF,
+        BMP,
+        WEBP
+    }
+
+    /** DIB header sizes of the BMP variants; checking one keeps a text that happens to start with "BM" out. */
+    private static final List<Integer> BMP_INFO_HEADER_SIZES = List.of(12, 40, 52, 56, 64, 108, 124);
+
+    /**
+     * Decodes {@code bytes} to an upright {@link BufferedImage#TYPE_INT_RGB}.
+     *
+     * @param maxPixels images whose header declares more pixels are refused before any pixel is decoded
+     * @throws ImageDecodeException when the bytes are empty, not a supported format, too large or corrupt
+     */
+    public static BufferedImage decode(byte[] bytes, long maxPixels) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageDecodeException("empty image data");
+        }
+        Format format = sniff(bytes);
+        ImageReader reader = newReader(format);
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        BufferedImage decoded;
+        // MemoryCacheImageInputStream: never ImageIO's file cache, which needs a writable temp dir and leaks files
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, false);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                throw new ImageDecodeException("corrupt " + format + ": header declares " + width + "x" + height + " pixels");
+            }
+            long pixels = (long) width * height;
+            if (pixels > maxPixels) {
+                throw new ImageDecodeException(
+                    "image declares " + width + "x" + height + " = " + pixels + " pixels, over the limit of " + maxPixels
+                        + " (clip.image.max_pixels)"
+                );
+            }
+            decoded = reader.read(0, reader.getDefaultReadParam());
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // the readers signal malformed input with any exception type, not only IOException
+            throw new ImageDecodeException("corrupt or truncated " + format + ": " + describe(e), e);
+        } finally {
+            reader.dispose();
+        }
+        // libjpeg pads a truncated JPEG with grey and only warns; PIL refuses it ("image file is truncated"), so do we
+        for (String warning : warnings) {
+            String lower = warning.toLowerCase(Locale.ROOT);
+            if (lower.contains("premature end") || lower.contains("truncated")) {
+                throw new ImageDecodeException("corrupt or truncated " + format + ": " + warning);
+            }
+        }
+        int orientation = format == Format.JPEG ? ExifOrientation.ofJpeg(bytes) : 1;
+        return toUprightRgb(decoded, orientation);
+    }
+
+    private static Format sniff(byte[] b) {
+        if (startsWith(b, 0xFF, 0xD8, 0xFF)) {
+            return Format.JPEG;
+        }
+        if (startsWith(b, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
+            return Format.PNG;
+        }
+        if (startsWith(b, 'G', 'I', 'F', '8', '7', 'a') || startsWith(b, 'G', 'I', 'F', '8', '9', 'a')) {
+            return Format.GIF;
+        }
+        if (startsWith(b, 'B', 'M') && b.length >= 18) {
+            int infoHeaderSize = (b[14] & 0xFF) | (b[15] & 0xFF) << 8 | (b[16] & 0xFF) << 16 | (b[17] & 0xFF) << 24;
+            if (BMP_INFO_HEADER_SIZES.contains(infoHeaderSize)) {
+                return Format.BMP;
+            }
+        }
+        if (startsWith(b, 'R', 'I', 'F', 'F') && b.length >= 12 && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            return Format.WEBP;
+        }
+        String first = HexFormat.ofDelimiter(" ").formatHex(Arrays.copyOf(b, Math.min(b.length, 8)));
+        throw new ImageDecodeException("not a supported image format (first bytes " + first + "); expected JPEG, PNG, GIF, BMP or WebP");
+    }
+
+    private static boolean startsWith(byte[] b, int... prefix) {
+        if (b.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((b[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Readers are chosen by the sniffed format and created directly, never through ImageIO's lookup: inside a plugin
+     * the global registry is filled through the thread context class loader and may not see (or may shadow) the
+     * plugin's own readers.
+     */
+    private static ImageReader newReader(Format format) {
+        try {
+            return switch (format) {
+                case JPEG -> TwelveMonkeysJpeg.SPI.createReaderInstance();
+                case WEBP -> new WebPImageReaderSpi().createReaderInstance();
+                case PNG -> jdkReaderSpi("png").createReaderInstance();
+                case GIF -> jdkReaderSpi("gif").createReaderInstance();
+                case BMP -> jdkReaderSpi("bmp").createReaderInstance();
+            };
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the " + format + " image reader", e);
+        }
+    }
+
+    /**
+     * TwelveMonkeys decodes through the JDK's libjpeg and adds CMYK/YCCK, ICC profiles and lenient markers. Its SPI
+     * finds that delegate only when registered, so it is registered in a registry of its own, not the global one.
+     */
+    private static final class TwelveMonkeysJpeg {
+        static final ImageReaderSpi SPI = create();
+
+        private static ImageReaderSpi create() {
+            ServiceRegistry registry = new ServiceRegistry(List.<Class<?>>of(ImageReaderSpi.class).iterator());
+            registry.registerServiceProvider(jdkReaderSpi("jpeg"), ImageReaderSpi.class);
+            JPEGImageReaderSpi spi = new JPEGImageReaderSpi();
+            registry.registerServiceProvider(spi, ImageReaderSpi.class);
+            return spi;
+        }
+    }
+
+    /** The JDK's own reader (module java.desktop), which the registry always holds whatever the class loaders see. */
+    private static ImageReaderSpi jdkReaderSpi(String formatName) {
+        Module jdk = ImageIO.class.getModule();
+        Iterator<ImageReaderSpi> spis = IIORegistry.getDefaultInstance()
+            .getServiceProviders(
+                ImageReaderSpi.class,
+                spi -> spi.getClass().getModule() == jdk && Arrays.asList(((ImageReaderSpi) spi).getFormatNames()).contains(formatName),
+                false
+            );
+        if (spis.hasNext() == false) {
+            throw new IllegalStateException("the JDK has no " + formatName + " image reader");
+        }
+        return spis.next();
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder message = new StringBuilder();
+        for (Throwable t = e; t != null && message.length() < 300; t = t.getCause()) {
+            if (message.isEmpty() == false) {
+                message.append(": ");
+            }
+            message.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+        }
+        return message.toString();
+    }
+
+    /**
+     * Reads the decoded samples themselves rather than {@link BufferedImage#getRGB}: Java 2D treats grey images as
+     * linear light and would brighten them on the way to sRGB, while PIL (and so the model) takes grey values as they are.
+     */
+    private static BufferedImage toUprightRgb(BufferedImage decoded, int orientation) {
+        if (decoded.isAlphaPremultiplied()) {
+            decoded.coerceData(false);
+        }
+        int width = decoded.getWidth();
+        int height = decoded.getHeight();
+        int[] rgb = new int[width * height];
+        ColorModel cm = decoded.getColorModel();
+        Raster raster = decoded.getRaster();
+        int bands = raster.getNumBands();
+        int[] row = new int[width * bands];
+        if (cm instanceof IndexColorModel palette) {
+            for (int y = 0; y < height; y++) {
+                raster.getPixels(0, y, width, 1, row);
+                for (int x = 0; x < width; x++) {
+                    int argb = palette.getRGB(row[x]);
+                    rgb[y * width + x] = onWhite((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24);
+                }
+            }
+        } else if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            int grayBits = cm.getComponentSize(0);
+            int alphaBits = cm.hasAlpha() ? cm.getComponentSize(1) : 0;
+            for (int y = 0; y < height; y++) {
+                raster.getPixels(0, y, width, 1, row);
+                for (int x = 0; x < width; x++) {
+                    int g = to8Bits(row[x * bands], grayBits);
+                    int a = alphaBits > 0 ? to8Bits(row[x * bands + 1], alphaBits) : 255;
+                    rgb[y * width + x] = onWhite(g, g, g, a);
+                }
+            }
+        } else if (cm.getColorSpace().isCS_sRGB() && bands >= 3) {
+            int[] bits = cm.getComponentSize();
+            boolean alpha = cm.hasAlpha() && bands >= 4;
+            for (int y = 0; y < height; y++) {
+                raster.getPixels(0, y, width, 1, row);
+                for (int x = 0; x < width; x++) {
+                    int i = x * bands;
+                    rgb[y * width + x] = onWhite(
+                        to8Bits(row[i], bits[0]),
+                        to8Bits(row[i + 1], bits[1]),
+                        to8Bits(row[i + 2], bits[2]),
+                        alpha ? to8Bits(row[i + 3], bits[3]) : 255
+                    );
+                }
+            }
+        } else {
+            // other colour spaces (an ICC profile the reader kept): Java 2D's conversion to sRGB is the best there is
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int argb = decoded.getRGB(x, y);
+                    rgb[y * width + x] = onWhite((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24);
+                }
+            }
+        }
+        int[] upright = ExifOrientation.apply(rgb, width, height, orientation);
+        boolean swap = ExifOrientation.swapsAxes(orientation);
+        BufferedImage out = new BufferedImage(swap ? height : width, swap ? width : height, BufferedImage.TYPE_INT_RGB);
+        System.arraycopy(upright, 0, ((DataBufferInt) out.getRaster().getDataBuffer()).getData(), 0, upright.length);
+        return out;
+    }
+
+    /**
+     * 16-bit samples keep their high byte, as PIL does for 16-bit RGB(A) PNGs. (PIL's own 16-bit grey path clips every
+     * value above 255 to white; that is a PIL quirk, not something a model should see, so it is not copied.)
+     * Fewer bits are scaled with PIL's truncating {@code v * 255 / max}.
+     */
+    private static int to8Bits(int sample, int bits) {
+        if (bits == 8) {
+            return sample;
+        }
+        if (bits > 8) {
+            return sample >>> (bits - 8);
+        }
+        int max = (1 << bits) - 1;
+        return sample * 255 / max;
+    }
+
+    /**
+     * Composites one pixel over opaque white with PIL's integer arithmetic ({@code Image.alpha_composite} on a white
+     * background, then {@code convert("RGB")}), which is what transformers' {@code convert_to_rgb} does.
+     */
+    static int onWhite(int r, int g, int b, int a) {
+        if (a == 255) {
+            return r << 16 | g << 8 | b;
+        }
+        if (a == 0) {
+            return 0xFFFFFF;
+        }
+        // PIL: coef1 = a*255*255*2^7 / outa255 with outa255 = 255*255 over an opaque background
+        int coef1 = a << 7;
+        int coef2 = (255 << 7) - coef1;
+        return blend(r, coef1, coef2) << 16 | blend(g, coef1, coef2) << 8 | blend(b, coef1, coef2);
+    }
+
+    private static int blend(int c, int coef1, int coef2) {
+        int tmp = c * coef1 + 255 * coef2 + (0x80 << 7);
+        return (((tmp >>> 8) + tmp) >>> 8) >>> 7;
+    }
+}

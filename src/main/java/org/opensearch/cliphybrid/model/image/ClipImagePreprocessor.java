@@ -1,0 +1,272 @@
+package org.opensearch.cliphybrid.model.image;
+
+import org.opensearch.OpenSearchParseException;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hugging Face's {@code CLIPImageProcessor} (the PIL one) as configured by a model folder's
+ * {@code preprocessor_config.json}: resize, centre crop, rescale, normalise, to float32 CHW. The vision model was
+ * trained on exactly these numbers, so every step follows transformers' rounding rather than a "close enough" one.
+ */
+public final class ClipImagePreprocessor {
+    private static final int CHANNELS = 3;
+    // CLIPImageProcessor's defaults, for keys a config leaves out
+    private static final List<Double> OPENAI_CLIP_MEAN = List.of(0.48145466, 0.4578275, 0.40821073);
+    private static final List<Double> OPENAI_CLIP_STD = List.of(0.26862954, 0.26130258, 0.27577711);
+    private static final int DEFAULT_SIZE = 224;
+    private static final int PIL_BILINEAR = 2;
+    private static final int PIL_BICUBIC = 3;
+
+    private final boolean doResize;
+    /** Resize target: the shortest edge when positive, else exactly {@link #resizeHeight} x {@link #resizeWidth}. */
+    private final int shortestEdge;
+    private final int resizeHeight;
+    private final int resizeWidth;
+    private final PilResize.Filter filter;
+    private final boolean doCenterCrop;
+    private final int outHeight;
+    private final int outWidth;
+    /** Float value of each 8-bit level per channel: the whole rescale + normalise, done once. */
+    private final float[][] levels;
+
+    private ClipImagePreprocessor(
+        boolean doResize,
+        int shortestEdge,
+        int resizeHeight,
+        int resizeWidth,
+        PilResize.Filter filter,
+        boolean doCenterCrop,
+        int outHeight,
+        int outWidth,
+        float[][] levels
+    ) {
+        this.doResize = doResize;
+        this.shortestEdge = shortestEdge;
+        this.resizeHeight = resizeHeight;
+        this.resizeWidth = resizeWidth;
+        this.filter = filter;
+        this.doCenterCrop = doCenterCrop;
+        this.outHeight = outHeight;
+        this.outWidth = outWidth;
+        this.levels = levels;
+    }
+
+    /** Reads and checks a {@code preprocessor_config.json}; a bad value is reported with the file's path. */
+    public static ClipImagePreprocessor load(Path preprocessorConfigJson) throws IOException {
+        Map<String, Object> config;
+        try (InputStream in = Files.newInputStream(preprocessorConfigJson)) {
+            config = XContentHelper.convertToMap(JsonXContent.jsonXContent, in, false);
+        } catch (OpenSearchParseException e) {
+            throw new IllegalArgumentException("[" + preprocessorConfigJson + "] is not valid JSON: " + e.getMessage(), e);
+        }
+        try {
+            return fromConfig(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid image preprocessing in [" + preprocessorConfigJson + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Builds the preprocessor from a parsed {@code preprocessor_config.json}. Keys that are missing take
+     * CLIPImageProcessor's defaults; values it would not accept, or that this class does not implement, are refused.
+     */
+    public static ClipImagePreprocessor fromConfig(Map<String, Object> config) {
+        boolean doResize = bool(config, "do_resize", true);
+        int shortestEdge = -1;
+        int resizeHeight = -1;
+        int resizeWidth = -1;
+        Object size = config.getOrDefault("size", Map.of("shortest_edge", DEFAULT_SIZE));
+        if (size instanceof Number n) {
+            // old configs give a bare number, which transformers reads as the shortest edge for CLIP
+            shortestEdge = positive("size", n);
+        } else if (size instanceof Map<?, ?> m && m.containsKey("shortest_edge")) {
+            shortestEdge = positive("size.shortest_edge", m.get("shortest_edge"));
+        } else if (size instanceof Map<?, ?> m && m.containsKey("height") && m.containsKey("width")) {
+            resizeHeight = positive("size.height", m.get("height"));
+            resizeWidth = positive("size.width", m.get("width"));
+        } else {
+            throw new IllegalArgumentException("size must have shortest_edge, or height and width, but was [" + size + "]");
+        }
+
+        Object resample = config.getOrDefault("resample", PIL_BICUBIC);
+        int resampleCode = resample instanceof Number n && n.doubleValue() == n.intValue() ? n.intValue() : -1;
+        PilResize.Filter filter = switch (resampleCode) {
+            case PIL_BICUBIC -> PilResize.Filter.BICUBIC;
+            case PIL_BILINEAR -> PilResize.Filter.BILINEAR;
+            default -> throw new IllegalArgumentException(
+                "resample [" + resample + "] is not supported; only 3 (bicubic) and 2 (bilinear) are"
+            );
+        };
+
+        boolean doCenterCrop = bool(config, "do_center_crop", true);
+        int cropHeight = DEFAULT_SIZE;
+        int cropWidth = DEFAULT_SIZE;
+        Object crop = config.get("crop_size");
+        if (crop instanceof Number n) {
+            cropHeight = cropWidth = positive("crop_size", n);
+        } else if (crop instanceof Map<?, ?> m) {
+            cropHeight = positive("crop_size.height", m.get("height"));
+            cropWidth = positive("crop_size.width", m.get("width"));
+        } else if (crop != null) {
+            throw new IllegalArgumentException("crop_size must be a number or have height and width, but was [" + crop + "]");
+        }
+
+        int outHeight;
+        int outWidth;
+        if (doCenterCrop) {
+            outHeight = cropHeight;
+            outWidth = cropWidth;
+        } else if (doResize && shortestEdge < 0) {
+            outHeight = resizeHeight;
+            outWidth = resizeWidth;
+        } else {
+            // the ONNX vision model takes one fixed size, which only a crop or an exact resize guarantees
+            throw new IllegalArgumentException("do_center_crop=false needs do_resize=true with size.height and size.width");
+        }
+
+        boolean doRescale = bool(config, "do_rescale", true);
+        double rescaleFactor = number(config, "rescale_factor", 1.0 / 255);
+        boolean doNormalize = bool(config, "do_normalize", true);
+        float[] mean = perChannel(config, "image_mean", OPENAI_CLIP_MEAN);
+        float[] std = perChannel(config, "image_std", OPENAI_CLIP_STD);
+        for (float s : std) {
+            if (s == 0 || Float.isFinite(s) == false) {
+                throw new IllegalArgumentException("image_std must be finite and non-zero, but was [" + config.get("image_std") + "]");
+            }
+        }
+
+        float[][] levels = new float[CHANNELS][256];
+        for (int c = 0; c < CHANNELS; c++) {
+            for (int p = 0; p < 256; p++) {
+                // transformers rescales in float64 and casts to float32, then normalises in float32
+                float v = doRescale ? (float) (p * rescaleFactor) : p;
+                levels[c][p] = doNormalize ? (v - mean[c]) / std[c] : v;
+            }
+        }
+        return new ClipImagePreprocessor(
+            doResize,
+            shortestEdge,
+            resizeHeight,
+            resizeWidth,
+            filter,
+            doCenterCrop,
+            outHeight,
+            outWidth,
+            levels
+        );
+    }
+
+    public int channels() {
+        return CHANNELS;
+    }
+
+    public int height() {
+        return outHeight;
+    }
+
+    public int width() {
+        return outWidth;
+    }
+
+    /**
+     * The {@code pixel_values} of one image: float32, channels first, {@code channels() x height() x width()}.
+     *
+     * @param rgb an RGB image, such as {@code ImageDecoder.decode} returns (alpha, if any, is ignored)
+     */
+    public float[] preprocess(BufferedImage rgb) {
+        int width = rgb.getWidth();
+        int height = rgb.getHeight();
+        int[] pixels = rgb.getRGB(0, 0, width, height, null, 0, width);
+        if (doResize) {
+            int targetWidth;
+            int targetHeight;
+            if (shortestEdge > 0) {
+                // transformers' get_resize_output_image_size(default_to_square=False): the long side is truncated
+                int longSide = (int) ((double) shortestEdge * Math.max(width, height) / Math.min(width, height));
+                targetWidth = width <= height ? shortestEdge : longSide;
+                targetHeight = width <= height ? longSide : shortestEdge;
+            } else {
+                targetWidth = resizeWidth;
+                targetHeight = resizeHeight;
+            }
+            pixels = PilResize.resize(pixels, width, height, targetWidth, targetHeight, filter);
+            width = targetWidth;
+            height = targetHeight;
+        }
+        // transformers' center_crop: offset (size - crop) // 2, and where the image is smaller, zero padding with the
+        // image placed ceil((crop - size) / 2) in, which is the same floor division with a negative result
+        int top = doCenterCrop ? Math.floorDiv(height - outHeight, 2) : 0;
+        int left = doCenterCrop ? Math.floorDiv(width - outWidth, 2) : 0;
+        int plane = outHeight * outWidth;
+        float[] out = new float[CHANNELS * plane];
+        for (int y = 0; y < outHeight; y++) {
+            int sy = y + top;
+            for (int x = 0; x < outWidth; x++) {
+                int sx = x + left;
+                int p = sy >= 0 && sy < height && sx >= 0 && sx < width ? pixels[sy * width + sx] : 0;
+                int i = y * outWidth + x;
+                out[i] = levels[0][(p >> 16) & 0xFF];
+                out[plane + i] = levels[1][(p >> 8) & 0xFF];
+                out[2 * plane + i] = levels[2][p & 0xFF];
+            }
+        }
+        return out;
+    }
+
+    private static boolean bool(Map<String, Object> config, String key, boolean defaultValue) {
+        Object v = config.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException(key + " must be true or false, but was [" + v + "]");
+    }
+
+    private static double number(Map<String, Object> config, String key, double defaultValue) {
+        Object v = config.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException(key + " must be a number, but was [" + v + "]");
+    }
+
+    private static int positive(String key, Object v) {
+        if (v instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() > 0) {
+            return n.intValue();
+        }
+        throw new IllegalArgumentException(key + " must be a positive integer, but was [" + v + "]");
+    }
+
+    /** transformers accepts one number for all channels or a list of three. */
+    private static float[] perChannel(Map<String, Object> config, String key, List<Double> defaultValue) {
+        Object v = config.getOrDefault(key, defaultValue);
+        float[] out = new float[CHANNELS];
+        if (v instanceof Number n) {
+            Arrays.fill(out, n.floatValue());
+            return out;
+        }
+        if (v instanceof List<?> list && list.size() == CHANNELS && list.stream().allMatch(e -> e instanceof Number)) {
+            for (int c = 0; c < CHANNELS; c++) {
+                // numpy: np.array(mean, dtype=float32), i.e. the float64 JSON value rounded once to float32
+                out[c] = ((Number) list.get(c)).floatValue();
+            }
+            return out;
+        }
+        throw new IllegalArgumentException(key + " must be a number or a list of " + CHANNELS + " numbers, but was [" + v + "]");
+    }
+}
