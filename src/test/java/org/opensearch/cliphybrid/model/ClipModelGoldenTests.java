@@ -98,6 +98,20 @@ public class ClipModelGoldenTests extends OpenSearchTestCase {
         }
     }
 
+    /** Images of other sizes and modes: resize, EXIF, alpha, palette, CMYK all the way to the embedding. */
+    @SuppressWarnings("unchecked")
+    public void testPreprocessGoldenEmbeddings() throws Exception {
+        Path dir = SharedFixtures.miniClip().resolve("golden_preprocess");
+        Map<String, Object> goldenPreprocess = ModelFolder.readJson(dir.resolve("golden_preprocess.json"));
+        for (Map<String, Object> image : (List<Map<String, Object>>) goldenPreprocess.get("images")) {
+            String file = (String) image.get("file");
+            byte[] bytes = Files.readAllBytes(dir.resolve(file));
+            float[] actual = fp32.embedImages(List.of(fp32.preprocessor().preprocess(ImageDecoder.decode(bytes, 40_000_000L))))[0];
+            // the card's tolerances: 0.9995, and 0.98 for CMYK, whose conversion differs between ICC-aware decoders
+            assertCosineAtLeast(file, floats(image.get("image_embeds_fp32")), actual, file.startsWith("cmyk") ? 0.98 : 0.9995);
+        }
+    }
+
     public void testEmbeddingsAreUnitLength() throws Exception {
         float[] v = fp32.embedTexts(List.of("a dog runs through the grass"))[0];
         double norm = 0;
