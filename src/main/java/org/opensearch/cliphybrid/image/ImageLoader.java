@@ -59,13 +59,17 @@ public final class ImageLoader {
         }
         Path root = limits.imagesRoot().toRealPath();
         Path candidate = root.resolve(relative).normalize();
+        // checked before touching the file system, so a path outside the folder says nothing about what exists there
+        if (candidate.startsWith(root) == false) {
+            throw new IllegalArgumentException("image path [" + relative + "] leads outside clip.images.path");
+        }
         Path real;
         try {
             real = candidate.toRealPath();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no such image file [" + relative + "] under clip.images.path");
         }
-        // checked on the real path so that neither '..' nor a symbolic link leads out of the folder
+        // and again on the real path, so that a symbolic link does not lead out either
         if (real.startsWith(root) == false) {
             throw new IllegalArgumentException("image path [" + relative + "] leads outside clip.images.path");
         }
