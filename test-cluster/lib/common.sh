@@ -10,10 +10,12 @@ DEFAULT_IMAGES_DIR=${REPO_ROOT%/*}/shared/datasets/flickr8k-test1000-224/images
 
 say() { printf '%s\n' "$*"; }
 
+# die CODE LINE [MORE_LINES...]
 die() {
     local code=$1
-    shift
-    printf 'error: %s\n' "$@" >&2
+    printf 'error: %s\n' "$2" >&2
+    shift 2
+    (($# == 0)) || printf '  %s\n' "$@" >&2
     exit "$code"
 }
 
