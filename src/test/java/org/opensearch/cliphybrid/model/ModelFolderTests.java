@@ -1,0 +1,57 @@
+package org.opensearch.cliphybrid.model;
+
+import org.opensearch.cliphybrid.testing.SharedFixtures;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The Hugging Face export layouts a user may bring, and a real ViT-B/32 graph loaded by the same code as mini-clip. */
+public class ModelFolderTests extends OpenSearchTestCase {
+
+    public void testFindsTowersUnderOnnxSubfolder() throws Exception {
+        Path dir = createTempDir();
+        Files.createDirectories(dir.resolve("onnx"));
+        // finding the files is all that is checked here; loading them is ClipModelGoldenTests' job
+        for (String f : List.of("text_model.onnx", "vision_model.onnx", "text_model_quantized.onnx", "vision_model_quantized.onnx")) {
+            Files.createFile(dir.resolve("onnx").resolve(f));
+        }
+        Files.createFile(dir.resolve("tokenizer.json"));
+        Files.createFile(dir.resolve("preprocessor_config.json"));
+        Files.writeString(dir.resolve("config.json"), "{\"projection_dim\": 256}");
+        ModelFolder folder = ModelFolder.open("xenova-layout", dir, false);
+        assertEquals(dir.resolve("onnx/text_model.onnx"), folder.textModel());
+        assertEquals(dir.resolve("onnx/vision_model_quantized.onnx"), ModelFolder.open("q", dir, true).visionModel());
+        assertEquals(256, folder.declaredDimension());
+    }
+
+    public void testMissingPiecesAreNamed() throws Exception {
+        Path dir = createTempDir();
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> ModelFolder.open("empty", dir, false));
+        assertTrue(e.getMessage(), e.getMessage().contains("no text_model"));
+        IllegalArgumentException none = expectThrows(
+            IllegalArgumentException.class,
+            () -> ModelFolder.open("gone", dir.resolve("nope"), false)
+        );
+        assertTrue(none.getMessage(), none.getMessage().contains("no model folder"));
+    }
+
+    /** ViT-B/32's exact graphs (constant weights) with the real tokenizer and configs: 512 dimensions, read from the graph. */
+    public void testLoadsTheViTB32ExportLayout() throws Exception {
+        ModelFolder folder = ModelFolder.open("clip-vit-b32-shape", SharedFixtures.b32Shape(), true);
+        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(folder, 0))) {
+            assertEquals(512, model.dimension());
+            assertEquals(folder.declaredDimension(), model.dimension());
+            float[][] text = model.embedTexts(List.of("a dog runs through the grass", "a photo of a cat"));
+            assertEquals(2, text.length);
+            assertEquals(512, text[0].length);
+            float[] pixels = new float[3 * 224 * 224];
+            float[][] image = model.embedImages(List.of(pixels));
+            assertEquals(512, image[0].length);
+            for (float v : text[0]) {
+                assertFalse(Float.isNaN(v));
+            }
+        }
+    }
+}
