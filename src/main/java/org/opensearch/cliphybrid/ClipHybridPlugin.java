@@ -5,6 +5,7 @@ import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
+import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.SetOnce;
@@ -115,7 +116,8 @@ public class ClipHybridPlugin extends Plugin implements IngestPlugin, SearchPlug
                 ClipHybridQueryBuilder.NAME,
                 in -> new ClipHybridQueryBuilder(in, inference::get),
                 parser -> ClipHybridQueryBuilder.fromXContent(parser, inference::get)
-            )
+            ),
+            new QuerySpec<>(ClipKnnQueryBuilder.NAME, ClipKnnQueryBuilder::new, ClipKnnQueryBuilder::fromXContent)
         );
     }
 

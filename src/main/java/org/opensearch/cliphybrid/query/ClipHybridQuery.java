@@ -1,7 +1,5 @@
 package org.opensearch.cliphybrid.query;
 
-import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
@@ -16,20 +14,15 @@ import java.util.Objects;
 /**
  * The shard-level form of {@code clip_hybrid} in rank mode: on rewrite it runs the kNN query and the lexical query against this
  * shard's reader, fuses the two ranked lists with reciprocal rank fusion, and becomes a query that matches exactly the fused
- * documents with their fused scores. (Fusing per shard is exact for a one-shard index; fusing global lists across shards is
- * the next step.)
+ * documents with their fused scores. Used where no coordinating node fuses global candidates (shard-level APIs such as _explain); exact on a one-shard index.
  */
 final class ClipHybridQuery extends Query {
-    private final String vectorField;
-    private final int dimension;
     private final Query knn;
     private final Query lexical;
     private final int k;
     private final int rankConstant;
 
-    ClipHybridQuery(String vectorField, int dimension, Query knn, Query lexical, int k, int rankConstant) {
-        this.vectorField = vectorField;
-        this.dimension = dimension;
+    ClipHybridQuery(Query knn, Query lexical, int k, int rankConstant) {
         this.knn = knn;
         this.lexical = lexical;
         this.k = k;
@@ -38,28 +31,10 @@ final class ClipHybridQuery extends Query {
 
     @Override
     public Query rewrite(IndexSearcher searcher) throws IOException {
-        checkDimension(searcher);
         Rrf.Ranked vector = ranked(searcher.search(knn, k), searcher);
         Rrf.Ranked text = lexical == null ? Rrf.Ranked.empty() : ranked(searcher.search(lexical, k), searcher);
         List<Rrf.Fused> fused = Rrf.fuse(rankConstant, vector, text);
         return new FusedDocsQuery(fused, rankConstant, searcher.getIndexReader().getContext().id());
-    }
-
-    private void checkDimension(IndexSearcher searcher) {
-        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(vectorField);
-            if (info != null && info.getVectorDimension() > 0 && info.getVectorDimension() != dimension) {
-                throw new IllegalArgumentException(
-                    "[clip_hybrid] the query vector has "
-                        + dimension
-                        + " dimensions but field ["
-                        + vectorField
-                        + "] holds vectors of "
-                        + info.getVectorDimension()
-                        + ": use the model that embedded the images"
-                );
-            }
-        }
     }
 
     private static Rrf.Ranked ranked(TopDocs top, IndexSearcher searcher) {
@@ -94,9 +69,7 @@ final class ClipHybridQuery extends Query {
             return false;
         }
         ClipHybridQuery other = (ClipHybridQuery) o;
-        return vectorField.equals(other.vectorField)
-            && dimension == other.dimension
-            && knn.equals(other.knn)
+        return knn.equals(other.knn)
             && Objects.equals(lexical, other.lexical)
             && k == other.k
             && rankConstant == other.rankConstant;
@@ -104,6 +77,6 @@ final class ClipHybridQuery extends Query {
 
     @Override
     public int hashCode() {
-        return Objects.hash(classHash(), vectorField, dimension, knn, lexical, k, rankConstant);
+        return Objects.hash(classHash(), knn, lexical, k, rankConstant);
     }
 }

@@ -1,10 +1,9 @@
 package org.opensearch.cliphybrid.query;
 
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.opensearch.action.IndicesRequest;
 import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.query.fusion.Rrf;
 import org.opensearch.common.SetOnce;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.action.ActionListener;
@@ -13,18 +12,19 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.index.query.QueryShardException;
+import org.opensearch.index.query.QueryCoordinatorContext;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -60,6 +60,9 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     private QueryBuilder filter;
     /** Set by the coordinator's rewrite while the text is being encoded; never serialized. */
     private Supplier<float[]> pendingVector;
+    /** The fused documents of the whole target, once the coordinator has collected and fused both sides' candidates. */
+    private List<GlobalCandidates.Hit> fusedHits;
+    private Supplier<List<GlobalCandidates.Hit>> pendingHits;
 
     public ClipHybridQueryBuilder(Supplier<InferenceService> inference) {
         this.inference = inference;
@@ -76,12 +79,25 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         rankConstant = in.readVInt();
         model = in.readOptionalString();
         filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        if (in.readBoolean()) {
+            int n = in.readVInt();
+            List<GlobalCandidates.Hit> hits = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String index = in.readString();
+                String id = in.readString();
+                double score = in.readDouble();
+                int[] ranks = in.readVIntArray();
+                float[] raw = in.readFloatArray();
+                hits.add(new GlobalCandidates.Hit(index, id, new Rrf.Fused(i, score, ranks, raw)));
+            }
+            fusedHits = hits;
+        }
     }
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVector != null) {
-            throw new IllegalStateException("[" + NAME + "] must be rewritten (query text encoded) before it is sent");
+        if (pendingVector != null || pendingHits != null) {
+            throw new IllegalStateException("[" + NAME + "] must be rewritten (query text encoded, candidates fused) before it is sent");
         }
         out.writeOptionalString(queryText);
         out.writeBoolean(queryVector != null);
@@ -94,6 +110,17 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         out.writeVInt(rankConstant);
         out.writeOptionalString(model);
         out.writeOptionalNamedWriteable(filter);
+        out.writeBoolean(fusedHits != null);
+        if (fusedHits != null) {
+            out.writeVInt(fusedHits.size());
+            for (GlobalCandidates.Hit hit : fusedHits) {
+                out.writeString(hit.index());
+                out.writeString(hit.id());
+                out.writeDouble(hit.fused().score());
+                out.writeVIntArray(hit.fused().ranks());
+                out.writeFloatArray(hit.fused().rawScores());
+            }
+        }
     }
 
     public ClipHybridQueryBuilder queryText(String queryText) {
@@ -134,6 +161,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     public ClipHybridQueryBuilder model(String model) {
         this.model = model;
+        return this;
+    }
+
+    ClipHybridQueryBuilder fusedHits(List<GlobalCandidates.Hit> hits) {
+        this.fusedHits = List.copyOf(hits);
         return this;
     }
 
@@ -248,7 +280,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return b;
     }
 
-    private static float[] floats(XContentParser parser) throws IOException {
+    static float[] floats(XContentParser parser) throws IOException {
         if (parser.currentToken() != XContentParser.Token.START_ARRAY) {
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_vector] must be an array of numbers");
         }
@@ -281,6 +313,13 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             float[] vector = pendingVector.get();
             return vector == null ? this : copy().queryVector(vector);
         }
+        if (pendingHits != null) {
+            List<GlobalCandidates.Hit> hits = pendingHits.get();
+            if (hits == null) {
+                return this;
+            }
+            return copy().fusedHits(hits);
+        }
         if (queryVector == null) {
             // encode the text once, on the coordinating node, and ship the vector to the shards
             SetOnce<float[]> encoded = new SetOnce<>();
@@ -302,7 +341,52 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 return copy().filter(rewritten);
             }
         }
+        QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+        if (fusedHits == null && coordinator != null && coordinator.getSearchRequest() != null) {
+            return collectGlobalCandidates(context, coordinator.getSearchRequest());
+        }
         return this;
+    }
+
+    /**
+     * Rank mode across shards: fuse the whole target's best k of each side, so that a document's rank and score do not depend on
+     * the shard count. Where no coordinator is involved (a shard-level API such as _explain), fusion falls back to one shard.
+     */
+    private ClipHybridQueryBuilder collectGlobalCandidates(QueryRewriteContext context, IndicesRequest request) {
+        SetOnce<List<GlobalCandidates.Hit>> collected = new SetOnce<>();
+        QueryBuilder vector = new ClipKnnQueryBuilder(vectorField, queryVector, k, filter);
+        QueryBuilder lexical = textFields.isEmpty() ? null : GlobalCandidates.filtered(lexicalQuery(), filter);
+        context.registerAsyncAction(
+            (client, listener) -> GlobalCandidates.fetch(
+                client,
+                request.indices(),
+                request.indicesOptions(),
+                vector,
+                lexical,
+                k,
+                rankConstant,
+                ActionListener.wrap(hits -> {
+                    collected.set(hits);
+                    listener.onResponse(null);
+                }, listener::onFailure)
+            )
+        );
+        ClipHybridQueryBuilder pending = copy();
+        pending.pendingHits = collected::get;
+        return pending;
+    }
+
+    private MultiMatchQueryBuilder lexicalQuery() {
+        MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(queryText);
+        for (String f : textFields) {
+            int caret = f.indexOf('^');
+            if (caret < 0) {
+                match.field(f);
+            } else {
+                match.field(f.substring(0, caret), Float.parseFloat(f.substring(caret + 1)));
+            }
+        }
+        return match;
     }
 
     private ClipHybridQueryBuilder copy() {
@@ -315,6 +399,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         c.rankConstant = rankConstant;
         c.model = model;
         c.filter = filter;
+        c.fusedHits = fusedHits;
         c.boost(boost);
         c.queryName(queryName);
         return c;
@@ -325,37 +410,23 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         if (queryVector == null) {
             throw new IllegalStateException("[" + NAME + "] query text was not encoded before the shard search");
         }
-        MappedFieldType fieldType = context.fieldMapper(vectorField);
-        if (fieldType == null) {
-            throw new QueryShardException(context, "[" + NAME + "] [vector_field] [" + vectorField + "] does not exist in the mapping");
-        }
-        if ("knn_vector".equals(fieldType.typeName()) == false) {
-            throw new QueryShardException(
-                context,
-                "[" + NAME + "] [vector_field] [" + vectorField + "] is of type [" + fieldType.typeName() + "], not [knn_vector]"
-            );
-        }
-        Query filterQuery = filter == null ? null : filter.toQuery(context);
-        Query knn = new KnnFloatVectorQuery(vectorField, queryVector, k, filterQuery);
-        Query lexical = null;
-        if (textFields.isEmpty() == false) {
-            MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(queryText);
-            for (String f : textFields) {
-                int caret = f.indexOf('^');
-                if (caret < 0) {
-                    match.field(f);
-                } else {
-                    match.field(f.substring(0, caret), Float.parseFloat(f.substring(caret + 1)));
+        ClipKnnQueryBuilder.checkVectorField(context, vectorField);
+        if (fusedHits != null) {
+            String index = context.index().getName();
+            Map<String, Rrf.Fused> mine = new HashMap<>();
+            for (GlobalCandidates.Hit hit : fusedHits) {
+                if (hit.index().equals(index)) {
+                    mine.put(hit.id(), hit.fused());
                 }
             }
-            lexical = match.toQuery(context);
-            if (filterQuery != null) {
-                lexical = new BooleanQuery.Builder().add(lexical, BooleanClause.Occur.MUST)
-                    .add(filterQuery, BooleanClause.Occur.FILTER)
-                    .build();
-            }
+            return new GlobalFusedQuery(mine, rankConstant);
         }
-        return new ClipHybridQuery(vectorField, queryVector.length, knn, lexical, k, rankConstant);
+        Query knn = new ClipKnnQueryBuilder(vectorField, queryVector, k, filter).toQuery(context);
+        Query lexical = null;
+        if (textFields.isEmpty() == false) {
+            lexical = GlobalCandidates.filtered(lexicalQuery(), filter).toQuery(context);
+        }
+        return new ClipHybridQuery(knn, lexical, k, rankConstant);
     }
 
     @Override
@@ -368,7 +439,29 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             && rankConstant == other.rankConstant
             && Objects.equals(model, other.model)
             && Objects.equals(filter, other.filter)
-            && Objects.equals(pendingVector, other.pendingVector);
+            && Objects.equals(pendingVector, other.pendingVector)
+            && Objects.equals(pendingHits, other.pendingHits)
+            && sameHits(fusedHits, other.fusedHits);
+    }
+
+    private static boolean sameHits(List<GlobalCandidates.Hit> a, List<GlobalCandidates.Hit> b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            GlobalCandidates.Hit x = a.get(i), y = b.get(i);
+            if (x.index().equals(y.index()) == false
+                || x.id().equals(y.id()) == false
+                || x.fused().score() != y.fused().score()
+                || Arrays.equals(x.fused().ranks(), y.fused().ranks()) == false
+                || Arrays.equals(x.fused().rawScores(), y.fused().rawScores()) == false) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

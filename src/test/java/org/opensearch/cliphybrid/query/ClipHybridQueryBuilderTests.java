@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.query;
 
 import org.opensearch.cliphybrid.ClipHybridPlugin;
+import org.opensearch.cliphybrid.query.fusion.Rrf;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.ParsingException;
@@ -32,7 +33,7 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         return new NamedWriteableRegistry(search.getNamedWriteables());
     }
 
-    private ClipHybridQueryBuilder randomBuilder() {
+    private ClipHybridQueryBuilder randomBuilder(boolean mayBeFused) {
         ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(() -> null).vectorField("image_vector").queryText(randomAlphaOfLength(8));
         if (randomBoolean()) {
             float[] v = new float[randomIntBetween(2, 16)];
@@ -57,12 +58,21 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         if (randomBoolean()) {
             b.queryName("q1");
         }
+        if (mayBeFused && randomBoolean()) {
+            // what the coordinator ships to the shards after fusing the global candidates
+            b.fusedHits(
+                List.of(
+                    new GlobalCandidates.Hit("idx", "a", new Rrf.Fused(0, 0.03, new int[] { 1, 2 }, new float[] { 0.9f, 7.5f })),
+                    new GlobalCandidates.Hit("idx2", "b", new Rrf.Fused(1, 0.01, new int[] { 0, 1 }, new float[] { Float.NaN, 3f }))
+                )
+            );
+        }
         return b;
     }
 
     public void testWriteableRoundTrip() throws IOException {
         for (int i = 0; i < 20; i++) {
-            ClipHybridQueryBuilder original = randomBuilder();
+            ClipHybridQueryBuilder original = randomBuilder(true);
             QueryBuilder copy = copyNamedWriteable(original, writeables(), QueryBuilder.class);
             assertEquals(original, copy);
             assertEquals(original.hashCode(), copy.hashCode());
@@ -70,8 +80,9 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
     }
 
     public void testXContentRoundTrip() throws IOException {
+        // fused candidates are coordinator-to-shard state, never part of the DSL
         for (int i = 0; i < 20; i++) {
-            ClipHybridQueryBuilder original = randomBuilder();
+            ClipHybridQueryBuilder original = randomBuilder(false);
             String json = toXContent(original, JsonXContent.jsonXContent.mediaType(), ToXContent.EMPTY_PARAMS, false).utf8ToString();
             assertEquals(json, original, parse(json));
         }

@@ -1,0 +1,133 @@
+package org.opensearch.cliphybrid.query;
+
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.SearchType;
+import org.opensearch.action.search.ShardSearchFailure;
+import org.opensearch.action.support.IndicesOptions;
+import org.opensearch.cliphybrid.query.fusion.Rrf;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.index.query.BoolQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Rank mode across shards: the best {@code k} vector hits and the best {@code k} lexical hits of the whole target, each
+ * collected by an ordinary search (shards' top lists merged by score; the lexical one with DFS so that BM25 uses index-wide
+ * statistics), fused once on the coordinator. The result does not depend on how the index is split into shards.
+ */
+final class GlobalCandidates {
+    private GlobalCandidates() {}
+
+    /** A fused document of the whole target, addressed by index and id. */
+    record Hit(String index, String id, Rrf.Fused fused) {}
+
+    static void fetch(
+        Client client,
+        String[] indices,
+        IndicesOptions indicesOptions,
+        QueryBuilder vectorQuery,
+        QueryBuilder lexicalQuery,
+        int k,
+        int rankConstant,
+        ActionListener<List<Hit>> listener
+    ) {
+        List<QueryBuilder> sides = lexicalQuery == null ? List.of(vectorQuery) : List.of(vectorQuery, lexicalQuery);
+        SearchHit[][] results = new SearchHit[sides.size()][];
+        AtomicInteger pending = new AtomicInteger(sides.size());
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (int side = 0; side < sides.size(); side++) {
+            int s = side;
+            SearchRequest request = new SearchRequest(indices).indicesOptions(indicesOptions)
+                .source(new SearchSourceBuilder().query(sides.get(side)).size(k).fetchSource(false).trackTotalHits(false));
+            if (side == 1) {
+                request.searchType(SearchType.DFS_QUERY_THEN_FETCH);
+            }
+            client.search(request, ActionListener.wrap(response -> {
+                Exception shardFailure = firstShardFailure(response);
+                if (shardFailure != null) {
+                    failure.compareAndSet(null, shardFailure);
+                } else {
+                    results[s] = response.getHits().getHits();
+                }
+                done(pending, failure, results, rankConstant, listener);
+            }, e -> {
+                failure.compareAndSet(null, e);
+                done(pending, failure, results, rankConstant, listener);
+            }));
+        }
+    }
+
+    /** A partial candidate list would silently change every fused score, so any failed shard fails the query. */
+    private static Exception firstShardFailure(SearchResponse response) {
+        ShardSearchFailure[] failures = response.getShardFailures();
+        if (failures.length == 0) {
+            return null;
+        }
+        Throwable cause = failures[0].getCause();
+        return cause instanceof Exception e ? e : new IllegalStateException(failures[0].reason());
+    }
+
+    private static void done(
+        AtomicInteger pending,
+        AtomicReference<Exception> failure,
+        SearchHit[][] results,
+        int rankConstant,
+        ActionListener<List<Hit>> listener
+    ) {
+        if (pending.decrementAndGet() > 0) {
+            return;
+        }
+        if (failure.get() != null) {
+            listener.onFailure(failure.get());
+            return;
+        }
+        listener.onResponse(fuse(results, rankConstant));
+    }
+
+    static List<Hit> fuse(SearchHit[][] results, int rankConstant) {
+        Map<String, Long> keys = new HashMap<>();
+        List<String[]> addresses = new ArrayList<>();
+        Rrf.Ranked[] ranked = new Rrf.Ranked[2];
+        for (int side = 0; side < ranked.length; side++) {
+            SearchHit[] hits = side < results.length ? results[side] : new SearchHit[0];
+            long[] ids = new long[hits.length];
+            float[] scores = new float[hits.length];
+            for (int i = 0; i < hits.length; i++) {
+                String index = hits[i].getIndex();
+                String id = hits[i].getId();
+                ids[i] = keys.computeIfAbsent(index + '\u0000' + id, key -> {
+                    addresses.add(new String[] { index, id });
+                    return (long) addresses.size() - 1;
+                });
+                scores[i] = hits[i].getScore();
+            }
+            ranked[side] = new Rrf.Ranked(ids, scores);
+        }
+        List<Hit> out = new ArrayList<>();
+        float previous = Float.POSITIVE_INFINITY;
+        for (Rrf.Fused f : Rrf.fuse(rankConstant, ranked)) {
+            // RRF ties often (rank 5 on one side only, on either side); a search orders equal scores by shard and doc id, which
+            // would make the order depend on the shard layout. One float ulp below its predecessor keeps the fused order instead.
+            float score = Math.min((float) f.score(), Math.nextDown(previous));
+            previous = score;
+            String[] address = addresses.get((int) f.key());
+            out.add(new Hit(address[0], address[1], new Rrf.Fused(f.key(), score, f.ranks(), f.rawScores())));
+        }
+        return out;
+    }
+
+    static BoolQueryBuilder filtered(QueryBuilder query, QueryBuilder filter) {
+        BoolQueryBuilder bool = new BoolQueryBuilder().must(query);
+        return filter == null ? bool : bool.filter(filter);
+    }
+}
