@@ -12,7 +12,7 @@ import java.util.List;
  * here; image references are parsed on the inference pool, since decoding a large base64 payload is work of its own.
  */
 public record EmbedRequest(List<String> texts, List<String> images, String model) {
-    /** One request is one batch on one inference thread; the cap keeps a single request from holding that thread for long. */
+    /** A request is one task on one inference thread; the cap keeps a single request from holding that thread for long. */
     public static final int MAX_ENTRIES = 64;
 
     public static EmbedRequest parse(XContentParser parser) throws IOException {

@@ -55,21 +55,27 @@ public final class RestEmbedAction extends BaseRestHandler {
     }
 
     private static EmbedResponse embed(EmbedRequest request, ImageInputs inputs, ClipModel model) throws Exception {
+        // one at a time, as ingest and the query encode: a padded batch can differ in the last bits, and clients compare these
+        // vectors with stored ones; it also keeps a single image's pixels in memory at a time
+        float[][] textVectors = new float[request.texts().size()][];
+        for (int i = 0; i < textVectors.length; i++) {
+            textVectors[i] = model.embedTexts(List.of(request.texts().get(i)))[0];
+        }
         List<ImageSource> sources = new ArrayList<>(request.images().size());
-        List<float[]> pixels = new ArrayList<>(request.images().size());
-        for (int i = 0; i < request.images().size(); i++) {
+        float[][] imageVectors = new float[request.images().size()][];
+        for (int i = 0; i < imageVectors.length; i++) {
             ImageSource source = null;
+            float[] pixels;
             try {
                 ImageInputs.Input input = inputs.parse(request.images().get(i));
                 source = input.source();
-                pixels.add(inputs.pixelValues(input, model));
+                pixels = inputs.pixelValues(input, model);
             } catch (Exception e) {
                 throw ImageInputs.failure("images[" + i + "]", source, e);
             }
             sources.add(source);
+            imageVectors[i] = model.embedImages(List.of(pixels))[0];
         }
-        float[][] textVectors = request.texts().isEmpty() ? new float[0][] : model.embedTexts(request.texts());
-        float[][] imageVectors = pixels.isEmpty() ? new float[0][] : model.embedImages(pixels);
         return new EmbedResponse(model.name(), model.dimension(), request.texts(), textVectors, sources, imageVectors);
     }
 
