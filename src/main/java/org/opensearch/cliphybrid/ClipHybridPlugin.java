@@ -1,26 +1,35 @@
 package org.opensearch.cliphybrid;
 
 import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
+import org.opensearch.cliphybrid.rest.RestEmbedAction;
+import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.SetOnce;
 import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
 import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.plugins.SearchPlugin;
 import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.FixedExecutorBuilder;
@@ -34,12 +43,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Wiring only: settings, the inference thread pool, the {@code clip_embedding} processor and the {@code clip_hybrid} query. */
-public class ClipHybridPlugin extends Plugin implements IngestPlugin, SearchPlugin {
+/**
+ * Wiring only: settings, the inference thread pool, the {@code clip_embedding} processor, the {@code clip_hybrid} query and
+ * the {@code _plugins/clip} REST endpoints.
+ */
+public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin {
     // getQueries() and getProcessors() are asked for before createComponents() builds the services they use
     private final SetOnce<InferenceService> inference = new SetOnce<>();
-    private final SetOnce<ClusterSettings> clusterSettings = new SetOnce<>();
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
+    private final SetOnce<ImageInputs> images = new SetOnce<>();
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -80,33 +92,41 @@ public class ClipHybridPlugin extends Plugin implements IngestPlugin, SearchPlug
         InferenceService service = new InferenceService(registry, threadPool, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
         inference.set(service);
-        clusterSettings.set(clusterService.getClusterSettings());
+        ClusterSettings current = clusterService.getClusterSettings();
+        String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
+        Path imagesRoot = imagesPath.isEmpty() ? null : environment.configDir().resolve(imagesPath).toAbsolutePath();
+        images.set(
+            new ImageInputs(
+                new ImageLoader(),
+                () -> new ImageLoader.Limits(
+                    imagesRoot,
+                    current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
+                    (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
+                    (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
+                    current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
+                ),
+                () -> current.get(ClipSettings.IMAGE_MAX_PIXELS)
+            )
+        );
         return List.of(registry, service);
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
-        Path imagesRoot = imagesPath.isEmpty() ? null : parameters.env.configDir().resolve(imagesPath).toAbsolutePath();
-        Supplier<ImageLoader.Limits> limits = () -> {
-            ClusterSettings current = clusterSettings.get();
-            return new ImageLoader.Limits(
-                imagesRoot,
-                current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
-                (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
-                (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
-                current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
-            );
-        };
-        return Map.of(
-            ClipEmbeddingProcessor.TYPE,
-            new ClipEmbeddingProcessor.Factory(
-                inference::get,
-                new ImageLoader(),
-                limits,
-                () -> clusterSettings.get().get(ClipSettings.IMAGE_MAX_PIXELS)
-            )
-        );
+        return Map.of(ClipEmbeddingProcessor.TYPE, new ClipEmbeddingProcessor.Factory(inference::get, images::get));
+    }
+
+    @Override
+    public List<RestHandler> getRestHandlers(
+        Settings settings,
+        RestController restController,
+        ClusterSettings clusterSettings,
+        IndexScopedSettings indexScopedSettings,
+        SettingsFilter settingsFilter,
+        IndexNameExpressionResolver indexNameExpressionResolver,
+        Supplier<DiscoveryNodes> nodesInCluster
+    ) {
+        return List.of(new RestEmbedAction(inference::get, images::get), new RestModelsAction(models::get, inference::get));
     }
 
     @Override

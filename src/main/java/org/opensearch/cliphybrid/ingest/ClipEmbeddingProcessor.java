@@ -1,15 +1,13 @@
 package org.opensearch.cliphybrid.ingest;
 
-import org.opensearch.cliphybrid.image.ImageDecoder;
-import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.image.ImageSource;
+import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.Processor;
 
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -28,9 +26,7 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
     private final String model;
     private final boolean ignoreMissing;
     private final InferenceService inference;
-    private final ImageLoader loader;
-    private final Supplier<ImageLoader.Limits> limits;
-    private final Supplier<Long> maxPixels;
+    private final ImageInputs images;
 
     ClipEmbeddingProcessor(
         String tag,
@@ -40,9 +36,7 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
         String model,
         boolean ignoreMissing,
         InferenceService inference,
-        ImageLoader loader,
-        Supplier<ImageLoader.Limits> limits,
-        Supplier<Long> maxPixels
+        ImageInputs images
     ) {
         super(tag, description);
         this.field = field;
@@ -50,9 +44,7 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
         this.model = model;
         this.ignoreMissing = ignoreMissing;
         this.inference = inference;
-        this.loader = loader;
-        this.limits = limits;
-        this.maxPixels = maxPixels;
+        this.images = images;
     }
 
     @Override
@@ -76,22 +68,21 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
             );
             return;
         }
-        ImageSource source;
+        ImageInputs.Input input;
         try {
-            source = ImageSource.parse((String) value);
+            input = images.parse((String) value);
         } catch (IllegalArgumentException e) {
             handler.accept(null, failure(null, e));
             return;
         }
-        ImageLoader.Limits currentLimits = limits.get();
-        long currentMaxPixels = maxPixels.get();
-        inference.execute(model, m -> {
-            BufferedImage image = ImageDecoder.decode(loader.load(source, currentLimits), currentMaxPixels);
-            return m.embedImages(List.of(m.preprocessor().preprocess(image)))[0];
-        }, org.opensearch.core.action.ActionListener.wrap(vector -> {
-            document.setFieldValue(targetField, asList(vector));
-            handler.accept(document, null);
-        }, e -> handler.accept(null, failure(source, e))));
+        inference.execute(
+            model,
+            m -> m.embedImages(List.of(images.pixelValues(input, m)))[0],
+            org.opensearch.core.action.ActionListener.wrap(vector -> {
+                document.setFieldValue(targetField, asList(vector));
+                handler.accept(document, null);
+            }, e -> handler.accept(null, failure(input.source(), e)))
+        );
     }
 
     /** Names the field, the source and the cause; a rejection from a full queue keeps its type so the bulk item gets a 429. */
@@ -99,9 +90,7 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
         if (cause instanceof java.util.concurrent.RejectedExecutionException) {
             return cause;
         }
-        String what = source == null ? "" : " " + source.describe();
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return new IllegalArgumentException("[" + TYPE + "] field [" + field + "]" + what + ": " + reason, cause);
+        return ImageInputs.failure("[" + TYPE + "] field [" + field + "]", source, cause);
     }
 
     private static List<Float> asList(float[] vector) {
@@ -124,20 +113,11 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
 
     public static final class Factory implements Processor.Factory {
         private final Supplier<InferenceService> inference;
-        private final ImageLoader loader;
-        private final Supplier<ImageLoader.Limits> limits;
-        private final Supplier<Long> maxPixels;
+        private final Supplier<ImageInputs> images;
 
-        public Factory(
-            Supplier<InferenceService> inference,
-            ImageLoader loader,
-            Supplier<ImageLoader.Limits> limits,
-            Supplier<Long> maxPixels
-        ) {
+        public Factory(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
             this.inference = inference;
-            this.loader = loader;
-            this.limits = limits;
-            this.maxPixels = maxPixels;
+            this.images = images;
         }
 
         @Override
@@ -159,9 +139,7 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
                 model,
                 ignoreMissing,
                 inference.get(),
-                loader,
-                limits,
-                maxPixels
+                images.get()
             );
         }
     }

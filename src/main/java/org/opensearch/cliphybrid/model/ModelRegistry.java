@@ -46,7 +46,8 @@ public final class ModelRegistry implements Closeable {
         Path dir = modelsDir.resolve(name);
         if (Files.isDirectory(dir) == false) {
             throw new IllegalArgumentException(
-                "unknown CLIP model [" + name + "]: no folder [" + dir + "]; models on this node: " + available()
+                // the folder's absolute path stays in the node's own logs: this message reaches HTTP clients
+                "unknown CLIP model [" + name + "]: no such folder under <config>/" + MODELS_FOLDER + "; models on this node: " + available()
             );
         }
         ModelFolder folder = ModelFolder.open(name, dir, quantized);

@@ -1,0 +1,67 @@
+package org.opensearch.cliphybrid.rest;
+
+import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.transport.client.node.NodeClient;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET _plugins/clip/models}: the model folders of the node that answers, and which of them it has loaded. Each node
+ * loads models on first use, so another node may answer differently; the response names the node for that reason.
+ */
+public final class RestModelsAction extends BaseRestHandler {
+    public static final String PATH = "/_plugins/clip/models";
+
+    private final Supplier<ModelRegistry> models;
+    private final Supplier<InferenceService> inference;
+
+    public RestModelsAction(Supplier<ModelRegistry> models, Supplier<InferenceService> inference) {
+        this.models = models;
+        this.inference = inference;
+    }
+
+    @Override
+    public String getName() {
+        return "clip_models_action";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(RestRequest.Method.GET, PATH));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        ModelRegistry registry = models.get();
+        String defaultModel = inference.get().resolve(null);
+        String node = client.getLocalNodeId();
+        return channel -> {
+            Map<String, ClipModel> loaded = registry.loaded();
+            // a loaded model stays listed even if its folder has gone since: it is what this node still serves
+            TreeSet<String> names = new TreeSet<>(registry.available());
+            names.addAll(loaded.keySet());
+            XContentBuilder builder = channel.newBuilder();
+            builder.startObject().field("node", node).field("default", defaultModel).startArray("models");
+            for (String name : names) {
+                ClipModel model = loaded.get(name);
+                builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null);
+                if (model != null) {
+                    builder.field("dimension", model.dimension()).field("load_millis", model.loadMillis());
+                }
+                builder.endObject();
+            }
+            builder.endArray().endObject();
+            channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
+        };
+    }
+}
