@@ -16,6 +16,7 @@ import org.opensearch.cliphybrid.model.text.ClipTokenizer;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -150,7 +151,7 @@ public final class ClipModel implements Closeable {
         long[] mask = new long[batch * length];
         for (int i = 0; i < batch; i++) {
             System.arraycopy(padded[i], 0, flat, i * length, length);
-            java.util.Arrays.fill(mask, i * length, i * length + ids.get(i).length, 1L);
+            Arrays.fill(mask, i * length, i * length + ids.get(i).length, 1L);
         }
         try (NDManager manager = text.getNDManager().newSubManager()) {
             NDList inputs = new NDList();

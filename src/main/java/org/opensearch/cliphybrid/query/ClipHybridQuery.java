@@ -31,13 +31,13 @@ final class ClipHybridQuery extends Query {
 
     @Override
     public Query rewrite(IndexSearcher searcher) throws IOException {
-        Rrf.Ranked vector = ranked(searcher.search(knn, k), searcher);
-        Rrf.Ranked text = lexical == null ? Rrf.Ranked.empty() : ranked(searcher.search(lexical, k), searcher);
+        Rrf.Ranked vector = ranked(searcher.search(knn, k));
+        Rrf.Ranked text = lexical == null ? Rrf.Ranked.empty() : ranked(searcher.search(lexical, k));
         List<Rrf.Fused> fused = Rrf.fuse(rankConstant, vector, text);
         return new FusedDocsQuery(fused, rankConstant, searcher.getIndexReader().getContext().id());
     }
 
-    private static Rrf.Ranked ranked(TopDocs top, IndexSearcher searcher) {
+    private static Rrf.Ranked ranked(TopDocs top) {
         ScoreDoc[] docs = top.scoreDocs;
         long[] keys = new long[docs.length];
         float[] scores = new float[docs.length];

@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +53,7 @@ public final class ClipTokenizer implements Closeable {
         for (int i = 0; i < sequences.size(); i++) {
             long[] ids = sequences.get(i);
             System.arraycopy(ids, 0, out[i], 0, ids.length);
-            java.util.Arrays.fill(out[i], ids.length, longest, ids[ids.length - 1]);
+            Arrays.fill(out[i], ids.length, longest, ids[ids.length - 1]);
         }
         return out;
     }
