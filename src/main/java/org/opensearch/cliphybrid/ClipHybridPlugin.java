@@ -7,6 +7,7 @@ import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
+import org.opensearch.cliphybrid.query.QueryVectors;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -52,6 +53,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
     private final SetOnce<ImageInputs> images = new SetOnce<>();
+    private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get);
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -134,8 +136,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         return List.of(
             new QuerySpec<>(
                 ClipHybridQueryBuilder.NAME,
-                in -> new ClipHybridQueryBuilder(in, inference::get),
-                parser -> ClipHybridQueryBuilder.fromXContent(parser, inference::get)
+                in -> new ClipHybridQueryBuilder(in, queryVectors),
+                parser -> ClipHybridQueryBuilder.fromXContent(parser, queryVectors)
             ),
             new QuerySpec<>(ClipKnnQueryBuilder.NAME, ClipKnnQueryBuilder::new, ClipKnnQueryBuilder::fromXContent)
         );

@@ -5,7 +5,9 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.opensearch.cliphybrid.query.fusion.Rrf;
+import org.opensearch.cliphybrid.query.fusion.Fused;
+import org.opensearch.cliphybrid.query.fusion.RankFusion;
+import org.opensearch.cliphybrid.query.fusion.Ranked;
 
 import java.io.IOException;
 import java.util.List;
@@ -20,24 +22,28 @@ final class ClipHybridQuery extends Query {
     private final Query knn;
     private final Query lexical;
     private final int k;
-    private final int rankConstant;
+    private final int windowSize;
+    private final RankFusion fusion;
+    private final float minScore;
 
-    ClipHybridQuery(Query knn, Query lexical, int k, int rankConstant) {
+    ClipHybridQuery(Query knn, Query lexical, int k, int windowSize, RankFusion fusion, float minScore) {
         this.knn = knn;
         this.lexical = lexical;
         this.k = k;
-        this.rankConstant = rankConstant;
+        this.windowSize = windowSize;
+        this.fusion = fusion;
+        this.minScore = minScore;
     }
 
     @Override
     public Query rewrite(IndexSearcher searcher) throws IOException {
-        Rrf.Ranked vector = ranked(searcher.search(knn, k));
-        Rrf.Ranked text = lexical == null ? Rrf.Ranked.empty() : ranked(searcher.search(lexical, k));
-        List<Rrf.Fused> fused = Rrf.fuse(rankConstant, vector, text);
-        return new FusedDocsQuery(fused, rankConstant, searcher.getIndexReader().getContext().id());
+        Ranked vector = ranked(searcher.search(knn, k));
+        Ranked text = lexical == null ? Ranked.empty() : ranked(searcher.search(lexical, windowSize));
+        List<Fused> fused = fusion.fuse(vector, text).stream().filter(f -> f.score() >= minScore).toList();
+        return new FusedDocsQuery(fused, fusion, searcher.getIndexReader().getContext().id());
     }
 
-    private static Rrf.Ranked ranked(TopDocs top) {
+    private static Ranked ranked(TopDocs top) {
         ScoreDoc[] docs = top.scoreDocs;
         long[] keys = new long[docs.length];
         float[] scores = new float[docs.length];
@@ -45,7 +51,7 @@ final class ClipHybridQuery extends Query {
             keys[i] = docs[i].doc;
             scores[i] = docs[i].score;
         }
-        return new Rrf.Ranked(keys, scores);
+        return new Ranked(keys, scores);
     }
 
     @Override
@@ -59,7 +65,7 @@ final class ClipHybridQuery extends Query {
 
     @Override
     public String toString(String field) {
-        return "clip_hybrid(rrf k=" + k + " rank_constant=" + rankConstant + ", vector: " + knn.toString(field) + ", text: "
+        return "clip_hybrid(" + fusion + " k=" + k + " window_size=" + windowSize + ", vector: " + knn.toString(field) + ", text: "
             + (lexical == null ? "none" : lexical.toString(field)) + ")";
     }
 
@@ -72,11 +78,13 @@ final class ClipHybridQuery extends Query {
         return knn.equals(other.knn)
             && Objects.equals(lexical, other.lexical)
             && k == other.k
-            && rankConstant == other.rankConstant;
+            && windowSize == other.windowSize
+            && fusion.equals(other.fusion)
+            && minScore == other.minScore;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(classHash(), knn, lexical, k, rankConstant);
+        return Objects.hash(classHash(), knn, lexical, k, windowSize, fusion, minScore);
     }
 }

@@ -1,9 +1,13 @@
 package org.opensearch.cliphybrid.query;
 
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
-import org.opensearch.action.IndicesRequest;
-import org.opensearch.cliphybrid.inference.InferenceService;
-import org.opensearch.cliphybrid.query.fusion.Rrf;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.cliphybrid.query.fusion.Fused;
+import org.opensearch.cliphybrid.query.fusion.Normalization;
+import org.opensearch.cliphybrid.query.fusion.RankFusion;
+import org.opensearch.cliphybrid.query.fusion.Weights;
 import org.opensearch.common.SetOnce;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.action.ActionListener;
@@ -13,70 +17,124 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.index.query.QueryCoordinatorContext;
+import org.opensearch.search.builder.SearchSourceBuilder;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
- * {@code clip_hybrid}: one query text, encoded once per request by the CLIP text encoder on the coordinating node, searched
- * both as a vector (kNN on {@code vector_field}) and as words (BM25 on {@code text_fields}); the two ranked lists are fused by
- * reciprocal rank fusion.
+ * {@code clip_hybrid}: the query's texts and/or image, encoded once per request by CLIP on the coordinating node, searched as a
+ * vector (kNN on {@code vector_field}) and the texts as words (BM25 on {@code text_fields}). Composable mode ({@code calibrated},
+ * the default) scores each document on its shard from its own cosine and BM25; rank modes ({@code rrf}, {@code linear}) fuse
+ * the whole target's candidate lists once on the coordinator.
  */
 public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybridQueryBuilder> {
     public static final String NAME = "clip_hybrid";
 
     static final ParseField QUERY_TEXT = new ParseField("query_text");
+    static final ParseField QUERY_IMAGE = new ParseField("query_image");
     static final ParseField QUERY_VECTOR = new ParseField("query_vector");
+    static final ParseField PROMPT_TEMPLATE = new ParseField("prompt_template");
     static final ParseField VECTOR_FIELD = new ParseField("vector_field");
     static final ParseField TEXT_FIELDS = new ParseField("text_fields");
-    static final ParseField K = new ParseField("k");
+    static final ParseField FUSION = new ParseField("fusion");
+    static final ParseField WEIGHTS = new ParseField("weights");
+    static final ParseField NORMALIZATION = new ParseField("normalization");
     static final ParseField RANK_CONSTANT = new ParseField("rank_constant");
+    static final ParseField VECTOR_CALIBRATION = new ParseField("vector_calibration");
+    static final ParseField TEXT_SATURATION = new ParseField("text_saturation");
+    static final ParseField K = new ParseField("k");
+    static final ParseField WINDOW_SIZE = new ParseField("window_size");
+    static final ParseField EF_SEARCH = new ParseField("ef_search");
+    static final ParseField MIN_SCORE = new ParseField("min_score");
     static final ParseField MODEL = new ParseField("model");
     static final ParseField FILTER = new ParseField("filter");
 
     public static final int DEFAULT_K = 100;
     public static final int MAX_K = 10_000;
-    public static final int DEFAULT_RANK_CONSTANT = 60;
+    /** Chosen from bench/relevance on mini-clip and Flickr8k; see docs/benchmarks.md. */
+    public static final Calibration DEFAULT_CALIBRATION = new Calibration(0.0f, 0.5f, 5f);
 
-    private final Supplier<InferenceService> inference;
-    private String queryText;
-    private float[] queryVector;
-    private String vectorField;
-    private List<String> textFields = List.of();
-    private int k = DEFAULT_K;
-    private int rankConstant = DEFAULT_RANK_CONSTANT;
-    private String model;
-    private QueryBuilder filter;
-    /** Set by the coordinator's rewrite while the text is being encoded; never serialized. */
-    private Supplier<float[]> pendingVector;
-    /** The fused documents of the whole target, once the coordinator has collected and fused both sides' candidates. */
-    private List<GlobalCandidates.Hit> fusedHits;
-    private Supplier<List<GlobalCandidates.Hit>> pendingHits;
+    /** How the two sides combine. */
+    public enum Fusion {
+        CALIBRATED,
+        RRF,
+        LINEAR;
 
-    public ClipHybridQueryBuilder(Supplier<InferenceService> inference) {
-        this.inference = inference;
+        public String parseName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Fusion parse(String name) {
+            for (Fusion f : values()) {
+                if (f.parseName().equals(name)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("[" + NAME + "] [fusion] must be one of calibrated, rrf, linear, got [" + name + "]");
+        }
     }
 
-    public ClipHybridQueryBuilder(StreamInput in, Supplier<InferenceService> inference) throws IOException {
+    private final QueryVectors vectors;
+    private List<String> queryTexts = List.of();
+    private String queryImage;
+    private QueryVectors.DocumentRef queryDocument;
+    private float[] queryVector;
+    private String promptTemplate;
+    private String vectorField;
+    private List<String> textFields = List.of();
+    private Fusion fusion = Fusion.CALIBRATED;
+    private Weights weights = Weights.EQUAL;
+    private Normalization normalization = Normalization.MIN_MAX;
+    private int rankConstant = RankFusion.DEFAULT_RANK_CONSTANT;
+    private Calibration calibration = DEFAULT_CALIBRATION;
+    private int k = DEFAULT_K;
+    private Integer windowSize;
+    private Integer efSearch;
+    private float minScore;
+    private String model;
+    private QueryBuilder filter;
+    /** Set by the coordinator's rewrite while the inputs are being encoded; never serialized. */
+    private SetOnce<float[]> pendingVector;
+    /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
+    private List<GlobalCandidates.Hit> fusedHits;
+    private SetOnce<List<GlobalCandidates.Hit>> pendingHits;
+
+    public ClipHybridQueryBuilder(QueryVectors vectors) {
+        this.vectors = vectors;
+    }
+
+    public ClipHybridQueryBuilder(StreamInput in, QueryVectors vectors) throws IOException {
         super(in);
-        this.inference = inference;
-        queryText = in.readOptionalString();
+        this.vectors = vectors;
+        queryTexts = in.readStringList();
+        queryImage = in.readOptionalString();
+        queryDocument = in.readBoolean() ? new QueryVectors.DocumentRef(in.readString(), in.readString()) : null;
         queryVector = in.readBoolean() ? in.readFloatArray() : null;
+        promptTemplate = in.readOptionalString();
         vectorField = in.readString();
         textFields = in.readStringList();
-        k = in.readVInt();
+        fusion = in.readEnum(Fusion.class);
+        weights = new Weights(in);
+        normalization = in.readEnum(Normalization.class);
         rankConstant = in.readVInt();
+        calibration = new Calibration(in);
+        k = in.readVInt();
+        windowSize = in.readOptionalVInt();
+        efSearch = in.readOptionalVInt();
+        minScore = in.readFloat();
         model = in.readOptionalString();
         filter = in.readOptionalNamedWriteable(QueryBuilder.class);
         if (in.readBoolean()) {
@@ -85,10 +143,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             for (int i = 0; i < n; i++) {
                 String index = in.readString();
                 String id = in.readString();
-                double score = in.readDouble();
-                int[] ranks = in.readVIntArray();
-                float[] raw = in.readFloatArray();
-                hits.add(new GlobalCandidates.Hit(index, id, new Rrf.Fused(i, score, ranks, raw)));
+                Fused f = new Fused(i, in.readDouble(), in.readVIntArray(), in.readFloatArray(), in.readFloatArray());
+                hits.add(new GlobalCandidates.Hit(index, id, f));
             }
             fusedHits = hits;
         }
@@ -97,17 +153,31 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
         if (pendingVector != null || pendingHits != null) {
-            throw new IllegalStateException("[" + NAME + "] must be rewritten (query text encoded, candidates fused) before it is sent");
+            throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused) before it is sent");
         }
-        out.writeOptionalString(queryText);
+        out.writeStringCollection(queryTexts);
+        out.writeOptionalString(queryImage);
+        out.writeBoolean(queryDocument != null);
+        if (queryDocument != null) {
+            out.writeString(queryDocument.index());
+            out.writeString(queryDocument.id());
+        }
         out.writeBoolean(queryVector != null);
         if (queryVector != null) {
             out.writeFloatArray(queryVector);
         }
+        out.writeOptionalString(promptTemplate);
         out.writeString(vectorField);
         out.writeStringCollection(textFields);
-        out.writeVInt(k);
+        out.writeEnum(fusion);
+        weights.writeTo(out);
+        out.writeEnum(normalization);
         out.writeVInt(rankConstant);
+        calibration.writeTo(out);
+        out.writeVInt(k);
+        out.writeOptionalVInt(windowSize);
+        out.writeOptionalVInt(efSearch);
+        out.writeFloat(minScore);
         out.writeOptionalString(model);
         out.writeOptionalNamedWriteable(filter);
         out.writeBoolean(fusedHits != null);
@@ -119,17 +189,40 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 out.writeDouble(hit.fused().score());
                 out.writeVIntArray(hit.fused().ranks());
                 out.writeFloatArray(hit.fused().rawScores());
+                out.writeFloatArray(hit.fused().sideScores());
             }
         }
     }
 
     public ClipHybridQueryBuilder queryText(String queryText) {
-        this.queryText = queryText;
+        return queryTexts(List.of(queryText));
+    }
+
+    public ClipHybridQueryBuilder queryTexts(List<String> texts) {
+        this.queryTexts = List.copyOf(texts);
+        return this;
+    }
+
+    public ClipHybridQueryBuilder queryImage(String image) {
+        this.queryImage = image;
+        return this;
+    }
+
+    public ClipHybridQueryBuilder queryDocument(QueryVectors.DocumentRef document) {
+        this.queryDocument = document;
         return this;
     }
 
     public ClipHybridQueryBuilder queryVector(float[] queryVector) {
         this.queryVector = queryVector;
+        return this;
+    }
+
+    public ClipHybridQueryBuilder promptTemplate(String template) {
+        if (template != null && template.contains("{}") == false) {
+            throw new IllegalArgumentException("[" + NAME + "] [prompt_template] must contain {} where the query text goes, got [" + template + "]");
+        }
+        this.promptTemplate = template;
         return this;
     }
 
@@ -143,11 +236,18 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return this;
     }
 
-    public ClipHybridQueryBuilder k(int k) {
-        if (k < 1 || k > MAX_K) {
-            throw new IllegalArgumentException("[" + NAME + "] [k] must be between 1 and " + MAX_K + ", got " + k);
-        }
-        this.k = k;
+    public ClipHybridQueryBuilder fusion(Fusion fusion) {
+        this.fusion = Objects.requireNonNull(fusion);
+        return this;
+    }
+
+    public ClipHybridQueryBuilder weights(Weights weights) {
+        this.weights = Objects.requireNonNull(weights);
+        return this;
+    }
+
+    public ClipHybridQueryBuilder normalization(Normalization normalization) {
+        this.normalization = Objects.requireNonNull(normalization);
         return this;
     }
 
@@ -159,13 +259,43 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return this;
     }
 
-    public ClipHybridQueryBuilder model(String model) {
-        this.model = model;
+    public ClipHybridQueryBuilder calibration(Calibration calibration) {
+        this.calibration = Objects.requireNonNull(calibration);
         return this;
     }
 
-    ClipHybridQueryBuilder fusedHits(List<GlobalCandidates.Hit> hits) {
-        this.fusedHits = List.copyOf(hits);
+    public ClipHybridQueryBuilder k(int k) {
+        this.k = checkCount(K, k);
+        return this;
+    }
+
+    public ClipHybridQueryBuilder windowSize(Integer windowSize) {
+        this.windowSize = windowSize == null ? null : checkCount(WINDOW_SIZE, windowSize);
+        return this;
+    }
+
+    public ClipHybridQueryBuilder efSearch(Integer efSearch) {
+        this.efSearch = efSearch == null ? null : checkCount(EF_SEARCH, efSearch);
+        return this;
+    }
+
+    private static int checkCount(ParseField name, int value) {
+        if (value < 1 || value > MAX_K) {
+            throw new IllegalArgumentException("[" + NAME + "] [" + name.getPreferredName() + "] must be between 1 and " + MAX_K + ", got " + value);
+        }
+        return value;
+    }
+
+    public ClipHybridQueryBuilder minScore(float minScore) {
+        if (Float.isFinite(minScore) == false) {
+            throw new IllegalArgumentException("[" + NAME + "] [min_score] must be a number, got " + minScore);
+        }
+        this.minScore = minScore;
+        return this;
+    }
+
+    public ClipHybridQueryBuilder model(String model) {
+        this.model = model;
         return this;
     }
 
@@ -174,8 +304,13 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return this;
     }
 
-    public String queryText() {
-        return queryText;
+    ClipHybridQueryBuilder fusedHits(List<GlobalCandidates.Hit> hits) {
+        this.fusedHits = List.copyOf(hits);
+        return this;
+    }
+
+    public List<String> queryTexts() {
+        return queryTexts;
     }
 
     public float[] queryVector() {
@@ -190,20 +325,25 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return textFields;
     }
 
+    public Fusion fusion() {
+        return fusion;
+    }
+
     public int k() {
         return k;
     }
 
-    public int rankConstant() {
-        return rankConstant;
-    }
-
-    public String model() {
-        return model;
+    /** Lexical candidates in rank modes; {@code k} unless set. */
+    public int windowSize() {
+        return windowSize == null ? k : windowSize;
     }
 
     public QueryBuilder filter() {
         return filter;
+    }
+
+    RankFusion rankFusion() {
+        return fusion == Fusion.RRF ? RankFusion.rrf(rankConstant, weights) : RankFusion.linear(normalization, weights);
     }
 
     @Override
@@ -214,18 +354,53 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
-        if (queryText != null) {
-            builder.field(QUERY_TEXT.getPreferredName(), queryText);
+        if (queryTexts.size() == 1) {
+            builder.field(QUERY_TEXT.getPreferredName(), queryTexts.get(0));
+        } else if (queryTexts.isEmpty() == false) {
+            builder.field(QUERY_TEXT.getPreferredName(), queryTexts);
+        }
+        if (queryImage != null) {
+            builder.field(QUERY_IMAGE.getPreferredName(), queryImage);
+        }
+        if (queryDocument != null) {
+            builder.startObject(QUERY_IMAGE.getPreferredName())
+                .field("index", queryDocument.index())
+                .field("id", queryDocument.id())
+                .endObject();
         }
         if (queryVector != null) {
             builder.array(QUERY_VECTOR.getPreferredName(), queryVector);
+        }
+        if (promptTemplate != null) {
+            builder.field(PROMPT_TEMPLATE.getPreferredName(), promptTemplate);
         }
         builder.field(VECTOR_FIELD.getPreferredName(), vectorField);
         if (textFields.isEmpty() == false) {
             builder.field(TEXT_FIELDS.getPreferredName(), textFields);
         }
+        builder.field(FUSION.getPreferredName(), fusion.parseName());
+        builder.startObject(WEIGHTS.getPreferredName()).field("vector", weights.vector()).field("text", weights.text()).endObject();
+        switch (fusion) {
+            case CALIBRATED -> {
+                builder.startObject(VECTOR_CALIBRATION.getPreferredName())
+                    .field("cosine_low", calibration.cosineLow())
+                    .field("cosine_high", calibration.cosineHigh())
+                    .endObject();
+                builder.field(TEXT_SATURATION.getPreferredName(), calibration.textSaturation());
+            }
+            case RRF -> builder.field(RANK_CONSTANT.getPreferredName(), rankConstant);
+            case LINEAR -> builder.field(NORMALIZATION.getPreferredName(), normalization.parseName());
+        }
         builder.field(K.getPreferredName(), k);
-        builder.field(RANK_CONSTANT.getPreferredName(), rankConstant);
+        if (windowSize != null) {
+            builder.field(WINDOW_SIZE.getPreferredName(), windowSize);
+        }
+        if (efSearch != null) {
+            builder.field(EF_SEARCH.getPreferredName(), efSearch);
+        }
+        if (minScore != 0) {
+            builder.field(MIN_SCORE.getPreferredName(), minScore);
+        }
         if (model != null) {
             builder.field(MODEL.getPreferredName(), model);
         }
@@ -236,48 +411,130 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         builder.endObject();
     }
 
-    public static ClipHybridQueryBuilder fromXContent(XContentParser parser, Supplier<InferenceService> inference) throws IOException {
-        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(inference);
+    public static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryVectors vectors) throws IOException {
+        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(vectors);
+        Map<String, Object> modeOptions = new HashMap<>();
         String current = null;
         XContentParser.Token token;
-        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                current = parser.currentName();
-            } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
-                b.queryText(parser.text());
-            } else if (QUERY_VECTOR.match(current, parser.getDeprecationHandler())) {
-                b.queryVector(floats(parser));
-            } else if (VECTOR_FIELD.match(current, parser.getDeprecationHandler())) {
-                b.vectorField(parser.text());
-            } else if (TEXT_FIELDS.match(current, parser.getDeprecationHandler())) {
-                b.textFields(strings(parser));
-            } else if (K.match(current, parser.getDeprecationHandler())) {
-                b.k(parser.intValue());
-            } else if (RANK_CONSTANT.match(current, parser.getDeprecationHandler())) {
-                b.rankConstant(parser.intValue());
-            } else if (MODEL.match(current, parser.getDeprecationHandler())) {
-                b.model(parser.text());
-            } else if (FILTER.match(current, parser.getDeprecationHandler())) {
-                b.filter(parseInnerQueryBuilder(parser));
-            } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
-                b.boost(parser.floatValue());
-            } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
-                b.queryName(parser.text());
-            } else {
-                throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "]");
+        try {
+            while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
+                if (token == XContentParser.Token.FIELD_NAME) {
+                    current = parser.currentName();
+                } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
+                    b.queryTexts(strings(parser));
+                } else if (QUERY_IMAGE.match(current, parser.getDeprecationHandler())) {
+                    if (token == XContentParser.Token.START_OBJECT) {
+                        Map<String, Object> ref = parser.map();
+                        if (ref.get("index") instanceof String index && ref.get("id") instanceof String id && ref.size() == 2) {
+                            b.queryDocument(new QueryVectors.DocumentRef(index, id));
+                        } else {
+                            throw new IllegalArgumentException("[" + NAME + "] [query_image] as an object takes exactly [index] and [id]");
+                        }
+                    } else {
+                        b.queryImage(parser.text());
+                    }
+                } else if (QUERY_VECTOR.match(current, parser.getDeprecationHandler())) {
+                    b.queryVector(floats(parser));
+                } else if (PROMPT_TEMPLATE.match(current, parser.getDeprecationHandler())) {
+                    b.promptTemplate(parser.text());
+                } else if (VECTOR_FIELD.match(current, parser.getDeprecationHandler())) {
+                    b.vectorField(parser.text());
+                } else if (TEXT_FIELDS.match(current, parser.getDeprecationHandler())) {
+                    b.textFields(strings(parser));
+                } else if (FUSION.match(current, parser.getDeprecationHandler())) {
+                    b.fusion(Fusion.parse(parser.text()));
+                } else if (WEIGHTS.match(current, parser.getDeprecationHandler())) {
+                    Map<String, Object> w = parser.map();
+                    if (w.keySet().stream().allMatch(key -> key.equals("vector") || key.equals("text")) == false) {
+                        throw new IllegalArgumentException("[" + NAME + "] [weights] takes [vector] and [text], got " + w.keySet());
+                    }
+                    b.weights(new Weights(number(w, "vector", 1f), number(w, "text", 1f)));
+                } else if (NORMALIZATION.match(current, parser.getDeprecationHandler())) {
+                    b.normalization(Normalization.parse(parser.text()));
+                    modeOptions.put(NORMALIZATION.getPreferredName(), Fusion.LINEAR);
+                } else if (RANK_CONSTANT.match(current, parser.getDeprecationHandler())) {
+                    b.rankConstant(parser.intValue());
+                    modeOptions.put(RANK_CONSTANT.getPreferredName(), Fusion.RRF);
+                } else if (VECTOR_CALIBRATION.match(current, parser.getDeprecationHandler())) {
+                    Map<String, Object> band = parser.map();
+                    if (band.keySet().stream().allMatch(key -> key.equals("cosine_low") || key.equals("cosine_high")) == false) {
+                        throw new IllegalArgumentException("[" + NAME + "] [vector_calibration] takes [cosine_low] and [cosine_high], got " + band.keySet());
+                    }
+                    b.calibration(
+                        b.calibration.withCosineBand(
+                            number(band, "cosine_low", b.calibration.cosineLow()),
+                            number(band, "cosine_high", b.calibration.cosineHigh())
+                        )
+                    );
+                    modeOptions.put(VECTOR_CALIBRATION.getPreferredName(), Fusion.CALIBRATED);
+                } else if (TEXT_SATURATION.match(current, parser.getDeprecationHandler())) {
+                    b.calibration(b.calibration.withTextSaturation(parser.floatValue()));
+                    modeOptions.put(TEXT_SATURATION.getPreferredName(), Fusion.CALIBRATED);
+                } else if (K.match(current, parser.getDeprecationHandler())) {
+                    b.k(parser.intValue());
+                } else if (WINDOW_SIZE.match(current, parser.getDeprecationHandler())) {
+                    b.windowSize(parser.intValue());
+                } else if (EF_SEARCH.match(current, parser.getDeprecationHandler())) {
+                    b.efSearch(parser.intValue());
+                } else if (MIN_SCORE.match(current, parser.getDeprecationHandler())) {
+                    b.minScore(parser.floatValue());
+                } else if (MODEL.match(current, parser.getDeprecationHandler())) {
+                    b.model(parser.text());
+                } else if (FILTER.match(current, parser.getDeprecationHandler())) {
+                    b.filter(parseInnerQueryBuilder(parser));
+                } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
+                    b.boost(parser.floatValue());
+                } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
+                    b.queryName(parser.text());
+                } else {
+                    throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "]");
+                }
             }
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+        for (Map.Entry<String, Object> option : modeOptions.entrySet()) {
+            if (option.getValue() != b.fusion) {
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    "[" + NAME + "] [" + option.getKey() + "] applies to fusion [" + ((Fusion) option.getValue()).parseName() + "], not ["
+                        + b.fusion.parseName() + "]"
+                );
+            }
+        }
+        if (b.windowSize != null && b.fusion == Fusion.CALIBRATED) {
+            throw new ParsingException(
+                parser.getTokenLocation(),
+                "[" + NAME + "] [window_size] applies to the rank modes (rrf, linear): calibrated mode scores every text match"
+            );
         }
         if (b.vectorField == null || b.vectorField.isEmpty()) {
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] requires [vector_field]");
         }
-        boolean hasText = b.queryText != null && b.queryText.isBlank() == false;
-        if (hasText == false && b.queryVector == null) {
-            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] requires a non-empty [query_text] or a [query_vector]");
+        if (b.queryTexts.stream().anyMatch(String::isBlank)) {
+            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_text] must not be empty");
         }
-        if (b.textFields.isEmpty() == false && hasText == false) {
+        if (b.queryTexts.isEmpty() && b.queryImage == null && b.queryDocument == null && b.queryVector == null) {
+            throw new ParsingException(
+                parser.getTokenLocation(),
+                "[" + NAME + "] requires a non-empty [query_text], a [query_image] or a [query_vector]"
+            );
+        }
+        if (b.textFields.isEmpty() == false && b.queryTexts.isEmpty()) {
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [text_fields] need a [query_text] to search for");
         }
         return b;
+    }
+
+    private static float number(Map<String, Object> map, String key, float otherwise) {
+        Object value = map.get(key);
+        if (value == null) {
+            return otherwise;
+        }
+        if (value instanceof Number n) {
+            return n.floatValue();
+        }
+        throw new IllegalArgumentException("[" + NAME + "] [" + key + "] must be a number, got [" + value + "]");
     }
 
     static float[] floats(XContentParser parser) throws IOException {
@@ -315,24 +572,28 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
         if (pendingHits != null) {
             List<GlobalCandidates.Hit> hits = pendingHits.get();
-            if (hits == null) {
-                return this;
-            }
-            return copy().fusedHits(hits);
+            return hits == null ? this : copy().fusedHits(hits);
         }
         if (queryVector == null) {
-            // encode the text once, on the coordinating node, and ship the vector to the shards
+            // encode once, on the coordinating node, and ship the vector to the shards
             SetOnce<float[]> encoded = new SetOnce<>();
-            String text = queryText;
             context.registerAsyncAction(
-                (client, listener) -> inference.get()
-                    .embedText(model, text, ActionListener.wrap(vector -> {
+                (client, listener) -> vectors.encode(
+                    client,
+                    model,
+                    queryTexts,
+                    promptTemplate,
+                    queryImage,
+                    queryDocument,
+                    vectorField,
+                    ActionListener.wrap(vector -> {
                         encoded.set(vector);
                         listener.onResponse(null);
-                    }, listener::onFailure))
+                    }, listener::onFailure)
+                )
             );
             ClipHybridQueryBuilder pending = copy();
-            pending.pendingVector = encoded::get;
+            pending.pendingVector = encoded;
             return pending;
         }
         if (filter != null) {
@@ -342,20 +603,41 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             }
         }
         QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
-        if (fusedHits == null && coordinator != null && coordinator.getSearchRequest() != null) {
-            return collectGlobalCandidates(context, coordinator.getSearchRequest());
+        if (fusion != Fusion.CALIBRATED && fusedHits == null && coordinator != null && coordinator.getSearchRequest() != null) {
+            SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
+            checkRankModeRequest(request);
+            return collectGlobalCandidates(context, request);
         }
         return this;
     }
 
+    /** Rank modes fuse one fixed candidate window; requests that would read past it or keep it open get a 400. */
+    private void checkRankModeRequest(SearchRequest request) {
+        String mode = "[" + NAME + "] fusion [" + fusion.parseName() + "] ";
+        if (request.scroll() != null) {
+            throw new IllegalArgumentException(mode + "fuses a fixed candidate window and does not support scroll; use fusion [calibrated]");
+        }
+        SearchSourceBuilder source = request.source();
+        if (source != null) {
+            int from = Math.max(0, source.from());
+            int size = source.size() < 0 ? 10 : source.size();
+            if (from + size > k) {
+                throw new IllegalArgumentException(
+                    mode + "ranks the best [k]=" + k + " candidates, but from + size = " + (from + size) + ": raise [k] or use fusion [calibrated]"
+                );
+            }
+        }
+    }
+
     /**
-     * Rank mode across shards: fuse the whole target's best k of each side, so that a document's rank and score do not depend on
-     * the shard count. Where no coordinator is involved (a shard-level API such as _explain), fusion falls back to one shard.
+     * Rank modes across shards: fuse the whole target's best k vector and best window_size lexical hits, so that a document's rank
+     * and score do not depend on the shard count. Where no coordinator is involved (a shard-level API such as _explain), fusion
+     * falls back to one shard.
      */
-    private ClipHybridQueryBuilder collectGlobalCandidates(QueryRewriteContext context, IndicesRequest request) {
+    private ClipHybridQueryBuilder collectGlobalCandidates(QueryRewriteContext context, SearchRequest request) {
         SetOnce<List<GlobalCandidates.Hit>> collected = new SetOnce<>();
-        QueryBuilder vector = new ClipKnnQueryBuilder(vectorField, queryVector, k, filter);
-        QueryBuilder lexical = textFields.isEmpty() ? null : GlobalCandidates.filtered(lexicalQuery(), filter);
+        QueryBuilder vector = new ClipKnnQueryBuilder(vectorField, queryVector, knnBeam(), filter);
+        QueryBuilder lexical = lexicalQuery();
         context.registerAsyncAction(
             (client, listener) -> GlobalCandidates.fetch(
                 client,
@@ -364,39 +646,64 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 vector,
                 lexical,
                 k,
-                rankConstant,
+                windowSize(),
+                rankFusion(),
                 ActionListener.wrap(hits -> {
-                    collected.set(hits);
+                    collected.set(hits.stream().filter(h -> h.fused().score() >= minScore).toList());
                     listener.onResponse(null);
                 }, listener::onFailure)
             )
         );
         ClipHybridQueryBuilder pending = copy();
-        pending.pendingHits = collected::get;
+        pending.pendingHits = collected;
         return pending;
     }
 
-    private MultiMatchQueryBuilder lexicalQuery() {
-        MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(queryText);
-        for (String f : textFields) {
-            int caret = f.indexOf('^');
-            if (caret < 0) {
-                match.field(f);
-            } else {
-                match.field(f.substring(0, caret), Float.parseFloat(f.substring(caret + 1)));
-            }
+    /** HNSW explores max(k, ef_search) candidates; only the best k of them are kept. */
+    private int knnBeam() {
+        return efSearch == null ? k : Math.max(k, efSearch);
+    }
+
+    /** BM25 over the text fields ({@code field^boost}), restricted by the filter; each query text is one should clause. */
+    private QueryBuilder lexicalQuery() {
+        if (textFields.isEmpty()) {
+            return null;
         }
-        return match;
+        BoolQueryBuilder texts = new BoolQueryBuilder();
+        for (String text : queryTexts) {
+            MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(text);
+            for (String f : textFields) {
+                int caret = f.indexOf('^');
+                if (caret < 0) {
+                    match.field(f);
+                } else {
+                    match.field(f.substring(0, caret), Float.parseFloat(f.substring(caret + 1)));
+                }
+            }
+            texts.should(match);
+        }
+        QueryBuilder words = queryTexts.size() == 1 ? texts.should().get(0) : texts;
+        return GlobalCandidates.filtered(words, filter);
     }
 
     private ClipHybridQueryBuilder copy() {
-        ClipHybridQueryBuilder c = new ClipHybridQueryBuilder(inference);
-        c.queryText = queryText;
+        ClipHybridQueryBuilder c = new ClipHybridQueryBuilder(vectors);
+        c.queryTexts = queryTexts;
+        c.queryImage = queryImage;
+        c.queryDocument = queryDocument;
         c.queryVector = queryVector;
+        c.promptTemplate = promptTemplate;
         c.vectorField = vectorField;
         c.textFields = textFields;
-        c.k = k;
+        c.fusion = fusion;
+        c.weights = weights;
+        c.normalization = normalization;
         c.rankConstant = rankConstant;
+        c.calibration = calibration;
+        c.k = k;
+        c.windowSize = windowSize;
+        c.efSearch = efSearch;
+        c.minScore = minScore;
         c.model = model;
         c.filter = filter;
         c.fusedHits = fusedHits;
@@ -408,39 +715,56 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
         if (queryVector == null) {
-            throw new IllegalStateException("[" + NAME + "] query text was not encoded before the shard search");
+            throw new IllegalStateException("[" + NAME + "] query inputs were not encoded before the shard search");
         }
         ClipKnnQueryBuilder.checkVectorField(context, vectorField);
-        if (fusedHits != null) {
+        ClipKnnQueryBuilder.checkDimension(context, vectorField, queryVector.length);
+        if (fusion != Fusion.CALIBRATED && fusedHits != null) {
             String index = context.index().getName();
-            Map<String, Rrf.Fused> mine = new HashMap<>();
+            Map<String, Fused> mine = new HashMap<>();
             for (GlobalCandidates.Hit hit : fusedHits) {
                 if (hit.index().equals(index)) {
                     mine.put(hit.id(), hit.fused());
                 }
             }
-            return new GlobalFusedQuery(mine, rankConstant);
+            return new GlobalFusedQuery(mine, rankFusion());
         }
-        Query knn = new ClipKnnQueryBuilder(vectorField, queryVector, k, filter).toQuery(context);
-        Query lexical = null;
-        if (textFields.isEmpty() == false) {
-            lexical = GlobalCandidates.filtered(lexicalQuery(), filter).toQuery(context);
+        Query knn = new KnnFloatVectorQuery(vectorField, queryVector, knnBeam(), filter == null ? null : filter.toQuery(context));
+        QueryBuilder lexicalBuilder = lexicalQuery();
+        Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
+        if (fusion == Fusion.CALIBRATED) {
+            return new CalibratedHybridQuery(
+                knn,
+                lexical,
+                k,
+                new CalibratedHybridQuery.Scoring(vectorField, queryVector, calibration, weights, minScore)
+            );
         }
-        return new ClipHybridQuery(knn, lexical, k, rankConstant);
+        return new ClipHybridQuery(knn, lexical, k, windowSize(), rankFusion(), minScore);
     }
 
     @Override
     protected boolean doEquals(ClipHybridQueryBuilder other) {
-        return Objects.equals(queryText, other.queryText)
+        return Objects.equals(queryTexts, other.queryTexts)
+            && Objects.equals(queryImage, other.queryImage)
+            && Objects.equals(queryDocument, other.queryDocument)
             && Arrays.equals(queryVector, other.queryVector)
+            && Objects.equals(promptTemplate, other.promptTemplate)
             && Objects.equals(vectorField, other.vectorField)
             && Objects.equals(textFields, other.textFields)
-            && k == other.k
+            && fusion == other.fusion
+            && weights.equals(other.weights)
+            && normalization == other.normalization
             && rankConstant == other.rankConstant
+            && calibration.equals(other.calibration)
+            && k == other.k
+            && Objects.equals(windowSize, other.windowSize)
+            && Objects.equals(efSearch, other.efSearch)
+            && minScore == other.minScore
             && Objects.equals(model, other.model)
             && Objects.equals(filter, other.filter)
-            && Objects.equals(pendingVector, other.pendingVector)
-            && Objects.equals(pendingHits, other.pendingHits)
+            && pendingVector == other.pendingVector
+            && pendingHits == other.pendingHits
             && sameHits(fusedHits, other.fusedHits);
     }
 
@@ -457,7 +781,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 || x.id().equals(y.id()) == false
                 || x.fused().score() != y.fused().score()
                 || Arrays.equals(x.fused().ranks(), y.fused().ranks()) == false
-                || Arrays.equals(x.fused().rawScores(), y.fused().rawScores()) == false) {
+                || Arrays.equals(x.fused().rawScores(), y.fused().rawScores()) == false
+                || Arrays.equals(x.fused().sideScores(), y.fused().sideScores()) == false) {
                 return false;
             }
         }
@@ -466,6 +791,6 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(queryText, Arrays.hashCode(queryVector), vectorField, textFields, k, rankConstant, model, filter);
+        return Objects.hash(queryTexts, queryImage, queryDocument, Arrays.hashCode(queryVector), vectorField, textFields, fusion, k, model, filter);
     }
 }

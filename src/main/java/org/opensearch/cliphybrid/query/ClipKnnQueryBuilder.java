@@ -151,7 +151,7 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
         }
     }
 
-    private static void checkDimension(QueryShardContext context, String vectorField, int dimension) {
+    static void checkDimension(QueryShardContext context, String vectorField, int dimension) {
         for (LeafReaderContext leaf : context.getIndexReader().leaves()) {
             FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(vectorField);
             if (info != null && info.getVectorDimension() > 0 && info.getVectorDimension() != dimension) {

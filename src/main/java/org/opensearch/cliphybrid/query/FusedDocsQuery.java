@@ -10,7 +10,8 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.ScorerSupplier;
 import org.apache.lucene.search.Weight;
-import org.opensearch.cliphybrid.query.fusion.Rrf;
+import org.opensearch.cliphybrid.query.fusion.Fused;
+import org.opensearch.cliphybrid.query.fusion.RankFusion;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -23,21 +24,19 @@ import java.util.Objects;
  * ranks that made it. Tied to the reader it was computed on, like Lucene's own kNN result query.
  */
 final class FusedDocsQuery extends Query {
-    private static final String[] SIDES = { "vector", "text" };
-
-    private final Rrf.Fused[] byDoc;
+    private final Fused[] byDoc;
     private final int[] docs;
-    private final int rankConstant;
+    private final RankFusion fusion;
     private final Object readerId;
 
-    FusedDocsQuery(List<Rrf.Fused> fused, int rankConstant, Object readerId) {
-        this.byDoc = fused.toArray(new Rrf.Fused[0]);
-        Arrays.sort(byDoc, Comparator.comparingLong(Rrf.Fused::key));
+    FusedDocsQuery(List<Fused> fused, RankFusion fusion, Object readerId) {
+        this.byDoc = fused.toArray(new Fused[0]);
+        Arrays.sort(byDoc, Comparator.comparingLong(Fused::key));
         this.docs = new int[byDoc.length];
         for (int i = 0; i < byDoc.length; i++) {
             docs[i] = (int) byDoc[i].key();
         }
-        this.rankConstant = rankConstant;
+        this.fusion = fusion;
         this.readerId = readerId;
     }
 
@@ -49,12 +48,8 @@ final class FusedDocsQuery extends Query {
         return new Weight(this) {
             @Override
             public ScorerSupplier scorerSupplier(LeafReaderContext context) {
-                int lo = lowerBound(context.docBase);
-                int hi = lowerBound(context.docBase + context.reader().maxDoc());
-                if (lo == hi) {
-                    return null;
-                }
-                return new DefaultScorerSupplier(new FusedScorer(context.docBase, lo, hi, boost));
+                SortedDocsIterator docsOfLeaf = new SortedDocsIterator(docs, context.docBase, context.reader().maxDoc());
+                return docsOfLeaf.isEmpty() ? null : new DefaultScorerSupplier(new FusedScorer(docsOfLeaf, boost));
             }
 
             @Override
@@ -63,22 +58,15 @@ final class FusedDocsQuery extends Query {
                 if (i < 0) {
                     return Explanation.noMatch("not among the fused top documents");
                 }
-                Rrf.Fused f = byDoc[i];
-                Explanation[] parts = new Explanation[SIDES.length];
-                for (int s = 0; s < SIDES.length; s++) {
-                    int rank = f.ranks()[s];
-                    parts[s] = rank == 0
-                        ? Explanation.noMatch(SIDES[s] + ": not in its top list, contributes 0")
-                        : Explanation.match(
-                            (float) (1.0 / (rankConstant + rank)),
-                            SIDES[s] + ": rank " + rank + " (raw score " + f.rawScores()[s] + "), 1/(" + rankConstant + " + " + rank + ")"
-                        );
+                Fused f = byDoc[i];
+                Explanation[] parts = new Explanation[f.ranks().length];
+                for (int side = 0; side < parts.length; side++) {
+                    String description = fusion.describeSide(f, side);
+                    parts[side] = f.ranks()[side] == 0
+                        ? Explanation.noMatch(description)
+                        : Explanation.match(f.sideScores()[side], description);
                 }
-                return Explanation.match(
-                    boost * (float) f.score(),
-                    "clip_hybrid reciprocal rank fusion, sum of 1/(rank_constant + rank), rank_constant=" + rankConstant,
-                    parts
-                );
+                return Explanation.match(boost * (float) f.score(), fusion.describe(), parts);
             }
 
             @Override
@@ -88,54 +76,19 @@ final class FusedDocsQuery extends Query {
         };
     }
 
-    /** Walks this leaf's slice [lo, hi) of the sorted top-level doc ids. */
+    /** Walks this leaf's slice of the sorted top-level doc ids. */
     private final class FusedScorer extends Scorer {
-        private final int docBase, lo, hi;
+        private final SortedDocsIterator iterator;
         private final float boost;
-        private int i;
-        private final DocIdSetIterator iterator = new DocIdSetIterator() {
-            @Override
-            public int docID() {
-                return current();
-            }
 
-            @Override
-            public int nextDoc() {
-                i++;
-                return current();
-            }
-
-            @Override
-            public int advance(int target) {
-                int at = Arrays.binarySearch(docs, Math.max(lo, i + 1), hi, target + docBase);
-                i = at >= 0 ? at : -at - 1;
-                return current();
-            }
-
-            @Override
-            public long cost() {
-                return hi - lo;
-            }
-        };
-
-        FusedScorer(int docBase, int lo, int hi, float boost) {
-            this.docBase = docBase;
-            this.lo = lo;
-            this.hi = hi;
+        FusedScorer(SortedDocsIterator iterator, float boost) {
+            this.iterator = iterator;
             this.boost = boost;
-            this.i = lo - 1;
-        }
-
-        private int current() {
-            if (i < lo) {
-                return -1;
-            }
-            return i >= hi ? DocIdSetIterator.NO_MORE_DOCS : docs[i] - docBase;
         }
 
         @Override
         public int docID() {
-            return current();
+            return iterator.docID();
         }
 
         @Override
@@ -150,13 +103,8 @@ final class FusedDocsQuery extends Query {
 
         @Override
         public float score() {
-            return boost * (float) byDoc[i].score();
+            return boost * (float) byDoc[iterator.index()].score();
         }
-    }
-
-    private int lowerBound(int docId) {
-        int i = Arrays.binarySearch(docs, docId);
-        return i >= 0 ? i : -i - 1;
     }
 
     @Override

@@ -5,7 +5,9 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.action.search.ShardSearchFailure;
 import org.opensearch.action.support.IndicesOptions;
-import org.opensearch.cliphybrid.query.fusion.Rrf;
+import org.opensearch.cliphybrid.query.fusion.Fused;
+import org.opensearch.cliphybrid.query.fusion.RankFusion;
+import org.opensearch.cliphybrid.query.fusion.Ranked;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Rank mode across shards: the best {@code k} vector hits and the best {@code k} lexical hits of the whole target, each
+ * Rank mode across shards: the best {@code k} vector hits and the best {@code window_size} lexical hits of the whole target, each
  * collected by an ordinary search (shards' top lists merged by score; the lexical one with DFS so that BM25 uses index-wide
  * statistics), fused once on the coordinator. The result does not depend on how the index is split into shards.
  */
@@ -29,7 +31,7 @@ final class GlobalCandidates {
     private GlobalCandidates() {}
 
     /** A fused document of the whole target, addressed by index and id. */
-    record Hit(String index, String id, Rrf.Fused fused) {}
+    record Hit(String index, String id, Fused fused) {}
 
     static void fetch(
         Client client,
@@ -38,7 +40,8 @@ final class GlobalCandidates {
         QueryBuilder vectorQuery,
         QueryBuilder lexicalQuery,
         int k,
-        int rankConstant,
+        int windowSize,
+        RankFusion fusion,
         ActionListener<List<Hit>> listener
     ) {
         List<QueryBuilder> sides = lexicalQuery == null ? List.of(vectorQuery) : List.of(vectorQuery, lexicalQuery);
@@ -48,7 +51,7 @@ final class GlobalCandidates {
         for (int side = 0; side < sides.size(); side++) {
             int s = side;
             SearchRequest request = new SearchRequest(indices).indicesOptions(indicesOptions)
-                .source(new SearchSourceBuilder().query(sides.get(side)).size(k).fetchSource(false).trackTotalHits(false));
+                .source(new SearchSourceBuilder().query(sides.get(side)).size(side == 0 ? k : windowSize).fetchSource(false).trackTotalHits(false));
             if (side == 1) {
                 request.searchType(SearchType.DFS_QUERY_THEN_FETCH);
             }
@@ -59,10 +62,10 @@ final class GlobalCandidates {
                 } else {
                     results[s] = response.getHits().getHits();
                 }
-                done(pending, failure, results, rankConstant, listener);
+                done(pending, failure, results, fusion, listener);
             }, e -> {
                 failure.compareAndSet(null, e);
-                done(pending, failure, results, rankConstant, listener);
+                done(pending, failure, results, fusion, listener);
             }));
         }
     }
@@ -81,7 +84,7 @@ final class GlobalCandidates {
         AtomicInteger pending,
         AtomicReference<Exception> failure,
         SearchHit[][] results,
-        int rankConstant,
+        RankFusion fusion,
         ActionListener<List<Hit>> listener
     ) {
         if (pending.decrementAndGet() > 0) {
@@ -91,13 +94,13 @@ final class GlobalCandidates {
             listener.onFailure(failure.get());
             return;
         }
-        listener.onResponse(fuse(results, rankConstant));
+        listener.onResponse(fuse(results, fusion));
     }
 
-    static List<Hit> fuse(SearchHit[][] results, int rankConstant) {
+    static List<Hit> fuse(SearchHit[][] results, RankFusion fusion) {
         Map<String, Long> keys = new HashMap<>();
         List<String[]> addresses = new ArrayList<>();
-        Rrf.Ranked[] ranked = new Rrf.Ranked[2];
+        Ranked[] ranked = new Ranked[2];
         for (int side = 0; side < ranked.length; side++) {
             SearchHit[] hits = side < results.length ? results[side] : new SearchHit[0];
             long[] ids = new long[hits.length];
@@ -111,17 +114,17 @@ final class GlobalCandidates {
                 });
                 scores[i] = hits[i].getScore();
             }
-            ranked[side] = new Rrf.Ranked(ids, scores);
+            ranked[side] = new Ranked(ids, scores);
         }
         List<Hit> out = new ArrayList<>();
         float previous = Float.POSITIVE_INFINITY;
-        for (Rrf.Fused f : Rrf.fuse(rankConstant, ranked)) {
-            // RRF ties often (rank 5 on one side only, on either side); a search orders equal scores by shard and doc id, which
+        for (Fused f : fusion.fuse(ranked)) {
+            // Rank fusion ties often (rank 5 on one side only, on either side); a search orders equal scores by shard and doc id, which
             // would make the order depend on the shard layout. One float ulp below its predecessor keeps the fused order instead.
             float score = Math.min((float) f.score(), Math.nextDown(previous));
             previous = score;
             String[] address = addresses.get((int) f.key());
-            out.add(new Hit(address[0], address[1], new Rrf.Fused(f.key(), score, f.ranks(), f.rawScores())));
+            out.add(new Hit(address[0], address[1], f.withKeyAndScore(f.key(), score)));
         }
         return out;
     }

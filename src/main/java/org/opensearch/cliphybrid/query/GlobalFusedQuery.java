@@ -10,7 +10,8 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
-import org.opensearch.cliphybrid.query.fusion.Rrf;
+import org.opensearch.cliphybrid.query.fusion.Fused;
+import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.mapper.Uid;
 
@@ -25,17 +26,17 @@ import java.util.Objects;
  * this shard's reader and the result is a {@link FusedDocsQuery} with the coordinator's scores and ranks.
  */
 final class GlobalFusedQuery extends Query {
-    private final Map<String, Rrf.Fused> byId;
-    private final int rankConstant;
+    private final Map<String, Fused> byId;
+    private final RankFusion fusion;
 
-    GlobalFusedQuery(Map<String, Rrf.Fused> byId, int rankConstant) {
+    GlobalFusedQuery(Map<String, Fused> byId, RankFusion fusion) {
         this.byId = Map.copyOf(byId);
-        this.rankConstant = rankConstant;
+        this.fusion = fusion;
     }
 
     @Override
     public Query rewrite(IndexSearcher searcher) throws IOException {
-        List<Rrf.Fused> found = new ArrayList<>(byId.size());
+        List<Fused> found = new ArrayList<>(byId.size());
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
             Terms terms = leaf.reader().terms(IdFieldMapper.NAME);
             if (terms == null) {
@@ -44,7 +45,7 @@ final class GlobalFusedQuery extends Query {
             TermsEnum termsEnum = terms.iterator();
             Bits live = leaf.reader().getLiveDocs();
             PostingsEnum postings = null;
-            for (Map.Entry<String, Rrf.Fused> e : byId.entrySet()) {
+            for (Map.Entry<String, Fused> e : byId.entrySet()) {
                 BytesRef uid = Uid.encodeId(e.getKey());
                 if (termsEnum.seekExact(uid) == false) {
                     continue;
@@ -52,14 +53,14 @@ final class GlobalFusedQuery extends Query {
                 postings = termsEnum.postings(postings, PostingsEnum.NONE);
                 for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
                     if (live == null || live.get(doc)) {
-                        Rrf.Fused f = e.getValue();
-                        found.add(new Rrf.Fused(leaf.docBase + doc, f.score(), f.ranks(), f.rawScores()));
+                        Fused f = e.getValue();
+                        found.add(f.withKeyAndScore(leaf.docBase + doc, f.score()));
                         break;
                     }
                 }
             }
         }
-        return new FusedDocsQuery(found, rankConstant, searcher.getIndexReader().getContext().id());
+        return new FusedDocsQuery(found, fusion, searcher.getIndexReader().getContext().id());
     }
 
     @Override
@@ -69,16 +70,16 @@ final class GlobalFusedQuery extends Query {
 
     @Override
     public String toString(String field) {
-        return "clip_hybrid_global(" + byId.size() + " docs, rank_constant=" + rankConstant + ")";
+        return "clip_hybrid_global(" + byId.size() + " docs, " + fusion + ")";
     }
 
     @Override
     public boolean equals(Object o) {
-        return sameClassAs(o) && rankConstant == ((GlobalFusedQuery) o).rankConstant && byId.keySet().equals(((GlobalFusedQuery) o).byId.keySet());
+        return sameClassAs(o) && fusion.equals(((GlobalFusedQuery) o).fusion) && byId.keySet().equals(((GlobalFusedQuery) o).byId.keySet());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(classHash(), rankConstant, byId.keySet());
+        return Objects.hash(classHash(), fusion, byId.keySet());
     }
 }

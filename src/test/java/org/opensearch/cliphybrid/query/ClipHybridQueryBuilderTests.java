@@ -1,7 +1,11 @@
 package org.opensearch.cliphybrid.query;
 
 import org.opensearch.cliphybrid.ClipHybridPlugin;
-import org.opensearch.cliphybrid.query.fusion.Rrf;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.cliphybrid.query.fusion.Fused;
+import org.opensearch.cliphybrid.query.fusion.Normalization;
+import org.opensearch.cliphybrid.query.fusion.RankFusion;
+import org.opensearch.cliphybrid.query.fusion.Weights;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.ParsingException;
@@ -22,6 +26,7 @@ import static org.opensearch.core.xcontent.XContentHelper.toXContent;
 
 /** Writeable and XContent round trips of every option, and the parse errors users see. */
 public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
+    private static final QueryVectors VECTORS = new QueryVectors(() -> null, () -> null);
     private final SearchModule search = new SearchModule(Settings.EMPTY, List.of(new ClipHybridPlugin(Settings.EMPTY)));
 
     @Override
@@ -34,18 +39,43 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
     }
 
     private ClipHybridQueryBuilder randomBuilder(boolean mayBeFused) {
-        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(() -> null).vectorField("image_vector").queryText(randomAlphaOfLength(8));
-        if (randomBoolean()) {
+        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(VECTORS).vectorField("image_vector");
+        switch (randomIntBetween(0, 3)) {
+            case 0 -> b.queryText(randomAlphaOfLength(8));
+            case 1 -> b.queryTexts(List.of(randomAlphaOfLength(5), randomAlphaOfLength(6)));
+            case 2 -> b.queryImage("https://example.org/" + randomAlphaOfLength(5) + ".jpg");
+            default -> b.queryDocument(new QueryVectors.DocumentRef("idx", randomAlphaOfLength(4)));
+        }
+        if (randomBoolean() || b.queryTexts().isEmpty()) {
             float[] v = new float[randomIntBetween(2, 16)];
             for (int i = 0; i < v.length; i++) {
                 v[i] = randomFloat();
             }
             b.queryVector(v);
         }
-        if (randomBoolean()) {
+        if (randomBoolean() && b.queryTexts().isEmpty() == false) {
             b.textFields(List.of("title^2", "tags"));
+            b.promptTemplate(randomBoolean() ? null : "a photo of {}");
         }
-        b.k(randomIntBetween(1, 500)).rankConstant(randomIntBetween(1, 100));
+        b.fusion(randomFrom(ClipHybridQueryBuilder.Fusion.values()));
+        switch (b.fusion()) {
+            case RRF -> b.rankConstant(randomIntBetween(1, 100));
+            case LINEAR -> b.normalization(randomFrom(Normalization.values()));
+            case CALIBRATED -> b.calibration(new Calibration(randomFloat() * 0.2f, 0.3f + randomFloat() * 0.5f, 1f + randomFloat() * 10));
+        }
+        if (randomBoolean()) {
+            b.weights(new Weights(randomFloat() + 0.1f, randomFloat()));
+        }
+        b.k(randomIntBetween(1, 500));
+        if (randomBoolean() && b.fusion() != ClipHybridQueryBuilder.Fusion.CALIBRATED) {
+            b.windowSize(randomIntBetween(1, 500));
+        }
+        if (randomBoolean()) {
+            b.efSearch(randomIntBetween(1, 1000));
+        }
+        if (randomBoolean()) {
+            b.minScore(randomFloat());
+        }
         if (randomBoolean()) {
             b.model("mini-clip");
         }
@@ -62,8 +92,16 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
             // what the coordinator ships to the shards after fusing the global candidates
             b.fusedHits(
                 List.of(
-                    new GlobalCandidates.Hit("idx", "a", new Rrf.Fused(0, 0.03, new int[] { 1, 2 }, new float[] { 0.9f, 7.5f })),
-                    new GlobalCandidates.Hit("idx2", "b", new Rrf.Fused(1, 0.01, new int[] { 0, 1 }, new float[] { Float.NaN, 3f }))
+                    new GlobalCandidates.Hit(
+                        "idx",
+                        "a",
+                        new Fused(0, 0.03, new int[] { 1, 2 }, new float[] { 0.9f, 7.5f }, new float[] { 0.016f, 0.015f })
+                    ),
+                    new GlobalCandidates.Hit(
+                        "idx2",
+                        "b",
+                        new Fused(1, 0.01, new int[] { 0, 1 }, new float[] { Float.NaN, 3f }, new float[] { 0f, 0.016f })
+                    )
                 )
             );
         }
@@ -91,15 +129,35 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
     public void testParsesTheIssueExample() throws IOException {
         ClipHybridQueryBuilder b = (ClipHybridQueryBuilder) parse("""
             {"clip_hybrid": {"query_text": "a dog on the beach", "vector_field": "image_vector", "text_fields": ["title^2", "tags"], "k": 100}}""");
-        assertEquals("a dog on the beach", b.queryText());
+        assertEquals(List.of("a dog on the beach"), b.queryTexts());
         assertEquals(List.of("title^2", "tags"), b.textFields());
         assertEquals(100, b.k());
-        assertEquals(ClipHybridQueryBuilder.DEFAULT_RANK_CONSTANT, b.rankConstant());
+        assertEquals(ClipHybridQueryBuilder.Fusion.CALIBRATED, b.fusion());
+        ClipHybridQueryBuilder rank = (ClipHybridQueryBuilder) parse("""
+            {"clip_hybrid": {"query_text": ["a dog", "a puppy"], "vector_field": "v", "text_fields": ["title"], "fusion": "linear",
+             "normalization": "z_score", "weights": {"vector": 2, "text": 1}, "k": 50, "window_size": 20, "ef_search": 200}}""");
+        assertEquals(List.of("a dog", "a puppy"), rank.queryTexts());
+        assertEquals(ClipHybridQueryBuilder.Fusion.LINEAR, rank.fusion());
+        assertEquals(RankFusion.linear(Normalization.Z_SCORE, new Weights(2f, 1f)), rank.rankFusion());
+        assertEquals(20, rank.windowSize());
     }
 
     public void testParseErrorsNameTheProblem() {
         assertParseError("{\"clip_hybrid\": {\"query_text\": \"dog\"}}", "requires [vector_field]");
-        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"\"}}", "non-empty [query_text]");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"\"}}", "[query_text] must not be empty");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\"}}", "requires a non-empty [query_text], a [query_image] or a [query_vector]");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"fusion\": \"max\"}}", "[fusion] must be one of");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"normalization\": \"l2\"}}",
+            "[normalization] applies to fusion [linear], not [calibrated]");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"fusion\": \"linear\", \"rank_constant\": 5}}",
+            "[rank_constant] applies to fusion [rrf], not [linear]");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"window_size\": 5}}", "[window_size] applies to the rank modes");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"weights\": {\"vector\": 0, \"text\": 0}}}", "[weights]");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"weights\": {\"image\": 1}}}", "takes [vector] and [text]");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"vector_calibration\": {\"cosine_low\": 0.5, \"cosine_high\": 0.2}}}",
+            "cosine_low < cosine_high");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"prompt_template\": \"a photo\"}}", "must contain {}");
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_image\": {\"id\": \"x\"}}}", "exactly [index] and [id]");
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"nope\": 1}}", "unknown field [nope]");
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_vector\": [1], \"text_fields\": [\"t\"]}}", "need a [query_text]");
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"k\": 0}}", "[k] must be between 1");
@@ -107,7 +165,7 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
     }
 
     public void testAnUnencodedQueryCannotBeSent() {
-        ClipHybridQueryBuilder pending = new ClipHybridQueryBuilder(() -> null).vectorField("v").queryText("dog");
+        ClipHybridQueryBuilder pending = new ClipHybridQueryBuilder(VECTORS).vectorField("v").queryText("dog");
         // the builder a coordinator holds while the text is being encoded must never reach a shard
         org.opensearch.index.query.QueryRewriteContext context = new org.opensearch.index.query.BaseQueryRewriteContext(
             xContentRegistry(),

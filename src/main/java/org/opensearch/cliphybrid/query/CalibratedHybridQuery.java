@@ -1,0 +1,332 @@
+package org.opensearch.cliphybrid.query;
+
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.ScorerSupplier;
+import org.apache.lucene.search.TwoPhaseIterator;
+import org.apache.lucene.search.Weight;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.cliphybrid.query.fusion.Weights;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Composable mode of {@code clip_hybrid}, scored per document on the shard: the documents are this shard's {@code k} nearest
+ * vectors and every lexical match; each one's score is the weighted mean of its calibrated cosine (computed from its own stored
+ * vector, whether or not it was among the nearest) and its saturated BM25 (0 when the words do not match it). A score thus
+ * depends on the document and the query only, so the query composes like any other: in bool, with sort, collapse, rescore,
+ * aggregations, scroll, search_after and profile.
+ */
+final class CalibratedHybridQuery extends Query {
+    private final Query knn;
+    private final Query lexical;
+    private final int k;
+    private final Scoring scoring;
+
+    /** What turns a document's vector and BM25 into its score. */
+    record Scoring(String vectorField, float[] vector, Calibration calibration, Weights weights, float minScore) {
+        float combine(float calibratedVector, float calibratedText) {
+            return (weights.vector() * calibratedVector + weights.text() * calibratedText) / weights.sum();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Scoring s
+                && vectorField.equals(s.vectorField)
+                && Arrays.equals(vector, s.vector)
+                && calibration.equals(s.calibration)
+                && weights.equals(s.weights)
+                && minScore == s.minScore;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(vectorField, Arrays.hashCode(vector), calibration, weights, minScore);
+        }
+    }
+
+    CalibratedHybridQuery(Query knn, Query lexical, int k, Scoring scoring) {
+        this.knn = knn;
+        this.lexical = lexical;
+        this.k = k;
+        this.scoring = scoring;
+    }
+
+    @Override
+    public Query rewrite(IndexSearcher searcher) throws IOException {
+        ScoreDoc[] nearest = searcher.search(knn, k).scoreDocs;
+        int[] docs = new int[nearest.length];
+        for (int i = 0; i < docs.length; i++) {
+            docs[i] = nearest[i].doc;
+        }
+        Arrays.sort(docs);
+        return new Bound(docs, lexical == null ? null : searcher.rewrite(lexical), scoring, searcher.getIndexReader().getContext().id());
+    }
+
+    @Override
+    public void visit(QueryVisitor visitor) {
+        QueryVisitor sub = visitor.getSubVisitor(BooleanClause.Occur.SHOULD, this);
+        knn.visit(sub);
+        if (lexical != null) {
+            lexical.visit(sub);
+        }
+    }
+
+    @Override
+    public String toString(String field) {
+        return "clip_hybrid(calibrated k=" + k + ", vector: " + knn.toString(field) + ", text: "
+            + (lexical == null ? "none" : lexical.toString(field)) + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return sameClassAs(o)
+            && knn.equals(((CalibratedHybridQuery) o).knn)
+            && Objects.equals(lexical, ((CalibratedHybridQuery) o).lexical)
+            && k == ((CalibratedHybridQuery) o).k
+            && scoring.equals(((CalibratedHybridQuery) o).scoring);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(classHash(), knn, lexical, k, scoring);
+    }
+
+    /** The query once this reader's nearest documents are known. */
+    static final class Bound extends Query {
+        private final int[] nearest;
+        private final Query lexical;
+        private final Scoring scoring;
+        private final Object readerId;
+
+        Bound(int[] nearest, Query lexical, Scoring scoring, Object readerId) {
+            this.nearest = nearest;
+            this.lexical = lexical;
+            this.scoring = scoring;
+            this.readerId = readerId;
+        }
+
+        @Override
+        public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
+            if (searcher.getIndexReader().getContext().id() != readerId) {
+                throw new IllegalStateException("clip_hybrid: nearest documents were computed on another reader");
+            }
+            Weight lexicalWeight = lexical == null ? null : searcher.createWeight(lexical, ScoreMode.COMPLETE, 1f);
+            return new Weight(this) {
+                @Override
+                public ScorerSupplier scorerSupplier(LeafReaderContext context) throws IOException {
+                    SortedDocsIterator near = new SortedDocsIterator(nearest, context.docBase, context.reader().maxDoc());
+                    Scorer text = lexicalWeight == null ? null : lexicalWeight.scorer(context);
+                    if (near.isEmpty() && text == null) {
+                        return null;
+                    }
+                    FloatVectorValues vectors = context.reader().getFloatVectorValues(scoring.vectorField());
+                    return new DefaultScorerSupplier(new HybridScorer(near, text, vectors, boost));
+                }
+
+                @Override
+                public Explanation explain(LeafReaderContext context, int doc) throws IOException {
+                    return explainDoc(lexicalWeight, context, doc, boost);
+                }
+
+                @Override
+                public boolean isCacheable(LeafReaderContext ctx) {
+                    return false;
+                }
+            };
+        }
+
+        private Explanation explainDoc(Weight lexicalWeight, LeafReaderContext context, int doc, float boost) throws IOException {
+            boolean isNear = Arrays.binarySearch(nearest, context.docBase + doc) >= 0;
+            Explanation text = lexicalWeight == null ? Explanation.noMatch("no text fields") : lexicalWeight.explain(context, doc);
+            if (isNear == false && text.isMatch() == false) {
+                return Explanation.noMatch("clip_hybrid: neither among the k nearest vectors nor a text match");
+            }
+            float cosine = cosine(context.reader().getFloatVectorValues(scoring.vectorField()), doc);
+            Calibration c = scoring.calibration();
+            float calibratedVector = Float.isNaN(cosine) ? 0f : c.vector(cosine);
+            float bm25 = text.isMatch() ? text.getValue().floatValue() : 0f;
+            float calibratedText = c.text(bm25);
+            float score = scoring.combine(calibratedVector, calibratedText);
+            String rule = isNear
+                ? (text.isMatch() ? "found by both sides" : "found by the vector side only; text contributes 0")
+                : "found by the text side only; vector score is the exact cosine of its stored vector";
+            Explanation vectorPart = Float.isNaN(cosine)
+                ? Explanation.match(0f, "vector: the document has no vector in [" + scoring.vectorField() + "], contributes 0")
+                : Explanation.match(
+                    calibratedVector,
+                    "vector: cosine " + cosine + " calibrated clamp((cosine - " + c.cosineLow() + ") / (" + c.cosineHigh() + " - "
+                        + c.cosineLow() + "), 0, 1), weight " + scoring.weights().vector()
+                        + (isNear ? ", among the k nearest" : "")
+                );
+            Explanation textPart = text.isMatch()
+                ? Explanation.match(
+                    calibratedText,
+                    "text: bm25 " + bm25 + " saturated bm25 / (bm25 + " + c.textSaturation() + "), weight " + scoring.weights().text(),
+                    text
+                )
+                : Explanation.match(0f, "text: no match, contributes 0");
+            String description = "clip_hybrid calibrated: weighted mean of calibrated vector and text scores; " + rule;
+            if (score < scoring.minScore()) {
+                return Explanation.noMatch(description + "; below min_score " + scoring.minScore(), vectorPart, textPart);
+            }
+            return Explanation.match(boost * score, description, vectorPart, textPart);
+        }
+
+        /** The document's cosine with the query vector, or NaN when it has no vector. */
+        private float cosine(FloatVectorValues vectors, int doc) throws IOException {
+            if (vectors == null) {
+                return Float.NaN;
+            }
+            KnnVectorValues.DocIndexIterator it = vectors.iterator();
+            return it.advance(doc) == doc ? cosine(vectors.vectorValue(it.index())) : Float.NaN;
+        }
+
+        private float cosine(float[] v) {
+            float[] q = scoring.vector();
+            double dot = 0, nq = 0, nv = 0;
+            for (int i = 0; i < q.length; i++) {
+                dot += (double) q[i] * v[i];
+                nq += (double) q[i] * q[i];
+                nv += (double) v[i] * v[i];
+            }
+            return nq == 0 || nv == 0 ? 0f : (float) (dot / Math.sqrt(nq * nv));
+        }
+
+        /** The union of the nearest documents and the text matches, each scored once; min_score drops documents in phase two. */
+        private final class HybridScorer extends Scorer {
+            private final SortedDocsIterator near;
+            private final Scorer text;
+            private final FloatVectorValues vectors;
+            private final KnnVectorValues.DocIndexIterator vectorDocs;
+            private final float boost;
+            private final DocIdSetIterator approximation;
+            private int scoredDoc = -1;
+            private float score;
+
+            HybridScorer(SortedDocsIterator near, Scorer text, FloatVectorValues vectors, float boost) {
+                this.near = near;
+                this.text = text;
+                this.vectors = vectors;
+                this.vectorDocs = vectors == null ? null : vectors.iterator();
+                this.boost = boost;
+                this.approximation = text == null ? near : new Union(near, text.iterator());
+            }
+
+            @Override
+            public int docID() {
+                return approximation.docID();
+            }
+
+            @Override
+            public DocIdSetIterator iterator() {
+                return TwoPhaseIterator.asDocIdSetIterator(twoPhaseIterator());
+            }
+
+            @Override
+            public TwoPhaseIterator twoPhaseIterator() {
+                return new TwoPhaseIterator(approximation) {
+                    @Override
+                    public boolean matches() throws IOException {
+                        return scoring.minScore() <= 0 || score() >= boost * scoring.minScore();
+                    }
+
+                    @Override
+                    public float matchCost() {
+                        return scoring.vector().length;
+                    }
+                };
+            }
+
+            @Override
+            public float getMaxScore(int upTo) {
+                return boost;
+            }
+
+            @Override
+            public float score() throws IOException {
+                int doc = approximation.docID();
+                if (doc != scoredDoc) {
+                    scoredDoc = doc;
+                    float calibratedVector = 0f;
+                    if (vectorDocs != null && (vectorDocs.docID() == doc || (vectorDocs.docID() < doc && vectorDocs.advance(doc) == doc))) {
+                        calibratedVector = scoring.calibration().vector(cosine(vectors.vectorValue(vectorDocs.index())));
+                    }
+                    float bm25 = text != null && text.docID() == doc ? text.score() : 0f;
+                    score = boost * scoring.combine(calibratedVector, scoring.calibration().text(bm25));
+                }
+                return score;
+            }
+        }
+
+        @Override
+        public void visit(QueryVisitor visitor) {
+            visitor.visitLeaf(this);
+        }
+
+        @Override
+        public String toString(String field) {
+            return "clip_hybrid_calibrated(" + nearest.length + " nearest, text: " + (lexical == null ? "none" : lexical.toString(field))
+                + ")";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return sameClassAs(o)
+                && readerId == ((Bound) o).readerId
+                && Arrays.equals(nearest, ((Bound) o).nearest)
+                && Objects.equals(lexical, ((Bound) o).lexical)
+                && scoring.equals(((Bound) o).scoring);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(classHash(), readerId, Arrays.hashCode(nearest), lexical, scoring);
+        }
+    }
+
+    /** Documents on either iterator, in order. */
+    private static final class Union extends DocIdSetIterator {
+        private final DocIdSetIterator a, b;
+        private int doc = -1;
+
+        Union(DocIdSetIterator a, DocIdSetIterator b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public int docID() {
+            return doc;
+        }
+
+        @Override
+        public int nextDoc() throws IOException {
+            return advance(doc + 1);
+        }
+
+        @Override
+        public int advance(int target) throws IOException {
+            int x = a.docID() < target ? a.advance(target) : a.docID();
+            int y = b.docID() < target ? b.advance(target) : b.docID();
+            return doc = Math.min(x, y);
+        }
+
+        @Override
+        public long cost() {
+            return a.cost() + b.cost();
+        }
+    }
+}

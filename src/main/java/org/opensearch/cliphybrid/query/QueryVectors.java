@@ -1,0 +1,176 @@
+package org.opensearch.cliphybrid.query;
+
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.get.GetRequest;
+import org.opensearch.cliphybrid.inference.ImageInputs;
+import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.search.fetch.subphase.FetchSourceContext;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Turns a query's inputs into the one vector its vector side searches, on the coordinating node: each query text (through the
+ * prompt template), the query image (fetched and encoded, or an indexed document's stored vector) each give an L2-normalised
+ * embedding; several are averaged and normalised again, as CLIP's authors ensemble prompts.
+ */
+public final class QueryVectors {
+    /** An indexed document whose stored vector is the query image. */
+    public record DocumentRef(String index, String id) {}
+
+    private final Supplier<InferenceService> inference;
+    private final Supplier<ImageInputs> images;
+
+    public QueryVectors(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
+        this.inference = inference;
+        this.images = images;
+    }
+
+    void encode(
+        Client client,
+        String model,
+        List<String> texts,
+        String promptTemplate,
+        String image,
+        DocumentRef document,
+        String vectorField,
+        ActionListener<float[]> listener
+    ) {
+        List<Consumer<ActionListener<float[]>>> parts = new ArrayList<>();
+        for (String text : texts) {
+            String prompt = promptTemplate == null ? text : promptTemplate.replace("{}", text);
+            parts.add(l -> inference.get().embedText(model, prompt, l));
+        }
+        if (image != null) {
+            parts.add(l -> embedImage(model, image, l));
+        }
+        if (document != null) {
+            parts.add(l -> storedVector(client, document, vectorField, l));
+        }
+        float[][] vectors = new float[parts.size()][];
+        AtomicInteger pending = new AtomicInteger(parts.size());
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (int i = 0; i < parts.size(); i++) {
+            int slot = i;
+            parts.get(i).accept(ActionListener.wrap(v -> {
+                vectors[slot] = v;
+                if (pending.decrementAndGet() == 0) {
+                    finish(vectors, failure.get(), listener);
+                }
+            }, e -> {
+                failure.compareAndSet(null, e);
+                if (pending.decrementAndGet() == 0) {
+                    finish(vectors, failure.get(), listener);
+                }
+            }));
+        }
+    }
+
+    private static void finish(float[][] vectors, Exception failure, ActionListener<float[]> listener) {
+        if (failure != null) {
+            listener.onFailure(failure);
+            return;
+        }
+        int dimension = vectors[0].length;
+        for (float[] v : vectors) {
+            if (v.length != dimension) {
+                listener.onFailure(
+                    new IllegalArgumentException(
+                        "[" + ClipHybridQueryBuilder.NAME + "] query inputs have vectors of different dimensions (" + dimension + " and "
+                            + v.length + "): the query_image document was embedded by another model"
+                    )
+                );
+                return;
+            }
+        }
+        listener.onResponse(meanDirection(vectors));
+    }
+
+    /** The normalised mean; one vector is returned as it is, so a single text searches with exactly its cached embedding. */
+    static float[] meanDirection(float[][] vectors) {
+        if (vectors.length == 1) {
+            return vectors[0];
+        }
+        float[] mean = new float[vectors[0].length];
+        for (float[] v : vectors) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += v[i];
+            }
+        }
+        return normalise(mean);
+    }
+
+    /** Scales {@code v} to unit length in place; stored vectors from other tools need not be normalised. */
+    static float[] normalise(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += (double) x * x;
+        }
+        norm = Math.sqrt(norm);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = norm == 0 ? 0f : (float) (v[i] / norm);
+        }
+        return v;
+    }
+
+    private void embedImage(String model, String value, ActionListener<float[]> listener) {
+        ImageInputs inputs = images.get();
+        ImageInputs.Input input;
+        try {
+            input = inputs.parse(value);
+        } catch (IllegalArgumentException e) {
+            listener.onFailure(ImageInputs.failure("[" + ClipHybridQueryBuilder.NAME + "] [query_image]", null, e));
+            return;
+        }
+        inference.get().execute(model, m -> {
+            try {
+                return m.embedImages(List.of(inputs.pixelValues(input, m)))[0];
+            } catch (Exception e) {
+                throw ImageInputs.failure("[" + ClipHybridQueryBuilder.NAME + "] [query_image]", input.source(), e);
+            }
+        }, listener);
+    }
+
+    private static void storedVector(Client client, DocumentRef ref, String vectorField, ActionListener<float[]> listener) {
+        String what = "[" + ClipHybridQueryBuilder.NAME + "] [query_image] document [" + ref.index() + "/" + ref.id() + "]";
+        client.get(new GetRequest(ref.index(), ref.id()).fetchSourceContext(
+            new FetchSourceContext(true, new String[] { vectorField }, null)
+        ), ActionListener.wrap(response -> {
+            if (response.isExists() == false) {
+                listener.onFailure(new OpenSearchStatusException(what + " does not exist", RestStatus.BAD_REQUEST));
+                return;
+            }
+            Object value = extract(response.getSourceAsMap(), vectorField);
+            if (value instanceof List<?> list && list.isEmpty() == false) {
+                float[] v = new float[list.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = ((Number) list.get(i)).floatValue();
+                }
+                listener.onResponse(normalise(v));
+            } else {
+                listener.onFailure(new OpenSearchStatusException(what + " has no vector in [" + vectorField + "]", RestStatus.BAD_REQUEST));
+            }
+        }, listener::onFailure));
+    }
+
+    private static Object extract(Map<String, Object> source, String path) {
+        Object value = source;
+        for (String part : path.split("\\.")) {
+            if (value instanceof Map<?, ?> map) {
+                value = map.get(part);
+            } else {
+                return null;
+            }
+        }
+        return value;
+    }
+
+}

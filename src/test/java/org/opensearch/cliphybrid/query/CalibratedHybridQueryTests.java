@@ -1,0 +1,158 @@
+package org.opensearch.cliphybrid.query;
+
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.cliphybrid.query.fusion.Weights;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Composable mode on a real Lucene index: per-document scores from the document's own vector and BM25, whatever else matched. */
+public class CalibratedHybridQueryTests extends OpenSearchTestCase {
+    private static final Calibration CALIBRATION = new Calibration(0.0f, 1.0f, 2f);
+    private static final float[] QUERY = { 1f, 0f, 0f };
+
+    private Directory directory;
+    private DirectoryReader reader;
+    private IndexSearcher searcher;
+
+    @Override
+    public void setUp() throws Exception {
+        super.setUp();
+        directory = new ByteBuffersDirectory();
+        try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            // near: vectors close to the query; far: a text match whose vector is far from it; none: no vector at all
+            add(writer, "near1", new float[] { 1f, 0.1f, 0f }, "a dog", "red");
+            add(writer, "near2", new float[] { 0.9f, 0.3f, 0f }, "a cat", "red");
+            add(writer, "far", new float[] { 0.1f, 1f, 0.2f }, "zorblax park", "blue");
+            add(writer, "none", null, "zorblax cafe", "blue");
+            for (int i = 0; i < 20; i++) {
+                add(writer, "other" + i, new float[] { 0f, (float) Math.sin(i), (float) Math.cos(i) }, "something else " + i, "green");
+            }
+        }
+        reader = DirectoryReader.open(directory);
+        searcher = newSearcher(reader, false);
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        reader.close();
+        directory.close();
+        super.tearDown();
+    }
+
+    private static void add(IndexWriter writer, String id, float[] vector, String title, String colour) throws IOException {
+        Document doc = new Document();
+        doc.add(new StringField("id", id, Field.Store.YES));
+        doc.add(new StringField("colour", colour, Field.Store.NO));
+        doc.add(new TextField("title", title, Field.Store.NO));
+        if (vector != null) {
+            doc.add(new KnnFloatVectorField("v", vector, VectorSimilarityFunction.COSINE));
+        }
+        writer.addDocument(doc);
+    }
+
+    private CalibratedHybridQuery query(int k, Query lexical, Weights weights, float minScore) {
+        return new CalibratedHybridQuery(
+            new KnnFloatVectorQuery("v", QUERY, k),
+            lexical,
+            k,
+            new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, minScore)
+        );
+    }
+
+    private Map<String, Float> scores(Query q) throws IOException {
+        TopDocs top = searcher.search(q, 100);
+        Map<String, Float> out = new HashMap<>();
+        for (ScoreDoc sd : top.scoreDocs) {
+            out.put(searcher.storedFields().document(sd.doc).get("id"), sd.score);
+            Explanation e = searcher.explain(q, sd.doc);
+            assertTrue(e.toString(), e.isMatch());
+            assertEquals(e.toString(), sd.score, e.getValue().floatValue(), 1e-6f);
+        }
+        return out;
+    }
+
+    private static float cosine(float[] v) {
+        double n = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+        return (float) (v[0] / n);
+    }
+
+    public void testEachDocumentScoresFromItsOwnVectorAndBm25() throws IOException {
+        Query zorblax = new TermQuery(new Term("title", "zorblax"));
+        Map<String, Float> scores = scores(query(2, zorblax, Weights.EQUAL, 0f));
+        assertEquals(scores.toString(), 4, scores.size());
+        // vector side only: calibrated cosine, half weight; text contributes 0
+        assertEquals(cosine(new float[] { 1f, 0.1f, 0f }) / 2, scores.get("near1"), 1e-6f);
+        // text side only, but its vector's exact cosine still counts
+        float bm25 = searcher.search(zorblax, 10).scoreDocs[0].score;
+        assertTrue(scores.get("far") > CALIBRATION.text(bm25) / 2);
+        assertEquals((cosine(new float[] { 0.1f, 1f, 0.2f }) + CALIBRATION.text(scoreOf(zorblax, "far"))) / 2, scores.get("far"), 1e-6f);
+        // no vector: text alone
+        assertEquals(CALIBRATION.text(scoreOf(zorblax, "none")) / 2, scores.get("none"), 1e-6f);
+    }
+
+    public void testAScoreDoesNotDependOnKOrOnOtherHits() throws IOException {
+        Query zorblax = new TermQuery(new Term("title", "zorblax"));
+        Map<String, Float> small = scores(query(1, zorblax, Weights.EQUAL, 0f));
+        Map<String, Float> large = scores(query(10, zorblax, Weights.EQUAL, 0f));
+        for (Map.Entry<String, Float> e : small.entrySet()) {
+            assertEquals(e.getKey(), e.getValue(), large.get(e.getKey()), 0f);
+        }
+        assertTrue(large.size() > small.size());
+    }
+
+    public void testWeightsAndMinScore() throws IOException {
+        Query zorblax = new TermQuery(new Term("title", "zorblax"));
+        Map<String, Float> textHeavy = scores(query(2, zorblax, new Weights(1f, 3f), 0f));
+        assertEquals(cosine(new float[] { 1f, 0.1f, 0f }) / 4, textHeavy.get("near1"), 1e-6f);
+        Map<String, Float> kept = scores(query(2, zorblax, Weights.EQUAL, 0.45f));
+        for (float s : kept.values()) {
+            assertTrue(s >= 0.45f);
+        }
+        assertTrue(kept.containsKey("near1"));
+        assertFalse(kept.containsKey("none"));
+    }
+
+    public void testComposesInsideBool() throws IOException {
+        Query zorblax = new TermQuery(new Term("title", "zorblax"));
+        Query hybrid = query(2, zorblax, Weights.EQUAL, 0f);
+        Query bool = new BooleanQuery.Builder().add(hybrid, BooleanClause.Occur.MUST)
+            .add(new TermQuery(new Term("colour", "blue")), BooleanClause.Occur.FILTER)
+            .build();
+        Map<String, Float> all = scores(hybrid);
+        Map<String, Float> blue = scores(bool);
+        assertEquals(Map.of("far", all.get("far"), "none", all.get("none")), blue);
+    }
+
+    private float scoreOf(Query q, String id) throws IOException {
+        for (ScoreDoc sd : searcher.search(q, 100).scoreDocs) {
+            if (searcher.storedFields().document(sd.doc).get("id").equals(id)) {
+                return sd.score;
+            }
+        }
+        throw new AssertionError(id);
+    }
+}
