@@ -8,6 +8,7 @@ import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
 import org.opensearch.cliphybrid.query.QueryVectors;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -53,7 +54,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
     private final SetOnce<ImageInputs> images = new SetOnce<>();
-    private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get);
+    private final SetOnce<Supplier<Calibration>> calibration = new SetOnce<>();
+    private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get, () -> calibration.get().get());
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -95,6 +97,13 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
         inference.set(service);
         ClusterSettings current = clusterService.getClusterSettings();
+        calibration.set(
+            () -> new Calibration(
+                current.get(ClipSettings.HYBRID_COSINE_LOW),
+                current.get(ClipSettings.HYBRID_COSINE_HIGH),
+                current.get(ClipSettings.HYBRID_TEXT_SATURATION)
+            )
+        );
         String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
         Path imagesRoot = imagesPath.isEmpty() ? null : environment.configDir().resolve(imagesPath).toAbsolutePath();
         images.set(

@@ -73,8 +73,37 @@ public final class ClipSettings {
         Property.Dynamic
     );
 
+    /**
+     * clip_hybrid's composable-mode calibration defaults: the cosine band of the model in use (CLIP ViT-B/32's text-image cosines
+     * sit around 0.15 for unrelated and 0.3-0.35 for matching pairs), and the BM25 score that counts as a half-strong text match.
+     */
+    public static final Setting<Float> HYBRID_COSINE_LOW = Setting.floatSetting(
+        "clip.hybrid.cosine_low",
+        0.15f,
+        -1f,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+    public static final Setting<Float> HYBRID_COSINE_HIGH = Setting.floatSetting(
+        "clip.hybrid.cosine_high",
+        0.35f,
+        -1f,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+    public static final Setting<Float> HYBRID_TEXT_SATURATION = Setting.floatSetting(
+        "clip.hybrid.text_saturation",
+        4f,
+        0.001f,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     public static List<Setting<?>> all() {
         return List.of(
+            HYBRID_COSINE_LOW,
+            HYBRID_COSINE_HIGH,
+            HYBRID_TEXT_SATURATION,
             DEFAULT_MODEL,
             QUANTIZED,
             IMAGES_PATH,

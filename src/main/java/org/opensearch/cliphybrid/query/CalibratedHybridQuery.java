@@ -36,7 +36,7 @@ final class CalibratedHybridQuery extends Query {
     private final Scoring scoring;
 
     /** What turns a document's vector and BM25 into its score. */
-    record Scoring(String vectorField, float[] vector, Calibration calibration, Weights weights, float minScore) {
+    record Scoring(String vectorField, float[] vector, Calibration calibration, Weights weights, float minScore, String note) {
         float combine(float calibratedVector, float calibratedText) {
             return (weights.vector() * calibratedVector + weights.text() * calibratedText) / weights.sum();
         }
@@ -48,12 +48,13 @@ final class CalibratedHybridQuery extends Query {
                 && Arrays.equals(vector, s.vector)
                 && calibration.equals(s.calibration)
                 && weights.equals(s.weights)
-                && minScore == s.minScore;
+                && minScore == s.minScore
+                && note.equals(s.note);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(vectorField, Arrays.hashCode(vector), calibration, weights, minScore);
+            return Objects.hash(vectorField, Arrays.hashCode(vector), calibration, weights, minScore, note);
         }
     }
 
@@ -178,7 +179,7 @@ final class CalibratedHybridQuery extends Query {
                     text
                 )
                 : Explanation.match(0f, "text: no match, contributes 0");
-            String description = "clip_hybrid calibrated: weighted mean of calibrated vector and text scores; " + rule;
+            String description = "clip_hybrid calibrated: weighted mean of calibrated vector and text scores; " + rule + scoring.note();
             if (score < scoring.minScore()) {
                 return Explanation.noMatch(description + "; below min_score " + scoring.minScore(), vectorPart, textPart);
             }
@@ -240,7 +241,7 @@ final class CalibratedHybridQuery extends Query {
                 return new TwoPhaseIterator(approximation) {
                     @Override
                     public boolean matches() throws IOException {
-                        return scoring.minScore() <= 0 || score() >= boost * scoring.minScore();
+                        return scoring.minScore() == Float.NEGATIVE_INFINITY || score() >= boost * scoring.minScore();
                     }
 
                     @Override

@@ -61,11 +61,10 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     static final ParseField MIN_SCORE = new ParseField("min_score");
     static final ParseField MODEL = new ParseField("model");
     static final ParseField FILTER = new ParseField("filter");
+    static final ParseField PROPER_NOUNS = new ParseField("proper_nouns");
 
     public static final int DEFAULT_K = 100;
     public static final int MAX_K = 10_000;
-    /** Chosen from bench/relevance on mini-clip and Flickr8k; see docs/benchmarks.md. */
-    public static final Calibration DEFAULT_CALIBRATION = new Calibration(0.0f, 0.5f, 5f);
 
     /** How the two sides combine. */
     public enum Fusion {
@@ -87,6 +86,32 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
     }
 
+    /**
+     * What happens when capitalized query words (names) are rare terms of the text fields, which CLIP's picture side cannot know:
+     * {@code boost} multiplies the text weight by 3, {@code filter} keeps only documents that name them; both send CLIP the other
+     * words only (no vector side at all when nothing else is left). {@code off} leaves the query alone.
+     */
+    public enum ProperNouns {
+        BOOST,
+        FILTER,
+        OFF;
+
+        public String parseName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static ProperNouns parse(String name) {
+            for (ProperNouns p : values()) {
+                if (p.parseName().equals(name)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("[" + NAME + "] [proper_nouns] must be one of boost, filter, off, got [" + name + "]");
+        }
+    }
+
+    static final float PROPER_NOUN_TEXT_BOOST = 3f;
+
     private final QueryVectors vectors;
     private List<String> queryTexts = List.of();
     private String queryImage;
@@ -99,13 +124,19 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     private Weights weights = Weights.EQUAL;
     private Normalization normalization = Normalization.MIN_MAX;
     private int rankConstant = RankFusion.DEFAULT_RANK_CONSTANT;
-    private Calibration calibration = DEFAULT_CALIBRATION;
+    /** Composable mode's overrides of the node's calibration defaults; null: the {@code clip.hybrid.*} setting. */
+    private Float cosineLow, cosineHigh, textSaturation;
     private int k = DEFAULT_K;
     private Integer windowSize;
     private Integer efSearch;
-    private float minScore;
+    /** No minimum unless set. */
+    private float minScore = Float.NEGATIVE_INFINITY;
     private String model;
     private QueryBuilder filter;
+    private ProperNouns properNouns = ProperNouns.BOOST;
+    /** The query's names found among the metadata's rare terms, once the coordinator has looked; null: not looked. */
+    private List<String> properNounsFound;
+    private SetOnce<List<String>> pendingProperNouns;
     /** Set by the coordinator's rewrite while the inputs are being encoded; never serialized. */
     private SetOnce<float[]> pendingVector;
     /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
@@ -130,13 +161,17 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         weights = new Weights(in);
         normalization = in.readEnum(Normalization.class);
         rankConstant = in.readVInt();
-        calibration = new Calibration(in);
+        cosineLow = in.readOptionalFloat();
+        cosineHigh = in.readOptionalFloat();
+        textSaturation = in.readOptionalFloat();
         k = in.readVInt();
         windowSize = in.readOptionalVInt();
         efSearch = in.readOptionalVInt();
         minScore = in.readFloat();
         model = in.readOptionalString();
         filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        properNouns = in.readEnum(ProperNouns.class);
+        properNounsFound = in.readOptionalStringList();
         if (in.readBoolean()) {
             int n = in.readVInt();
             List<GlobalCandidates.Hit> hits = new ArrayList<>(n);
@@ -152,7 +187,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVector != null || pendingHits != null) {
+        if (pendingVector != null || pendingHits != null || pendingProperNouns != null) {
             throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused) before it is sent");
         }
         out.writeStringCollection(queryTexts);
@@ -173,13 +208,17 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         weights.writeTo(out);
         out.writeEnum(normalization);
         out.writeVInt(rankConstant);
-        calibration.writeTo(out);
+        out.writeOptionalFloat(cosineLow);
+        out.writeOptionalFloat(cosineHigh);
+        out.writeOptionalFloat(textSaturation);
         out.writeVInt(k);
         out.writeOptionalVInt(windowSize);
         out.writeOptionalVInt(efSearch);
         out.writeFloat(minScore);
         out.writeOptionalString(model);
         out.writeOptionalNamedWriteable(filter);
+        out.writeEnum(properNouns);
+        out.writeOptionalStringCollection(properNounsFound);
         out.writeBoolean(fusedHits != null);
         if (fusedHits != null) {
             out.writeVInt(fusedHits.size());
@@ -259,9 +298,30 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return this;
     }
 
-    public ClipHybridQueryBuilder calibration(Calibration calibration) {
-        this.calibration = Objects.requireNonNull(calibration);
+    public ClipHybridQueryBuilder cosineBand(Float low, Float high) {
+        if (low != null && high != null) {
+            new Calibration(low, high, 1f); // validates the band
+        }
+        this.cosineLow = low;
+        this.cosineHigh = high;
         return this;
+    }
+
+    public ClipHybridQueryBuilder textSaturation(Float saturation) {
+        if (saturation != null) {
+            new Calibration(0f, 1f, saturation); // validates the saturation
+        }
+        this.textSaturation = saturation;
+        return this;
+    }
+
+    /** The request's overrides on top of the node's defaults. */
+    Calibration calibration(Calibration defaults) {
+        return new Calibration(
+            cosineLow == null ? defaults.cosineLow() : cosineLow,
+            cosineHigh == null ? defaults.cosineHigh() : cosineHigh,
+            textSaturation == null ? defaults.textSaturation() : textSaturation
+        );
     }
 
     public ClipHybridQueryBuilder k(int k) {
@@ -304,6 +364,16 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return this;
     }
 
+    public ClipHybridQueryBuilder properNouns(ProperNouns properNouns) {
+        this.properNouns = Objects.requireNonNull(properNouns);
+        return this;
+    }
+
+    ClipHybridQueryBuilder properNounsFound(List<String> found) {
+        this.properNounsFound = List.copyOf(found);
+        return this;
+    }
+
     ClipHybridQueryBuilder fusedHits(List<GlobalCandidates.Hit> hits) {
         this.fusedHits = List.copyOf(hits);
         return this;
@@ -343,7 +413,58 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     }
 
     RankFusion rankFusion() {
-        return fusion == Fusion.RRF ? RankFusion.rrf(rankConstant, weights) : RankFusion.linear(normalization, weights);
+        Weights w = effectiveWeights();
+        return (fusion == Fusion.RRF ? RankFusion.rrf(rankConstant, w) : RankFusion.linear(normalization, w)).withNote(note());
+    }
+
+    private boolean properNounRuleFired() {
+        return properNouns != ProperNouns.OFF && properNounsFound != null && properNounsFound.isEmpty() == false;
+    }
+
+    /** The texts CLIP encodes: without the names it cannot know, once they are known; the texts themselves otherwise. */
+    List<String> vectorTexts() {
+        if (properNounRuleFired() == false) {
+            return queryTexts;
+        }
+        List<String> out = new ArrayList<>();
+        for (String text : queryTexts) {
+            String rest = ProperNounDetector.without(text, properNounsFound);
+            if (rest.isEmpty() == false) {
+                out.add(rest);
+            }
+        }
+        return out;
+    }
+
+    /** With only names to go on and no image, the vector side would rank noise: it gets weight 0. */
+    private boolean vectorSideIsNoise() {
+        return properNounRuleFired() && vectorTexts().isEmpty() && queryImage == null && queryDocument == null;
+    }
+
+    Weights effectiveWeights() {
+        if (properNounRuleFired() == false) {
+            return weights;
+        }
+        float vector = vectorSideIsNoise() ? 0f : weights.vector();
+        float text = properNouns == ProperNouns.BOOST ? weights.text() * PROPER_NOUN_TEXT_BOOST : weights.text();
+        return new Weights(vector, text);
+    }
+
+    QueryBuilder effectiveFilter() {
+        if (properNounRuleFired() == false || properNouns != ProperNouns.FILTER) {
+            return filter;
+        }
+        BoolQueryBuilder named = new BoolQueryBuilder().filter(ProperNounDetector.matchAll(properNounsFound, textFields));
+        return filter == null ? named : named.filter(filter);
+    }
+
+    private String note() {
+        if (properNounRuleFired() == false) {
+            return "";
+        }
+        return "; proper nouns " + properNounsFound + " are rare terms of the text fields: "
+            + (properNouns == ProperNouns.BOOST ? "text weight x" + PROPER_NOUN_TEXT_BOOST : "only documents naming them")
+            + (vectorSideIsNoise() ? ", no vector side" : ", CLIP encodes " + vectorTexts());
     }
 
     @Override
@@ -382,11 +503,19 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         builder.startObject(WEIGHTS.getPreferredName()).field("vector", weights.vector()).field("text", weights.text()).endObject();
         switch (fusion) {
             case CALIBRATED -> {
-                builder.startObject(VECTOR_CALIBRATION.getPreferredName())
-                    .field("cosine_low", calibration.cosineLow())
-                    .field("cosine_high", calibration.cosineHigh())
-                    .endObject();
-                builder.field(TEXT_SATURATION.getPreferredName(), calibration.textSaturation());
+                if (cosineLow != null || cosineHigh != null) {
+                    builder.startObject(VECTOR_CALIBRATION.getPreferredName());
+                    if (cosineLow != null) {
+                        builder.field("cosine_low", cosineLow);
+                    }
+                    if (cosineHigh != null) {
+                        builder.field("cosine_high", cosineHigh);
+                    }
+                    builder.endObject();
+                }
+                if (textSaturation != null) {
+                    builder.field(TEXT_SATURATION.getPreferredName(), textSaturation);
+                }
             }
             case RRF -> builder.field(RANK_CONSTANT.getPreferredName(), rankConstant);
             case LINEAR -> builder.field(NORMALIZATION.getPreferredName(), normalization.parseName());
@@ -398,7 +527,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         if (efSearch != null) {
             builder.field(EF_SEARCH.getPreferredName(), efSearch);
         }
-        if (minScore != 0) {
+        if (minScore != Float.NEGATIVE_INFINITY) {
             builder.field(MIN_SCORE.getPreferredName(), minScore);
         }
         if (model != null) {
@@ -406,6 +535,9 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
         if (filter != null) {
             builder.field(FILTER.getPreferredName(), filter);
+        }
+        if (properNouns != ProperNouns.BOOST) {
+            builder.field(PROPER_NOUNS.getPreferredName(), properNouns.parseName());
         }
         printBoostAndQueryName(builder);
         builder.endObject();
@@ -448,7 +580,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                     if (w.keySet().stream().allMatch(key -> key.equals("vector") || key.equals("text")) == false) {
                         throw new IllegalArgumentException("[" + NAME + "] [weights] takes [vector] and [text], got " + w.keySet());
                     }
-                    b.weights(new Weights(number(w, "vector", 1f), number(w, "text", 1f)));
+                    Float vector = number(w, "vector"), text = number(w, "text");
+                    b.weights(new Weights(vector == null ? 1f : vector, text == null ? 1f : text));
                 } else if (NORMALIZATION.match(current, parser.getDeprecationHandler())) {
                     b.normalization(Normalization.parse(parser.text()));
                     modeOptions.put(NORMALIZATION.getPreferredName(), Fusion.LINEAR);
@@ -460,15 +593,10 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                     if (band.keySet().stream().allMatch(key -> key.equals("cosine_low") || key.equals("cosine_high")) == false) {
                         throw new IllegalArgumentException("[" + NAME + "] [vector_calibration] takes [cosine_low] and [cosine_high], got " + band.keySet());
                     }
-                    b.calibration(
-                        b.calibration.withCosineBand(
-                            number(band, "cosine_low", b.calibration.cosineLow()),
-                            number(band, "cosine_high", b.calibration.cosineHigh())
-                        )
-                    );
+                    b.cosineBand(number(band, "cosine_low"), number(band, "cosine_high"));
                     modeOptions.put(VECTOR_CALIBRATION.getPreferredName(), Fusion.CALIBRATED);
                 } else if (TEXT_SATURATION.match(current, parser.getDeprecationHandler())) {
-                    b.calibration(b.calibration.withTextSaturation(parser.floatValue()));
+                    b.textSaturation(parser.floatValue());
                     modeOptions.put(TEXT_SATURATION.getPreferredName(), Fusion.CALIBRATED);
                 } else if (K.match(current, parser.getDeprecationHandler())) {
                     b.k(parser.intValue());
@@ -482,6 +610,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                     b.model(parser.text());
                 } else if (FILTER.match(current, parser.getDeprecationHandler())) {
                     b.filter(parseInnerQueryBuilder(parser));
+                } else if (PROPER_NOUNS.match(current, parser.getDeprecationHandler())) {
+                    b.properNouns(ProperNouns.parse(parser.text()));
                 } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
                     b.boost(parser.floatValue());
                 } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -526,10 +656,10 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return b;
     }
 
-    private static float number(Map<String, Object> map, String key, float otherwise) {
+    private static Float number(Map<String, Object> map, String key) {
         Object value = map.get(key);
         if (value == null) {
-            return otherwise;
+            return null;
         }
         if (value instanceof Number n) {
             return n.floatValue();
@@ -566,6 +696,10 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (pendingProperNouns != null) {
+            List<String> found = pendingProperNouns.get();
+            return found == null ? this : copy().properNounsFound(found);
+        }
         if (pendingVector != null) {
             float[] vector = pendingVector.get();
             return vector == null ? this : copy().queryVector(vector);
@@ -574,14 +708,37 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             List<GlobalCandidates.Hit> hits = pendingHits.get();
             return hits == null ? this : copy().fusedHits(hits);
         }
+        QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+        boolean onCoordinator = coordinator != null && coordinator.getSearchRequest() != null;
+        if (properNounsFound == null && properNouns != ProperNouns.OFF && textFields.isEmpty() == false && onCoordinator) {
+            SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
+            SetOnce<List<String>> found = new SetOnce<>();
+            context.registerAsyncAction(
+                (client, listener) -> ProperNounDetector.find(
+                    client,
+                    request.indices(),
+                    request.indicesOptions(),
+                    queryTexts,
+                    textFields,
+                    ActionListener.wrap(names -> {
+                        found.set(names);
+                        listener.onResponse(null);
+                    }, listener::onFailure)
+                )
+            );
+            ClipHybridQueryBuilder pending = copy();
+            pending.pendingProperNouns = found;
+            return pending;
+        }
         if (queryVector == null) {
             // encode once, on the coordinating node, and ship the vector to the shards
             SetOnce<float[]> encoded = new SetOnce<>();
+            List<String> texts = vectorSideIsNoise() ? queryTexts : vectorTexts();
             context.registerAsyncAction(
                 (client, listener) -> vectors.encode(
                     client,
                     model,
-                    queryTexts,
+                    texts,
                     promptTemplate,
                     queryImage,
                     queryDocument,
@@ -602,8 +759,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 return copy().filter(rewritten);
             }
         }
-        QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
-        if (fusion != Fusion.CALIBRATED && fusedHits == null && coordinator != null && coordinator.getSearchRequest() != null) {
+        if (fusion != Fusion.CALIBRATED && fusedHits == null && onCoordinator) {
             SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
             checkRankModeRequest(request);
             return collectGlobalCandidates(context, request);
@@ -621,9 +777,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         if (source != null) {
             int from = Math.max(0, source.from());
             int size = source.size() < 0 ? 10 : source.size();
-            if (from + size > k) {
+            int window = Math.max(k, windowSize());
+            if (from + size > window) {
                 throw new IllegalArgumentException(
-                    mode + "ranks the best [k]=" + k + " candidates, but from + size = " + (from + size) + ": raise [k] or use fusion [calibrated]"
+                    mode + "ranks a window of " + window + " candidates ([k], [window_size]), but from + size = " + (from + size)
+                        + ": raise [k] or use fusion [calibrated]"
                 );
             }
         }
@@ -636,7 +794,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
      */
     private ClipHybridQueryBuilder collectGlobalCandidates(QueryRewriteContext context, SearchRequest request) {
         SetOnce<List<GlobalCandidates.Hit>> collected = new SetOnce<>();
-        QueryBuilder vector = new ClipKnnQueryBuilder(vectorField, queryVector, knnBeam(), filter);
+        QueryBuilder vector = new ClipKnnQueryBuilder(vectorField, queryVector, knnBeam(), effectiveFilter());
         QueryBuilder lexical = lexicalQuery();
         context.registerAsyncAction(
             (client, listener) -> GlobalCandidates.fetch(
@@ -683,7 +841,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             texts.should(match);
         }
         QueryBuilder words = queryTexts.size() == 1 ? texts.should().get(0) : texts;
-        return GlobalCandidates.filtered(words, filter);
+        return GlobalCandidates.filtered(words, effectiveFilter());
     }
 
     private ClipHybridQueryBuilder copy() {
@@ -699,13 +857,17 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         c.weights = weights;
         c.normalization = normalization;
         c.rankConstant = rankConstant;
-        c.calibration = calibration;
+        c.cosineLow = cosineLow;
+        c.cosineHigh = cosineHigh;
+        c.textSaturation = textSaturation;
         c.k = k;
         c.windowSize = windowSize;
         c.efSearch = efSearch;
         c.minScore = minScore;
         c.model = model;
         c.filter = filter;
+        c.properNouns = properNouns;
+        c.properNounsFound = properNounsFound;
         c.fusedHits = fusedHits;
         c.boost(boost);
         c.queryName(queryName);
@@ -729,7 +891,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             }
             return new GlobalFusedQuery(mine, rankFusion());
         }
-        Query knn = new KnnFloatVectorQuery(vectorField, queryVector, knnBeam(), filter == null ? null : filter.toQuery(context));
+        QueryBuilder knnFilter = effectiveFilter();
+        Query knn = new KnnFloatVectorQuery(vectorField, queryVector, knnBeam(), knnFilter == null ? null : knnFilter.toQuery(context));
         QueryBuilder lexicalBuilder = lexicalQuery();
         Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
         if (fusion == Fusion.CALIBRATED) {
@@ -737,7 +900,14 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 knn,
                 lexical,
                 k,
-                new CalibratedHybridQuery.Scoring(vectorField, queryVector, calibration, weights, minScore)
+                new CalibratedHybridQuery.Scoring(
+                    vectorField,
+                    queryVector,
+                    calibration(vectors.defaultCalibration()),
+                    effectiveWeights(),
+                    minScore,
+                    note()
+                )
             );
         }
         return new ClipHybridQuery(knn, lexical, k, windowSize(), rankFusion(), minScore);
@@ -756,13 +926,18 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             && weights.equals(other.weights)
             && normalization == other.normalization
             && rankConstant == other.rankConstant
-            && calibration.equals(other.calibration)
+            && Objects.equals(cosineLow, other.cosineLow)
+            && Objects.equals(cosineHigh, other.cosineHigh)
+            && Objects.equals(textSaturation, other.textSaturation)
             && k == other.k
             && Objects.equals(windowSize, other.windowSize)
             && Objects.equals(efSearch, other.efSearch)
             && minScore == other.minScore
             && Objects.equals(model, other.model)
             && Objects.equals(filter, other.filter)
+            && properNouns == other.properNouns
+            && Objects.equals(properNounsFound, other.properNounsFound)
+            && pendingProperNouns == other.pendingProperNouns
             && pendingVector == other.pendingVector
             && pendingHits == other.pendingHits
             && sameHits(fusedHits, other.fusedHits);

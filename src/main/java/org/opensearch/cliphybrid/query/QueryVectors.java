@@ -4,6 +4,7 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
@@ -28,10 +29,17 @@ public final class QueryVectors {
 
     private final Supplier<InferenceService> inference;
     private final Supplier<ImageInputs> images;
+    private final Supplier<Calibration> calibration;
 
-    public QueryVectors(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
+    public QueryVectors(Supplier<InferenceService> inference, Supplier<ImageInputs> images, Supplier<Calibration> calibration) {
         this.inference = inference;
         this.images = images;
+        this.calibration = calibration;
+    }
+
+    /** The node's calibration defaults (the {@code clip.hybrid.*} settings), which a request may override. */
+    Calibration defaultCalibration() {
+        return calibration.get();
     }
 
     void encode(

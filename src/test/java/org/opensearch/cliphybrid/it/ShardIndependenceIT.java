@@ -18,8 +18,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 /**
- * Rank mode fuses the whole index's candidates, so the same documents split into 1, 3 or 7 shards give the same hits, in the
- * same order, with the same scores, and those equal a reference fused in this test from exact cosine ranks and BM25 ranks.
+ * The same documents split into 1, 3 or 7 shards (on however many nodes the test cluster has) give the same hits, in the same
+ * order, with the same scores, in every fusion mode, and those scores equal a reference computed in this test from exact
+ * cosines and index-wide BM25: rank modes fuse the whole index's candidates; composable mode scores each document alone.
  */
 public class ShardIndependenceIT {
     private static final int[] SHARDS = { 1, 3, 7 };
@@ -71,71 +72,149 @@ public class ShardIndependenceIT {
         return "clip-images-it-shards-" + shards;
     }
 
+    /** A stored image's vector as the query vector, so that the test can rank every document by exact cosine itself. */
+    private static String probe() {
+        return vectors.keySet().stream().sorted().findFirst().orElseThrow();
+    }
+
     @Test
-    public void sameHitsOrderAndScoresWhateverTheShardCount() throws IOException {
-        // a stored image's vector as the query vector, so that the test can rank every document by exact cosine itself
-        String probe = vectors.keySet().stream().sorted().findFirst().orElseThrow();
-        String text = "a dog runs through the water";
-        String query = "{\"size\": 60, \"query\": {\"clip_hybrid\": {\"query_text\": \"" + text + "\", \"query_vector\": "
-            + vectors.get(probe) + ", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"], \"k\": " + K + "}}}";
-        Map<String, Double> reference = null;
+    public void rrfIsTheSameWhateverTheShardCount() throws IOException {
+        assertSameOnEveryLayout("\"fusion\": \"rrf\"", false, rrf(cosines(), bm25()));
+    }
+
+    @Test
+    public void linearIsTheSameWhateverTheShardCount() throws IOException {
+        for (String normalization : List.of("min_max", "z_score", "l2")) {
+            String fusion = "\"fusion\": \"linear\", \"normalization\": \"" + normalization + "\", \"weights\": {\"vector\": 2, \"text\": 1}";
+            assertSameOnEveryLayout(fusion, false, linear(normalization, 2, 1, cosines(), bm25()));
+        }
+    }
+
+    @Test
+    public void calibratedIsTheSameWhateverTheShardCount() throws IOException {
+        // composable mode scores per document; BM25 is index-wide with DFS, as for any text query
+        String fusion = "\"fusion\": \"calibrated\", \"vector_calibration\": {\"cosine_low\": 0.2, \"cosine_high\": 1.0}, \"text_saturation\": 3";
+        Map<String, Double> cos = cosines();
+        Map<String, Double> bm25 = bm25All();
+        Map<String, Double> expected = new HashMap<>();
+        for (String id : vectors.keySet()) {
+            double v = Math.min(1, Math.max(0, (cos.get(id) - 0.2) / 0.8));
+            double b = bm25.getOrDefault(id, 0.0);
+            double t = b / (b + 3);
+            expected.put(id, (v + t) / 2);
+        }
+        assertSameOnEveryLayout(fusion, true, expected);
+    }
+
+    /** Same hits in the same order with the same scores on 1, 3 and 7 shards, and those scores equal the best K of the reference. */
+    private void assertSameOnEveryLayout(String fusion, boolean dfs, Map<String, Double> reference) throws IOException {
+        String query = "{\"size\": " + K + ", \"query\": {\"clip_hybrid\": {\"query_text\": \"" + TEXT + "\", \"query_vector\": "
+            + vectors.get(probe()) + ", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"], \"k\": " + K + ", " + fusion + "}}}";
+        Map<String, Double> first = null;
         for (int shards : SHARDS) {
-            ClusterClient.Response r = cluster.post("/" + index(shards) + "/_search", query);
+            ClusterClient.Response r = cluster.post("/" + index(shards) + "/_search" + (dfs ? "?search_type=dfs_query_then_fetch" : ""), query);
             assertEquals(r.raw(), 200, r.status());
             Map<String, Double> ranked = new LinkedHashMap<>();
             for (Map<String, Object> hit : r.<List<Map<String, Object>>>path("hits.hits")) {
                 ranked.put((String) hit.get("_id"), ((Number) hit.get("_score")).doubleValue());
             }
-            if (reference == null) {
-                reference = ranked;
-                assertTrue("both sides contribute: " + ranked.size(), ranked.size() > K);
+            assertEquals(fusion, K, ranked.size());
+            if (first == null) {
+                first = ranked;
             } else {
-                assertEquals(shards + " shards: same ids in the same order", new ArrayList<>(reference.keySet()), new ArrayList<>(ranked.keySet()));
-                for (String id : reference.keySet()) {
-                    assertEquals(shards + " shards: score of " + id, reference.get(id), ranked.get(id), 1e-6);
+                assertEquals(fusion + ", " + shards + " shards: same ids in the same order", new ArrayList<>(first.keySet()), new ArrayList<>(ranked.keySet()));
+                for (String id : first.keySet()) {
+                    assertEquals(fusion + ", " + shards + " shards: score of " + id, first.get(id), ranked.get(id), 1e-6);
                 }
             }
         }
-        Map<String, Double> expected = bruteForce(text, vectors.get(probe));
-        assertEquals(expected.keySet(), reference.keySet());
-        for (String id : expected.keySet()) {
-            assertEquals("fused score of " + id, expected.get(id), reference.get(id), 1e-6);
+        List<Double> best = reference.values().stream().sorted(Comparator.reverseOrder()).limit(K).toList();
+        List<Double> got = new ArrayList<>(first.values());
+        for (int i = 0; i < K; i++) {
+            // rank modes push tied scores one float ulp apart to keep their order on every layout
+            assertEquals(fusion + ": score at position " + i, best.get(i), got.get(i), 1e-5);
+            String id = new ArrayList<>(first.keySet()).get(i);
+            assertEquals(fusion + ": reference score of " + id, reference.get(id), got.get(i), 1e-5);
         }
     }
 
-    /** RRF computed here: exact cosine ranks over every stored vector, and BM25 ranks with index-wide statistics. */
-    private Map<String, Double> bruteForce(String text, List<Double> queryVector) throws IOException {
-        List<String> byCosine = new ArrayList<>(vectors.keySet());
-        Map<String, Double> cosine = new HashMap<>();
-        for (String id : byCosine) {
-            double dot = 0, a = 0, b = 0;
-            List<Double> v = vectors.get(id);
-            for (int i = 0; i < v.size(); i++) {
-                dot += v.get(i) * queryVector.get(i);
-                a += v.get(i) * v.get(i);
-                b += queryVector.get(i) * queryVector.get(i);
-            }
-            cosine.put(id, dot / Math.sqrt(a * b));
+    private static final String TEXT = "a dog runs through the water";
+
+    /** Exact cosine of every stored vector with the probe, best first. */
+    private static Map<String, Double> cosines() {
+        List<Double> q = vectors.get(probe());
+        Map<String, Double> cosine = new LinkedHashMap<>();
+        vectors.keySet().stream().map(id -> Map.entry(id, cosine(vectors.get(id), q)))
+            .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+            .forEach(e -> cosine.put(e.getKey(), e.getValue()));
+        return cosine;
+    }
+
+    private static double cosine(List<Double> v, List<Double> q) {
+        double dot = 0, a = 0, b = 0;
+        for (int i = 0; i < v.size(); i++) {
+            dot += v.get(i) * q.get(i);
+            a += v.get(i) * v.get(i);
+            b += q.get(i) * q.get(i);
         }
-        byCosine.sort(Comparator.comparing(cosine::get, Comparator.reverseOrder()));
-        ClusterClient.Response bm25 = cluster.post("/" + index(3) + "/_search?search_type=dfs_query_then_fetch",
-            "{\"size\": " + K + ", \"_source\": false, \"query\": {\"multi_match\": {\"query\": \"" + text + "\", \"fields\": [\"title\"]}}}");
-        List<String> byText = new ArrayList<>();
-        for (Map<String, Object> hit : bm25.<List<Map<String, Object>>>path("hits.hits")) {
-            byText.add((String) hit.get("_id"));
+        return dot / Math.sqrt(a * b);
+    }
+
+    /** BM25 with index-wide statistics, best first, the K best. */
+    private static Map<String, Double> bm25() throws IOException {
+        return bm25(K);
+    }
+
+    private static Map<String, Double> bm25All() throws IOException {
+        return bm25(DOCS);
+    }
+
+    private static Map<String, Double> bm25(int size) throws IOException {
+        ClusterClient.Response r = cluster.post("/" + index(3) + "/_search?search_type=dfs_query_then_fetch",
+            "{\"size\": " + size + ", \"_source\": false, \"query\": {\"multi_match\": {\"query\": \"" + TEXT + "\", \"fields\": [\"title\"]}}}");
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map<String, Object> hit : r.<List<Map<String, Object>>>path("hits.hits")) {
+            out.put((String) hit.get("_id"), ((Number) hit.get("_score")).doubleValue());
         }
+        return out;
+    }
+
+    private static Map<String, Double> rrf(Map<String, Double> cosine, Map<String, Double> bm25) {
         Map<String, Double> fused = new HashMap<>();
+        List<String> byCosine = new ArrayList<>(cosine.keySet()).subList(0, K);
         for (int i = 0; i < K; i++) {
             fused.merge(byCosine.get(i), 1.0 / (60 + i + 1), Double::sum);
         }
+        List<String> byText = new ArrayList<>(bm25.keySet());
         for (int i = 0; i < byText.size(); i++) {
             fused.merge(byText.get(i), 1.0 / (60 + i + 1), Double::sum);
         }
-        List<Map.Entry<String, Double>> order = new ArrayList<>(fused.entrySet());
-        order.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+        return fused;
+    }
+
+    /** Weighted mean of normalized scores; the vector side's raw score is Lucene's cosine score (1 + cosine) / 2. */
+    private static Map<String, Double> linear(String normalization, double wv, double wt, Map<String, Double> cosine, Map<String, Double> bm25) {
+        Map<String, Double> vectorRaw = new LinkedHashMap<>();
+        new ArrayList<>(cosine.keySet()).subList(0, K).forEach(id -> vectorRaw.put(id, (1 + cosine.get(id)) / 2));
+        Map<String, Double> v = normalize(normalization, vectorRaw);
+        Map<String, Double> t = normalize(normalization, bm25);
+        Map<String, Double> fused = new HashMap<>();
+        v.forEach((id, x) -> fused.merge(id, wv * x / (wv + wt), Double::sum));
+        t.forEach((id, x) -> fused.merge(id, wt * x / (wv + wt), Double::sum));
+        return fused;
+    }
+
+    private static Map<String, Double> normalize(String normalization, Map<String, Double> raw) {
+        double min = raw.values().stream().mapToDouble(d -> d).min().orElse(0), max = raw.values().stream().mapToDouble(d -> d).max().orElse(0);
+        double mean = raw.values().stream().mapToDouble(d -> d).average().orElse(0);
+        double std = Math.sqrt(raw.values().stream().mapToDouble(d -> (d - mean) * (d - mean)).sum() / raw.size());
+        double l2 = Math.sqrt(raw.values().stream().mapToDouble(d -> d * d).sum());
         Map<String, Double> out = new LinkedHashMap<>();
-        // scores travel as float in a search response
-        order.forEach(e -> out.put(e.getKey(), (double) (float) (double) e.getValue()));
+        raw.forEach((id, x) -> out.put(id, switch (normalization) {
+            case "min_max" -> max == min ? 1.0 : Math.max((x - min) / (max - min), x == min ? 0.001 : 0);
+            case "z_score" -> (x - mean) / std;
+            default -> x / l2;
+        }));
         return out;
     }
 }

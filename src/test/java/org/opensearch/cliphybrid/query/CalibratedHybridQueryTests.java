@@ -79,7 +79,7 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
             new KnnFloatVectorQuery("v", QUERY, k),
             lexical,
             k,
-            new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, minScore)
+            new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, minScore, "")
         );
     }
 

@@ -1,7 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
 import org.opensearch.cliphybrid.ClipHybridPlugin;
-import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
@@ -26,7 +25,7 @@ import static org.opensearch.core.xcontent.XContentHelper.toXContent;
 
 /** Writeable and XContent round trips of every option, and the parse errors users see. */
 public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
-    private static final QueryVectors VECTORS = new QueryVectors(() -> null, () -> null);
+    private static final QueryVectors VECTORS = new QueryVectors(() -> null, () -> null, () -> null);
     private final SearchModule search = new SearchModule(Settings.EMPTY, List.of(new ClipHybridPlugin(Settings.EMPTY)));
 
     @Override
@@ -61,7 +60,14 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         switch (b.fusion()) {
             case RRF -> b.rankConstant(randomIntBetween(1, 100));
             case LINEAR -> b.normalization(randomFrom(Normalization.values()));
-            case CALIBRATED -> b.calibration(new Calibration(randomFloat() * 0.2f, 0.3f + randomFloat() * 0.5f, 1f + randomFloat() * 10));
+            case CALIBRATED -> {
+                if (randomBoolean()) {
+                    b.cosineBand(randomFloat() * 0.2f, randomBoolean() ? null : 0.3f + randomFloat() * 0.5f);
+                }
+                if (randomBoolean()) {
+                    b.textSaturation(1f + randomFloat() * 10);
+                }
+            }
         }
         if (randomBoolean()) {
             b.weights(new Weights(randomFloat() + 0.1f, randomFloat()));
@@ -80,6 +86,9 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
             b.model("mini-clip");
         }
         if (randomBoolean()) {
+            b.properNouns(randomFrom(ClipHybridQueryBuilder.ProperNouns.values()));
+        }
+        if (randomBoolean()) {
             b.filter(QueryBuilders.termQuery("tags.raw", "dog"));
         }
         if (randomBoolean()) {
@@ -87,6 +96,9 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         }
         if (randomBoolean()) {
             b.queryName("q1");
+        }
+        if (mayBeFused && randomBoolean()) {
+            b.properNounsFound(randomBoolean() ? List.of() : List.of("zorblax"));
         }
         if (mayBeFused && randomBoolean()) {
             // what the coordinator ships to the shards after fusing the global candidates
@@ -162,6 +174,25 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_vector\": [1], \"text_fields\": [\"t\"]}}", "need a [query_text]");
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"k\": 0}}", "[k] must be between 1");
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"rank_constant\": 0}}", "[rank_constant]");
+    }
+
+    public void testProperNounsAreCapitalizedWordsAndLeaveTheRestToClip() {
+        assertEquals(List.of("zorblax", "r2d2", "at"), ProperNounDetector.candidates(List.of("A dog at Zorblax park with r2d2. At")));
+        assertEquals("A dog at park", ProperNounDetector.without("A dog at Zorblax park", List.of("zorblax")));
+        assertEquals("", ProperNounDetector.without("Zorblax!", List.of("zorblax")));
+        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(VECTORS).vectorField("v").queryText("a dog at Zorblax").textFields(List.of("title"));
+        b.properNounsFound(List.of("zorblax"));
+        assertEquals(List.of("a dog at"), b.vectorTexts());
+        assertEquals(new Weights(1f, 3f), b.effectiveWeights());
+        ClipHybridQueryBuilder nameOnly = new ClipHybridQueryBuilder(VECTORS).vectorField("v").queryText("Zorblax").textFields(List.of("title"));
+        nameOnly.properNounsFound(List.of("zorblax"));
+        assertEquals("the picture side cannot know a name alone", new Weights(0f, 3f), nameOnly.effectiveWeights());
+        nameOnly.properNouns(ClipHybridQueryBuilder.ProperNouns.FILTER);
+        assertEquals(new Weights(0f, 1f), nameOnly.effectiveWeights());
+        assertNotNull(nameOnly.effectiveFilter());
+        nameOnly.properNouns(ClipHybridQueryBuilder.ProperNouns.OFF);
+        assertEquals(Weights.EQUAL, nameOnly.effectiveWeights());
+        assertEquals(List.of("Zorblax"), nameOnly.vectorTexts());
     }
 
     public void testAnUnencodedQueryCannotBeSent() {

@@ -45,12 +45,4 @@ public record Calibration(float cosineLow, float cosineHigh, float textSaturatio
     public float text(float bm25) {
         return bm25 <= 0 ? 0f : bm25 / (bm25 + textSaturation);
     }
-
-    public Calibration withCosineBand(float low, float high) {
-        return new Calibration(low, high, textSaturation);
-    }
-
-    public Calibration withTextSaturation(float saturation) {
-        return new Calibration(cosineLow, cosineHigh, saturation);
-    }
 }

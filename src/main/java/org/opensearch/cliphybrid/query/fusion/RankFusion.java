@@ -15,9 +15,10 @@ import java.util.Map;
  * <li>{@code linear}: each list's scores normalized over that list, then the weighted arithmetic mean
  * {@code sum(weight * normalized) / sum(weight)}, where a side that did not find the document contributes 0.</li>
  * </ul>
- * The result is ordered by fused score, ties broken by the smaller key.
+ * The result is ordered by fused score, ties broken by the smaller key. {@code note} says in explanations what shaped the request
+ * (for example a proper-noun rule), or is empty.
  */
-public record RankFusion(Method method, int rankConstant, Normalization normalization, Weights weights) {
+public record RankFusion(Method method, int rankConstant, Normalization normalization, Weights weights, String note) {
     public enum Method {
         RRF,
         LINEAR
@@ -32,11 +33,15 @@ public record RankFusion(Method method, int rankConstant, Normalization normaliz
     }
 
     public static RankFusion rrf(int rankConstant, Weights weights) {
-        return new RankFusion(Method.RRF, rankConstant, Normalization.MIN_MAX, weights);
+        return new RankFusion(Method.RRF, rankConstant, Normalization.MIN_MAX, weights, "");
     }
 
     public static RankFusion linear(Normalization normalization, Weights weights) {
-        return new RankFusion(Method.LINEAR, DEFAULT_RANK_CONSTANT, normalization, weights);
+        return new RankFusion(Method.LINEAR, DEFAULT_RANK_CONSTANT, normalization, weights, "");
+    }
+
+    public RankFusion withNote(String newNote) {
+        return new RankFusion(method, rankConstant, normalization, weights, newNote);
     }
 
     public List<Fused> fuse(Ranked... lists) {
@@ -92,9 +97,9 @@ public record RankFusion(Method method, int rankConstant, Normalization normaliz
     }
 
     public String describe() {
-        return method == Method.RRF
+        return (method == Method.RRF
             ? "clip_hybrid rrf: sum of weight/(rank_constant + rank), rank_constant=" + rankConstant
             : "clip_hybrid linear: weighted mean of " + normalization.parseName() + " normalized scores, weights vector=" + weights.vector()
-                + " text=" + weights.text();
+                + " text=" + weights.text()) + note;
     }
 }
