@@ -117,11 +117,14 @@ public class ClipHybridQueryIT {
             {"size": 1, "explain": true, "query": {"clip_hybrid": {"query_text": "Zorblax", "vector_field": "image_vector", "text_fields": ["title"],
              "fusion": "linear", "normalization": "l2", "weights": {"vector": 1, "text": 3}}}}""").raw();
         assertTrue(linear, linear.contains("l2 normalized"));
-        assertTrue(linear, linear.contains("weight 3.0"));
+        // the name made the text weight three times the requested 3
+        assertTrue(linear, linear.contains("weight 9.0"));
+        assertTrue(linear, linear.contains("proper nouns [zorblax]"));
     }
 
+    // the widest cosine band: no score is clamped, so no two hits tie and every ordering below is the same ranking
     private static final String HYBRID = "{\"clip_hybrid\": {\"query_text\": \"a boat on the water\", \"vector_field\": \"image_vector\","
-        + " \"text_fields\": [\"title\", \"tags\"], \"k\": 30}}";
+        + " \"text_fields\": [\"title\", \"tags\"], \"k\": 30, \"vector_calibration\": {\"cosine_low\": -1, \"cosine_high\": 1}}}";
 
     private static List<String> ids(ClusterClient.Response r) {
         assertEquals(r.raw(), 200, r.status());
@@ -146,7 +149,7 @@ public class ClipHybridQueryIT {
         int inBuckets = buckets.stream().mapToInt(b -> ((Number) b.get("doc_count")).intValue()).sum();
         assertTrue(aggs.raw(), inBuckets > total); // post_filter keeps only odd hits, the aggregation sees both groups
         ClusterClient.Response profiled = search("{\"size\": 3, \"profile\": true, \"query\": " + HYBRID + "}");
-        assertTrue(profiled.raw(), profiled.raw().contains("CalibratedHybridQuery"));
+        assertTrue(profiled.raw(), profiled.raw().contains("clip_hybrid_calibrated"));
     }
 
     @Test
