@@ -101,8 +101,8 @@ public final class Harvester {
             }
             int visited = 0;
             while (queue.isEmpty() == false && visited < maxPages && task.isCancelled() == false) {
-                progress.pagesQueued(queue.size());
                 QueuedPage page = queue.poll();
+                progress.pagesQueued(queue.size());
                 visited++;
                 PageExtractor.Page found = fetchPage(page.url());
                 if (found == null) {
@@ -114,6 +114,7 @@ public final class Harvester {
                             queue.add(new QueuedPage(link, page.depth() + 1, page.site()));
                         }
                     }
+                    progress.pagesQueued(queue.size());
                 }
                 List<HarvestedImage> fresh = new ArrayList<>();
                 for (HarvestedImage image : found.images()) {
