@@ -239,6 +239,10 @@ public final class Harvester {
                 for (String host : hosts) {
                     pacer.awaitTurn(host);
                 }
+                if (task.isCancelled()) {
+                    // a cancel that came during the pause: the bulk, a child of this task, would only fail for it
+                    break;
+                }
                 try {
                     bulk(batch);
                 } finally {
