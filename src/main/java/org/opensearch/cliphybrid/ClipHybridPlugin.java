@@ -1,5 +1,10 @@
 package org.opensearch.cliphybrid;
 
+import org.opensearch.action.ActionRequest;
+import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.harvest.HarvestStatus;
+import org.opensearch.cliphybrid.harvest.Harvester;
+import org.opensearch.cliphybrid.harvest.TransportHarvestAction;
 import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
@@ -10,6 +15,7 @@ import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
 import org.opensearch.cliphybrid.query.QueryVectors;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
+import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
@@ -20,6 +26,7 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
@@ -33,6 +40,7 @@ import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
@@ -46,8 +54,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Wiring only: settings, the inference thread pool, the {@code clip_embedding} processor, the {@code clip_hybrid} query and
- * the {@code _plugins/clip} REST endpoints.
+ * Wiring only: settings, the inference and harvest thread pools, the {@code clip_embedding} processor, the {@code clip_hybrid}
+ * query, the harvest action and the {@code _plugins/clip} REST endpoints.
  */
 public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin {
     // getQueries() and getProcessors() are asked for before createComponents() builds the services they use
@@ -70,7 +78,11 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
         int processors = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors() / 2));
-        return List.of(new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, processors, 1000, "clip.inference"));
+        return List.of(
+            new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, processors, 1000, "clip.inference"),
+            // harvests mostly wait on the network and on their own per-host pauses; two at a time, the rest queue
+            new FixedExecutorBuilder(settings, TransportHarvestAction.THREAD_POOL, 2, 16, "clip.harvest")
+        );
     }
 
     @Override
@@ -106,20 +118,22 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         );
         String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
         Path imagesRoot = imagesPath.isEmpty() ? null : environment.configDir().resolve(imagesPath).toAbsolutePath();
-        images.set(
-            new ImageInputs(
-                new ImageLoader(),
-                () -> new ImageLoader.Limits(
-                    imagesRoot,
-                    current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
-                    (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
-                    (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
-                    current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
-                ),
-                () -> current.get(ClipSettings.IMAGE_MAX_PIXELS)
-            )
+        ImageLoader loader = new ImageLoader();
+        Supplier<ImageLoader.Limits> limits = () -> new ImageLoader.Limits(
+            imagesRoot,
+            current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
+            (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
+            (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
+            current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
         );
-        return List.of(registry, service);
+        images.set(new ImageInputs(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS)));
+        Harvester harvester = new Harvester(
+            loader,
+            limits,
+            () -> new Harvester.Defaults(current.get(ClipSettings.HARVEST_HOST_DELAY).millis(), current.get(ClipSettings.HARVEST_MAX_PAGES)),
+            client
+        );
+        return List.of(registry, service, harvester);
     }
 
     @Override
@@ -137,7 +151,21 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
-        return List.of(new RestEmbedAction(inference::get, images::get), new RestModelsAction(models::get, inference::get));
+        return List.of(
+            new RestEmbedAction(inference::get, images::get),
+            new RestModelsAction(models::get, inference::get),
+            new RestHarvestAction()
+        );
+    }
+
+    @Override
+    public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+        return List.of(new ActionHandler<>(HarvestAction.INSTANCE, TransportHarvestAction.class));
+    }
+
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, HarvestStatus.NAME, HarvestStatus::new));
     }
 
     @Override

@@ -99,6 +99,24 @@ public final class ClipSettings {
         Property.Dynamic
     );
 
+    /** Least pause between the end of one harvester request to a host and the start of the next. */
+    public static final Setting<TimeValue> HARVEST_HOST_DELAY = Setting.timeSetting(
+        "clip.harvest.host_delay",
+        TimeValue.timeValueSeconds(1),
+        TimeValue.ZERO,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Most pages one harvest visits when its request gives no max_pages. */
+    public static final Setting<Integer> HARVEST_MAX_PAGES = Setting.intSetting(
+        "clip.harvest.max_pages",
+        100,
+        1,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     public static List<Setting<?>> all() {
         return List.of(
             HYBRID_COSINE_LOW,
@@ -112,7 +130,9 @@ public final class ClipSettings {
             IMAGE_MAX_PIXELS,
             FETCH_CONNECT_TIMEOUT,
             FETCH_READ_TIMEOUT,
-            FETCH_ALLOW_PRIVATE
+            FETCH_ALLOW_PRIVATE,
+            HARVEST_HOST_DELAY,
+            HARVEST_MAX_PAGES
         );
     }
 }

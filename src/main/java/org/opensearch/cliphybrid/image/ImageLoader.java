@@ -23,6 +23,23 @@ public final class ImageLoader {
     /** The limits in force; taken anew for each image so that dynamic settings apply at once. */
     public record Limits(Path imagesRoot, long maxBytes, int connectTimeoutMillis, int readTimeoutMillis, boolean allowPrivateAddresses) {}
 
+    /** A fetched response body, the URL it finally came from (after redirects) and its declared content type (may be null). */
+    public record Fetched(byte[] bytes, URI finalUri, String contentType) {}
+
+    /** A response other than 200 or a redirect; the harvester tells a missing robots.txt (4xx) from an unreachable one by it. */
+    public static final class HttpStatusException extends IOException {
+        private final int status;
+
+        HttpStatusException(int status, URI uri) {
+            super("HTTP " + status + " from [" + uri + "]");
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     /** Resolves host names; tests swap it to check the guard without sending traffic anywhere. */
     public interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
@@ -42,7 +59,7 @@ public final class ImageLoader {
         return switch (source) {
             case ImageSource.Inline inline -> capped(inline.bytes(), limits.maxBytes());
             case ImageSource.LocalFile file -> AccessController.doPrivilegedChecked(() -> readFile(file.path(), limits));
-            case ImageSource.Url url -> fetch(url.uri(), limits);
+            case ImageSource.Url url -> fetch(url.uri(), limits).bytes();
         };
     }
 
@@ -83,7 +100,8 @@ public final class ImageLoader {
         return Files.readAllBytes(real);
     }
 
-    private byte[] fetch(URI uri, Limits limits) throws IOException {
+    /** Fetches any content type over http(s) under the same guard, limits and redirect rules as an image URL. */
+    public Fetched fetch(URI uri, Limits limits) throws IOException {
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             checkAddress(current, limits);
@@ -107,7 +125,7 @@ public final class ImageLoader {
                     continue;
                 }
                 if (status != 200) {
-                    throw new IOException("HTTP " + status + " from [" + current + "]");
+                    throw new HttpStatusException(status, current);
                 }
                 long declared = connection.getContentLengthLong();
                 if (declared > limits.maxBytes()) {
@@ -117,7 +135,7 @@ public final class ImageLoader {
                 }
                 try (InputStream in = connection.getInputStream()) {
                     byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes() + 1));
-                    return capped(bytes, limits.maxBytes());
+                    return new Fetched(capped(bytes, limits.maxBytes()), current, connection.getContentType());
                 }
             } finally {
                 connection.disconnect();

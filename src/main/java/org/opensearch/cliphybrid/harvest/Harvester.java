@@ -1,0 +1,292 @@
+package org.opensearch.cliphybrid.harvest;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.bulk.BulkItemResponse;
+import org.opensearch.action.bulk.BulkRequest;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.index.IndexRequest;
+import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.core.tasks.TaskId;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Crawls pages breadth-first up to a same-site link depth, and indexes each image found through the ingest pipeline, where
+ * {@code clip_embedding} fetches and embeds it. Every fetch goes through {@link ImageLoader} (schemes, address guard, byte cap,
+ * timeouts, redirects), every page and image is checked against its host's robots.txt, and each host is asked at most once at
+ * a time with a pause between requests: pages one by one, images in bulks that hold at most one image per host.
+ */
+public final class Harvester {
+    /** Our product token in robots.txt and the User-Agent header ImageLoader sends. */
+    public static final String AGENT = "clip-hybrid-search";
+    private static final int MAX_BULK = 50;
+
+    /** The node's defaults for what a request leaves out. */
+    public record Defaults(long hostDelayMillis, int maxPages) {}
+
+    private final ImageLoader loader;
+    private final Supplier<ImageLoader.Limits> limits;
+    private final Supplier<Defaults> defaults;
+    private final Client client;
+
+    public Harvester(ImageLoader loader, Supplier<ImageLoader.Limits> limits, Supplier<Defaults> defaults, Client client) {
+        this.loader = loader;
+        this.limits = limits;
+        this.defaults = defaults;
+        this.client = client;
+    }
+
+    public HarvestResponse run(HarvestRequest request, HarvestTask task, TaskId taskId) {
+        long start = System.nanoTime();
+        Defaults d = defaults.get();
+        long delay = request.hostDelay() != null ? request.hostDelay().millis() : d.hostDelayMillis();
+        int maxPages = request.maxPages() != null ? request.maxPages() : d.maxPages();
+        Run run = new Run(request, task, taskId, HostPacer.realTime(delay), limits.get(), maxPages);
+        try {
+            run.crawl();
+            task.progress().phase(task.isCancelled() ? "cancelled" : "done");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.progress().phase("interrupted");
+        }
+        return new HarvestResponse(task.progress().snapshot(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private record QueuedPage(URI url, int depth, String site) {}
+
+    /** The state of one harvest: what was seen, each host's robots.txt, and the pacing. */
+    private final class Run {
+        private final HarvestRequest request;
+        private final HarvestTask task;
+        private final TaskId taskId;
+        private final HostPacer pacer;
+        private final ImageLoader.Limits fetchLimits;
+        private final int maxPages;
+        private final HarvestProgress progress;
+        private final Set<String> seenPages = new HashSet<>();
+        private final Set<String> seenImages = new HashSet<>();
+        /** Per scheme://host:port, the rules, or why robots.txt could not be read (then nothing there is fetched). */
+        private final Map<String, Object> robots = new HashMap<>();
+
+        Run(HarvestRequest request, HarvestTask task, TaskId taskId, HostPacer pacer, ImageLoader.Limits fetchLimits, int maxPages) {
+            this.request = request;
+            this.task = task;
+            this.taskId = taskId;
+            this.pacer = pacer;
+            this.fetchLimits = fetchLimits;
+            this.maxPages = maxPages;
+            this.progress = task.progress();
+        }
+
+        void crawl() throws InterruptedException {
+            ArrayDeque<QueuedPage> queue = new ArrayDeque<>();
+            for (String url : request.urls()) {
+                URI uri = URI.create(url);
+                if (seenPages.add(uri.toString())) {
+                    queue.add(new QueuedPage(uri, 0, host(uri)));
+                }
+            }
+            int visited = 0;
+            while (queue.isEmpty() == false && visited < maxPages && task.isCancelled() == false) {
+                QueuedPage page = queue.poll();
+                progress.pagesQueued(queue.size());
+                visited++;
+                PageExtractor.Page found = fetchPage(page.url());
+                if (found == null) {
+                    continue;
+                }
+                if (page.depth() < request.depth()) {
+                    for (URI link : found.links()) {
+                        if (host(link).equals(page.site()) && seenPages.add(link.toString())) {
+                            queue.add(new QueuedPage(link, page.depth() + 1, page.site()));
+                        }
+                    }
+                    progress.pagesQueued(queue.size());
+                }
+                List<HarvestedImage> fresh = new ArrayList<>();
+                for (HarvestedImage image : found.images()) {
+                    if (seenImages.add(image.url())) {
+                        fresh.add(image);
+                    }
+                }
+                progress.imagesFound(fresh.size());
+                index(allowedImages(fresh));
+            }
+            progress.pagesQueued(queue.size());
+        }
+
+        /** Null when the page was skipped or failed; the progress says which and why. */
+        private PageExtractor.Page fetchPage(URI url) throws InterruptedException {
+            String refusal = robotsRefusal(url);
+            if (refusal != null) {
+                if (refusal.isEmpty()) {
+                    progress.pageSkippedByRobots();
+                } else {
+                    progress.pageFailed(url.toString(), refusal);
+                }
+                return null;
+            }
+            ImageLoader.Fetched fetched;
+            try {
+                fetched = get(url);
+            } catch (IOException | RuntimeException e) {
+                progress.pageFailed(url.toString(), message(e));
+                return null;
+            }
+            String type = fetched.contentType() == null ? "" : fetched.contentType().toLowerCase(Locale.ROOT);
+            if (type.startsWith("text/html") == false && type.startsWith("application/xhtml+xml") == false) {
+                progress.pageFailed(url.toString(), "not an HTML page (content type [" + fetched.contentType() + "])");
+                return null;
+            }
+            try {
+                PageExtractor.Page page = PageExtractor.extract(fetched.bytes(), fetched.contentType(), fetched.finalUri());
+                progress.pageFetched();
+                return page;
+            } catch (IOException | RuntimeException e) {
+                progress.pageFailed(url.toString(), "cannot parse HTML: " + message(e));
+                return null;
+            }
+        }
+
+        private List<HarvestedImage> allowedImages(List<HarvestedImage> images) throws InterruptedException {
+            List<HarvestedImage> allowed = new ArrayList<>();
+            for (HarvestedImage image : images) {
+                URI uri;
+                try {
+                    uri = URI.create(image.url());
+                } catch (IllegalArgumentException e) {
+                    progress.imageFailed(image.url(), "malformed URL: " + e.getMessage());
+                    continue;
+                }
+                String refusal = robotsRefusal(uri);
+                if (refusal == null) {
+                    allowed.add(image);
+                } else if (refusal.isEmpty()) {
+                    progress.imageSkippedByRobots();
+                } else {
+                    progress.imageFailed(image.url(), refusal);
+                }
+            }
+            return allowed;
+        }
+
+        /** Null when allowed, empty when robots.txt disallows it, otherwise why robots.txt could not be read. */
+        private String robotsRefusal(URI url) throws InterruptedException {
+            String site = url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority();
+            Object rules = robots.get(site);
+            if (rules == null) {
+                rules = readRobots(URI.create(site + "/robots.txt"));
+                robots.put(site, rules);
+            }
+            if (rules instanceof String why) {
+                return why;
+            }
+            String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+            String target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+            return ((RobotsTxt) rules).allows(target) ? null : "";
+        }
+
+        /** RFC 9309: a 4xx means no rules; anything else that fails means "disallow everything" until it can be read. */
+        private Object readRobots(URI robotsUrl) throws InterruptedException {
+            try {
+                return RobotsTxt.parse(new String(get(robotsUrl).bytes(), StandardCharsets.UTF_8), AGENT);
+            } catch (ImageLoader.HttpStatusException e) {
+                if (e.status() >= 400 && e.status() < 500) {
+                    return RobotsTxt.ALLOW_ALL;
+                }
+                return "robots.txt unreadable, so nothing on the host is fetched: " + message(e);
+            } catch (IOException | RuntimeException e) {
+                return "robots.txt unreadable, so nothing on the host is fetched: " + message(e);
+            }
+        }
+
+        private ImageLoader.Fetched get(URI url) throws IOException, InterruptedException {
+            String host = host(url);
+            pacer.awaitTurn(host);
+            try {
+                return loader.fetch(url, fetchLimits);
+            } finally {
+                pacer.done(host);
+            }
+        }
+
+        private void index(List<HarvestedImage> images) throws InterruptedException {
+            List<HarvestedImage> pending = images;
+            while (pending.isEmpty() == false && task.isCancelled() == false) {
+                progress.phase("indexing");
+                List<HarvestedImage> batch = new ArrayList<>(), later = new ArrayList<>();
+                Set<String> hosts = new LinkedHashSet<>();
+                for (HarvestedImage image : pending) {
+                    if (batch.size() < MAX_BULK && hosts.add(host(URI.create(image.url())))) {
+                        batch.add(image);
+                    } else {
+                        later.add(image);
+                    }
+                }
+                for (String host : hosts) {
+                    pacer.awaitTurn(host);
+                }
+                if (task.isCancelled()) {
+                    // a cancel that came during the pause: the bulk, a child of this task, would only fail for it
+                    break;
+                }
+                try {
+                    bulk(batch);
+                } finally {
+                    hosts.forEach(pacer::done);
+                }
+                pending = later;
+            }
+            progress.phase("crawling");
+        }
+
+        private void bulk(List<HarvestedImage> batch) {
+            BulkRequest bulk = new BulkRequest();
+            bulk.setParentTask(taskId);
+            for (HarvestedImage image : batch) {
+                IndexRequest index = new IndexRequest(request.index()).id(image.documentId()).source(image.document());
+                if (request.pipeline() != null) {
+                    index.setPipeline(request.pipeline());
+                }
+                bulk.add(index);
+            }
+            BulkResponse response;
+            try {
+                response = client.bulk(bulk).actionGet();
+            } catch (RuntimeException e) {
+                batch.forEach(image -> progress.imageFailed(image.url(), message(e)));
+                return;
+            }
+            BulkItemResponse[] items = response.getItems();
+            for (int i = 0; i < items.length; i++) {
+                if (items[i].isFailed()) {
+                    progress.imageFailed(batch.get(i).url(), message(items[i].getFailure().getCause()));
+                } else {
+                    progress.imageIndexed();
+                }
+            }
+        }
+    }
+
+    private static String host(URI uri) {
+        return uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    }
+
+    private static String message(Throwable e) {
+        Throwable cause = ExceptionsHelper.unwrapCause(e);
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

@@ -1,0 +1,104 @@
+package org.opensearch.cliphybrid.harvest;
+
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.xcontent.DeprecationHandler;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** Requests, statuses and summaries survive the wire, parse as documented, and refuse bad input by field. */
+public class HarvestWireTests extends OpenSearchTestCase {
+
+    private static HarvestRequest parse(String json) throws IOException {
+        try (
+            XContentParser p = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)
+        ) {
+            return HarvestRequest.parse(p);
+        }
+    }
+
+    private static void assertRefused(String json, String fragment) {
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> parse(json));
+        assertTrue("[" + fragment + "] not in [" + e.getMessage() + "]", e.getMessage().contains(fragment));
+    }
+
+    public void testRequestParsesAndRoundTrips() throws IOException {
+        HarvestRequest r = parse(
+            "{\"urls\": [\"https://example.org/\"], \"depth\": 2, \"index\": \"img\", \"pipeline\": \"p\", "
+                + "\"host_delay\": \"250ms\", \"max_pages\": 7}"
+        );
+        assertEquals(List.of("https://example.org/"), r.urls());
+        assertEquals(2, r.depth());
+        assertEquals(TimeValue.timeValueMillis(250), r.hostDelay());
+        assertEquals(Integer.valueOf(7), r.maxPages());
+        r.setShouldStoreResult(true);
+        BytesStreamOutput out = new BytesStreamOutput();
+        r.writeTo(out);
+        assertEquals(r, new HarvestRequest(out.bytes().streamInput()));
+
+        HarvestRequest minimal = parse("{\"urls\": \"http://example.org/a\", \"index\": \"img\"}");
+        assertEquals(0, minimal.depth());
+        assertNull(minimal.pipeline());
+        assertNull(minimal.hostDelay());
+        out = new BytesStreamOutput();
+        minimal.writeTo(out);
+        assertEquals(minimal, new HarvestRequest(out.bytes().streamInput()));
+    }
+
+    public void testBadRequestsNameTheField() {
+        assertRefused("{\"index\": \"i\"}", "[urls] must name at least one page");
+        assertRefused("{\"urls\": [\"ftp://x/\"], \"index\": \"i\"}", "[urls][0] [ftp://x/]: only http and https");
+        assertRefused("{\"urls\": [1], \"index\": \"i\"}", "[urls] must hold strings");
+        assertRefused("{\"urls\": [\"http://x/\"]}", "[index] is required");
+        assertRefused("{\"urls\": [\"http://x/\"], \"index\": \"i\", \"depth\": 9}", "[depth] must be between 0 and 5");
+        assertRefused("{\"urls\": [\"http://x/\"], \"index\": \"i\", \"depth\": \"one\"}", "[depth] must be an integer");
+        assertRefused("{\"urls\": [\"http://x/\"], \"index\": \"i\", \"max_pages\": 0}", "[max_pages] must be at least 1");
+        assertRefused("{\"urls\": [\"http://x/\"], \"index\": \"i\", \"host_delay\": \"soon\"}", "host_delay");
+        assertRefused("{\"urls\": [\"http://x/\"], \"index\": \"i\", \"colour\": 1}", "unknown field [colour]");
+    }
+
+    public void testStatusAndResponseRoundTripAndRender() throws IOException {
+        HarvestProgress progress = new HarvestProgress();
+        progress.pageFetched();
+        progress.pageSkippedByRobots();
+        progress.imagesFound(5);
+        progress.imageIndexed();
+        for (int i = 0; i < 4; i++) {
+            progress.imageFailed("http://h/" + i + ".jpg", "HTTP 404 from [http://h/" + i + ".jpg]");
+        }
+        progress.phase("done");
+        HarvestStatus status = progress.snapshot();
+        assertEquals(
+            List.of(new HarvestStatus.FailureGroup("image: HTTP 404 from [<url>]", 4, List.of("http://h/0.jpg", "http://h/1.jpg", "http://h/2.jpg"))),
+            status.failures()
+        );
+
+        BytesStreamOutput out = new BytesStreamOutput();
+        status.writeTo(out);
+        assertEquals(status, new HarvestStatus(out.bytes().streamInput()));
+
+        HarvestResponse response = new HarvestResponse(status, 1234);
+        out = new BytesStreamOutput();
+        response.writeTo(out);
+        StreamInput in = out.bytes().streamInput();
+        assertEquals(response, new HarvestResponse(in));
+
+        BytesReference json = org.opensearch.core.xcontent.XContentHelper.toXContent(response, MediaTypeRegistry.JSON, ToXContent.EMPTY_PARAMS, false);
+        Map<String, Object> map = XContentHelper.convertToMap(json, false, MediaTypeRegistry.JSON).v2();
+        assertEquals(1234, map.get("took_ms"));
+        assertEquals("done", map.get("phase"));
+        assertEquals(Map.of("fetched", 1, "failed", 0, "skipped_by_robots", 1, "queued", 0), map.get("pages"));
+        assertEquals(Map.of("found", 5, "indexed", 1, "failed", 4, "skipped_by_robots", 0), map.get("images"));
+    }
+}

@@ -1,0 +1,230 @@
+package org.opensearch.cliphybrid.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.opensearch.cliphybrid.harvest.HarvestedImage;
+import org.opensearch.cliphybrid.testing.SharedFixtures;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * POST _plugins/clip/_harvest against a small site that this test serves on 127.0.0.1: pages with links, Flickr8k photos, a
+ * robots.txt that shuts one folder, a missing page and a file that is no image. The node fetches from 127.0.0.1 only while
+ * clip.fetch.allow_private_addresses is on, which the test sets and resets.
+ */
+public class HarvestIT {
+    private static final String INDEX = "clip-images-it-harvest";
+    private static final String DOG_SMALL = "256085101_2c2617c5d0.jpg";
+    private static final String DOG_RUNNING = "2654514044_a70a6e2c21.jpg";
+    private static final String SWING = "3453259666_9ecaa8bb4b.jpg";
+    private static final String COUPLE = "1499581619_a5f65a882c.jpg";
+    private static final String DOG_BEACH = "3642220260_3aa8a52670.jpg";
+    private static final String PRIVATE = "2677656448_6b7e7702af.jpg";
+    private static final String DEEP = "2847615962_c330bded6e.jpg";
+
+    private static final ClusterClient cluster = new ClusterClient();
+    private static final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private static HttpServer server;
+    private static String base;
+
+    @BeforeClass
+    public static void serveSiteAndAllowLoopback() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", HarvestIT::serve);
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        ClusterClient.Response r = cluster.put("/_cluster/settings", "{\"persistent\": {\"clip.fetch.allow_private_addresses\": true}}");
+        assertEquals(r.raw(), 200, r.status());
+        cluster.putFile("/_ingest/pipeline/clip-images", "ingest-pipelines/clip-images.pipeline.json");
+        cluster.putFile("/_index_template/clip-images", "ingest-pipelines/clip-images.index-template.json");
+        cluster.delete("/" + INDEX);
+    }
+
+    @AfterClass
+    public static void stopSiteAndResetSetting() throws IOException {
+        cluster.put("/_cluster/settings", "{\"persistent\": {\"clip.fetch.allow_private_addresses\": null}}");
+        cluster.delete("/" + INDEX);
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static void serve(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        String html = page(path);
+        if (path.equals("/robots.txt")) {
+            send(exchange, 200, "text/plain", "User-agent: *\nDisallow: /private/\n".getBytes(StandardCharsets.UTF_8));
+        } else if (html != null) {
+            send(exchange, 200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/img/broken.jpg")) {
+            send(exchange, 200, "image/jpeg", "this is not a picture".getBytes(StandardCharsets.UTF_8));
+        } else if (path.startsWith("/img/") || path.startsWith("/private/img/")) {
+            var file = SharedFixtures.flickrImages().resolve(path.substring(path.lastIndexOf('/') + 1));
+            send(exchange, 200, "image/jpeg", Files.readAllBytes(file));
+        } else {
+            send(exchange, 404, "text/plain", "not here".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static String page(String path) {
+        return switch (path) {
+            case "/index.html" -> """
+                <html><head><title>Harvest home</title><meta property="og:image" content="/img/%s"></head><body>
+                <h1>Dogs</h1>
+                <img src="img/%s" srcset="img/%s 200w, img/%s 400w" alt="A brown dog running" title="Running">
+                <h2>People</h2>
+                <figure><img src="/img/%s"><figcaption>A couple kissing on the beach</figcaption></figure>
+                <a href="page2.html">next</a> <a href="/private/secret.html">secret</a> <a href="/missing.html">gone</a>
+                <a href="http://localhost:%d/page3.html">same server, other site</a>
+                </body></html>""".formatted(SWING, DOG_SMALL, DOG_SMALL, DOG_RUNNING, COUPLE, server.getAddress().getPort());
+            case "/page2.html" -> """
+                <html><head><title>Page two</title></head><body><h2>Beach</h2>
+                <img src="/img/%s" alt="again">
+                <img src="/img/%s" alt="A black dog on a rocky beach">
+                <img src="/img/broken.jpg" alt="broken">
+                <img src="/private/img/%s" alt="private">
+                <a href="/page3.html">deeper</a></body></html>""".formatted(DOG_RUNNING, DOG_BEACH, PRIVATE);
+            case "/page3.html" -> "<html><body><img src='/img/" + DEEP + "'></body></html>";
+            case "/private/secret.html" -> "<html><body><img src='/img/" + DEEP + "'></body></html>";
+            default -> null;
+        };
+    }
+
+    private static String url(String path) {
+        return base + path;
+    }
+
+    private static String id(String imagePath) {
+        return new HarvestedImage(url(imagePath), null, null, null, null, null, null).documentId();
+    }
+
+    private static String harvestBody() {
+        return "{\"urls\": [\"" + url("/index.html") + "\"], \"depth\": 1, \"index\": \"" + INDEX
+            + "\", \"pipeline\": \"clip-images\", \"host_delay\": \"20ms\"}";
+    }
+
+    @Test
+    public void harvestsTheSiteRespectingRobotsAndReportsWhatFailed() throws Exception {
+        ClusterClient.Response r = cluster.post("/_plugins/clip/_harvest", harvestBody());
+        assertEquals(r.raw(), 200, r.status());
+        assertEquals(r.raw(), "done", r.path("phase"));
+        // index and page2 fetched; the secret page refused by robots.txt; missing.html failed; page3 is two links away,
+        // and the localhost link is another site
+        assertEquals(r.raw(), 2, r.<Number>path("pages.fetched").intValue());
+        assertEquals(r.raw(), 1, r.<Number>path("pages.skipped_by_robots").intValue());
+        assertEquals(r.raw(), 1, r.<Number>path("pages.failed").intValue());
+        // og:image, the srcset's largest, the figure; then page2's new dog, the broken file and the private one
+        assertEquals(r.raw(), 6, r.<Number>path("images.found").intValue());
+        assertEquals(r.raw(), 4, r.<Number>path("images.indexed").intValue());
+        assertEquals(r.raw(), 1, r.<Number>path("images.failed").intValue());
+        assertEquals(r.raw(), 1, r.<Number>path("images.skipped_by_robots").intValue());
+        List<Map<String, Object>> failures = r.path("failures");
+        assertEquals(r.raw(), 2, failures.size());
+        // in the order they happened: page2's broken image, then the missing page queued after it
+        assertEquals(
+            r.raw(),
+            "image: [clip_embedding] field [image] url [<url>]: not a supported image format (first bytes 74 68 69 73 20 69 73 20); "
+                + "expected JPEG, PNG, GIF, BMP or WebP",
+            failures.get(0).get("reason")
+        );
+        assertEquals(r.raw(), List.of(url("/img/broken.jpg")), failures.get(0).get("examples"));
+        assertEquals(r.raw(), "page: HTTP 404 from [<url>]", failures.get(1).get("reason"));
+        assertEquals(r.raw(), List.of(url("/missing.html")), failures.get(1).get("examples"));
+
+        assertNull("robots.txt shuts /private/", hits.get("/private/secret.html"));
+        assertNull("robots.txt shuts /private/ for images too", hits.get("/private/img/" + PRIVATE));
+        assertNull("depth 1 stops before page3", hits.get("/page3.html"));
+        assertNull("the smaller srcset candidate is not fetched", hits.get("/img/" + DOG_SMALL));
+        assertEquals(1, hits.get("/robots.txt").get());
+
+        cluster.post("/" + INDEX + "/_refresh", null);
+        assertEquals(4, cluster.get("/" + INDEX + "/_count").<Number>path("count").intValue());
+        ClusterClient.Response doc = cluster.get("/" + INDEX + "/_doc/" + id("/img/" + COUPLE));
+        assertEquals(doc.raw(), 200, doc.status());
+        Map<String, Object> source = doc.path("_source");
+        assertEquals(url("/img/" + COUPLE), source.get("image"));
+        assertEquals("A couple kissing on the beach", source.get("caption"));
+        assertEquals("People", source.get("heading"));
+        assertEquals("Harvest home", source.get("page_title"));
+        assertEquals(url("/index.html"), source.get("source_page"));
+        assertFalse(source.containsKey("alt"));
+        assertEquals(256, ((List<?>) source.get("image_vector")).size());
+        Map<String, Object> dog = cluster.get("/" + INDEX + "/_doc/" + id("/img/" + DOG_RUNNING)).path("_source");
+        assertEquals("A brown dog running", dog.get("alt"));
+        assertEquals("Running", dog.get("title"));
+        assertEquals("Dogs", dog.get("heading"));
+
+        // the stored vector is the image's own: its nearest neighbour is itself
+        List<?> vector = cluster.post("/_plugins/clip/_embed", "{\"images\": [\"" + url("/img/" + DOG_BEACH) + "\"]}")
+            .path("images.0.embedding");
+        ClusterClient.Response knn = cluster.post("/" + INDEX + "/_search", "{\"size\": 1, \"query\": {\"clip_knn\": {\"vector_field\": "
+            + "\"image_vector\", \"query_vector\": " + vector + ", \"k\": 4}}}");
+        assertEquals(knn.raw(), id("/img/" + DOG_BEACH), knn.path("hits.hits.0._id"));
+
+        ClusterClient.Response hybrid = cluster.post("/" + INDEX + "/_search", """
+            {"size": 4, "query": {"clip_hybrid": {"query_text": "a dog", "vector_field": "image_vector",
+             "text_fields": ["alt", "title", "caption", "heading"], "k": 4}}}""");
+        assertEquals(hybrid.raw(), 200, hybrid.status());
+        String top = hybrid.path("hits.hits.0._id");
+        assertTrue(hybrid.raw(), top.equals(id("/img/" + DOG_RUNNING)) || top.equals(id("/img/" + DOG_BEACH)));
+
+        harvestAgainAsABackgroundTask();
+    }
+
+    /** Same documents again (ids come from the URLs), and the task's progress and summary show in _tasks. */
+    private void harvestAgainAsABackgroundTask() throws Exception {
+        ClusterClient.Response started = cluster.post("/_plugins/clip/_harvest?wait_for_completion=false", harvestBody());
+        assertEquals(started.raw(), 200, started.status());
+        String task = started.path("task");
+        assertNotNull(started.raw(), task);
+        ClusterClient.Response t = cluster.get("/_tasks/" + task);
+        assertEquals(t.raw(), 200, t.status());
+        assertEquals(t.raw(), "cluster:admin/clip/harvest", t.path("task.action"));
+        assertNotNull(t.raw(), t.path("task.status.phase"));
+        for (int i = 0; i < 600 && Boolean.TRUE.equals(t.path("completed")) == false; i++) {
+            Thread.sleep(100);
+            t = cluster.get("/_tasks/" + task);
+        }
+        assertEquals(t.raw(), Boolean.TRUE, t.path("completed"));
+        assertEquals(t.raw(), 4, t.<Number>path("response.images.indexed").intValue());
+        assertEquals(t.raw(), "done", t.path("response.phase"));
+        cluster.post("/" + INDEX + "/_refresh", null);
+        assertEquals(4, cluster.get("/" + INDEX + "/_count").<Number>path("count").intValue());
+    }
+
+    @Test
+    public void badRequestsNameTheField() throws IOException {
+        ClusterClient.Response r = cluster.post("/_plugins/clip/_harvest", "{\"urls\": [\"file:///etc/passwd\"], \"index\": \"x\"}");
+        assertEquals(r.raw(), 400, r.status());
+        assertTrue(r.raw(), r.raw().contains("[urls][0] [file:///etc/passwd]: only http and https"));
+        r = cluster.post("/_plugins/clip/_harvest", "{\"urls\": [\"" + url("/index.html") + "\"], \"index\": \"x\", \"depth\": -1}");
+        assertEquals(r.raw(), 400, r.status());
+        assertTrue(r.raw(), r.raw().contains("[depth] must be between 0 and 5"));
+    }
+}
