@@ -6,6 +6,7 @@ import org.opensearch.action.search.SearchRequest;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
+import org.opensearch.cliphybrid.query.fusion.OptionNames;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.cliphybrid.query.fusion.Weights;
 import org.opensearch.common.SetOnce;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -70,20 +70,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     public enum Fusion {
         CALIBRATED,
         RRF,
-        LINEAR;
-
-        public String parseName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static Fusion parse(String name) {
-            for (Fusion f : values()) {
-                if (f.parseName().equals(name)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("[" + NAME + "] [fusion] must be one of calibrated, rrf, linear, got [" + name + "]");
-        }
+        LINEAR
     }
 
     /**
@@ -94,20 +81,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     public enum ProperNouns {
         BOOST,
         FILTER,
-        OFF;
-
-        public String parseName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static ProperNouns parse(String name) {
-            for (ProperNouns p : values()) {
-                if (p.parseName().equals(name)) {
-                    return p;
-                }
-            }
-            throw new IllegalArgumentException("[" + NAME + "] [proper_nouns] must be one of boost, filter, off, got [" + name + "]");
-        }
+        OFF
     }
 
     static final float PROPER_NOUN_TEXT_BOOST = 3f;
@@ -499,7 +473,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         if (textFields.isEmpty() == false) {
             builder.field(TEXT_FIELDS.getPreferredName(), textFields);
         }
-        builder.field(FUSION.getPreferredName(), fusion.parseName());
+        builder.field(FUSION.getPreferredName(), OptionNames.of(fusion));
         builder.startObject(WEIGHTS.getPreferredName()).field("vector", weights.vector()).field("text", weights.text()).endObject();
         switch (fusion) {
             case CALIBRATED -> {
@@ -518,7 +492,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 }
             }
             case RRF -> builder.field(RANK_CONSTANT.getPreferredName(), rankConstant);
-            case LINEAR -> builder.field(NORMALIZATION.getPreferredName(), normalization.parseName());
+            case LINEAR -> builder.field(NORMALIZATION.getPreferredName(), OptionNames.of(normalization));
         }
         builder.field(K.getPreferredName(), k);
         if (windowSize != null) {
@@ -537,7 +511,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             builder.field(FILTER.getPreferredName(), filter);
         }
         if (properNouns != ProperNouns.BOOST) {
-            builder.field(PROPER_NOUNS.getPreferredName(), properNouns.parseName());
+            builder.field(PROPER_NOUNS.getPreferredName(), OptionNames.of(properNouns));
         }
         printBoostAndQueryName(builder);
         builder.endObject();
@@ -574,7 +548,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 } else if (TEXT_FIELDS.match(current, parser.getDeprecationHandler())) {
                     b.textFields(strings(parser));
                 } else if (FUSION.match(current, parser.getDeprecationHandler())) {
-                    b.fusion(Fusion.parse(parser.text()));
+                    b.fusion(OptionNames.parse(Fusion.class, FUSION.getPreferredName(), parser.text()));
                 } else if (WEIGHTS.match(current, parser.getDeprecationHandler())) {
                     Map<String, Object> w = parser.map();
                     if (w.keySet().stream().allMatch(key -> key.equals("vector") || key.equals("text")) == false) {
@@ -583,7 +557,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                     Float vector = number(w, "vector"), text = number(w, "text");
                     b.weights(new Weights(vector == null ? 1f : vector, text == null ? 1f : text));
                 } else if (NORMALIZATION.match(current, parser.getDeprecationHandler())) {
-                    b.normalization(Normalization.parse(parser.text()));
+                    b.normalization(OptionNames.parse(Normalization.class, NORMALIZATION.getPreferredName(), parser.text()));
                     modeOptions.put(NORMALIZATION.getPreferredName(), Fusion.LINEAR);
                 } else if (RANK_CONSTANT.match(current, parser.getDeprecationHandler())) {
                     b.rankConstant(parser.intValue());
@@ -611,7 +585,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 } else if (FILTER.match(current, parser.getDeprecationHandler())) {
                     b.filter(parseInnerQueryBuilder(parser));
                 } else if (PROPER_NOUNS.match(current, parser.getDeprecationHandler())) {
-                    b.properNouns(ProperNouns.parse(parser.text()));
+                    b.properNouns(OptionNames.parse(ProperNouns.class, PROPER_NOUNS.getPreferredName(), parser.text()));
                 } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
                     b.boost(parser.floatValue());
                 } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -627,8 +601,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             if (option.getValue() != b.fusion) {
                 throw new ParsingException(
                     parser.getTokenLocation(),
-                    "[" + NAME + "] [" + option.getKey() + "] applies to fusion [" + ((Fusion) option.getValue()).parseName() + "], not ["
-                        + b.fusion.parseName() + "]"
+                    "[" + NAME + "] [" + option.getKey() + "] applies to fusion [" + OptionNames.of((Fusion) option.getValue()) + "], not ["
+                        + OptionNames.of(b.fusion) + "]"
                 );
             }
         }
@@ -769,7 +743,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     /** Rank modes fuse one fixed candidate window; requests that would read past it or keep it open get a 400. */
     private void checkRankModeRequest(SearchRequest request) {
-        String mode = "[" + NAME + "] fusion [" + fusion.parseName() + "] ";
+        String mode = "[" + NAME + "] fusion [" + OptionNames.of(fusion) + "] ";
         if (request.scroll() != null) {
             throw new IllegalArgumentException(mode + "fuses a fixed candidate window and does not support scroll; use fusion [calibrated]");
         }

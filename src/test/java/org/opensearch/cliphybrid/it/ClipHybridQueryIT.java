@@ -175,6 +175,31 @@ public class ClipHybridQueryIT {
     }
 
     @Test
+    public void minScoreDropsWeakerDocumentsAndEfSearchKeepsTheBestK() throws IOException {
+        ClusterClient.Response all = search("{\"size\": 100, \"query\": " + HYBRID + "}");
+        List<Double> scores = all.<List<Map<String, Object>>>path("hits.hits").stream().map(h -> ((Number) h.get("_score")).doubleValue()).toList();
+        double threshold = scores.get(scores.size() / 2);
+        String withMin = HYBRID.replace("\"k\": 30", "\"k\": 30, \"min_score\": " + threshold);
+        ClusterClient.Response kept = search("{\"size\": 100, \"query\": " + withMin + "}");
+        List<Map<String, Object>> hits = kept.path("hits.hits");
+        assertEquals(kept.raw(), scores.stream().filter(x -> x >= threshold).count(), hits.size());
+        String wider = HYBRID.replace("\"k\": 30", "\"k\": 30, \"ef_search\": 200");
+        assertEquals(ids(all), ids(search("{\"size\": 100, \"query\": " + wider + "}")));
+    }
+
+    @Test
+    public void properNounsCanFilterOrBeLeftAlone() throws IOException {
+        ClusterClient.Response filtered = search("""
+            {"size": 10, "query": {"clip_hybrid": {"query_text": "a boat at Zorblax", "vector_field": "image_vector", "text_fields": ["title"],
+             "proper_nouns": "filter"}}}""");
+        assertEquals(filtered.raw(), List.of(BOAT), ids(filtered));
+        String off = search("""
+            {"size": 1, "explain": true, "query": {"clip_hybrid": {"query_text": "Zorblax", "vector_field": "image_vector", "text_fields": ["title"],
+             "proper_nouns": "off"}}}""").raw();
+        assertTrue(off, off.contains("clip_hybrid calibrated") && off.contains("proper nouns") == false);
+    }
+
+    @Test
     public void rankModesRejectWhatTheirFixedWindowCannotServe() throws IOException {
         String rrf = "{\"clip_hybrid\": {\"query_text\": \"a boat\", \"vector_field\": \"image_vector\", \"fusion\": \"rrf\", \"k\": 10}}";
         ClusterClient.Response scroll = cluster.post("/" + INDEX + "/_search?scroll=1m", "{\"size\": 5, \"query\": " + rrf + "}");

@@ -81,6 +81,6 @@ public class SearchTemplateIT {
     public void aMissingQueryTextIsA400NamingIt() throws IOException {
         ClusterClient.Response r = cluster.send("GET", TEMPLATE, "{\"id\": \"clip-hybrid\", \"params\": {\"size\": 3}}");
         assertEquals(r.raw(), 400, r.status());
-        assertTrue(r.raw(), r.raw().contains("requires a non-empty [query_text]"));
+        assertTrue(r.raw(), r.raw().contains("[query_text] must not be empty"));
     }
 }

@@ -1,7 +1,5 @@
 package org.opensearch.cliphybrid.query.fusion;
 
-import java.util.Locale;
-
 /**
  * Maps one side's raw scores, over its whole candidate list, onto a common scale before a linear combination. The definitions
  * follow neural-search's normalization processor, so the two can be compared: min_max floors the lowest score at 0.001 (so it
@@ -64,17 +62,4 @@ public enum Normalization {
     static final float MIN_MAX_FLOOR = 0.001f;
 
     public abstract float[] apply(float[] scores);
-
-    public String parseName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    public static Normalization parse(String name) {
-        for (Normalization n : values()) {
-            if (n.parseName().equals(name)) {
-                return n;
-            }
-        }
-        throw new IllegalArgumentException("[normalization] must be one of min_max, z_score, l2, got [" + name + "]");
-    }
 }

@@ -92,14 +92,14 @@ public record RankFusion(Method method, int rankConstant, Normalization normaliz
         }
         String how = method == Method.RRF
             ? "1/(" + rankConstant + " + " + rank + ") = " + f.sideScores()[side]
-            : normalization.parseName() + " normalized " + f.sideScores()[side];
+            : OptionNames.of(normalization) + " normalized " + f.sideScores()[side];
         return name + ": rank " + rank + ", raw score " + f.rawScores()[side] + ", " + how + ", weight " + weights.of(side);
     }
 
     public String describe() {
         return (method == Method.RRF
             ? "clip_hybrid rrf: sum of weight/(rank_constant + rank), rank_constant=" + rankConstant
-            : "clip_hybrid linear: weighted mean of " + normalization.parseName() + " normalized scores, weights vector=" + weights.vector()
+            : "clip_hybrid linear: weighted mean of " + OptionNames.of(normalization) + " normalized scores, weights vector=" + weights.vector()
                 + " text=" + weights.text()) + note;
     }
 }

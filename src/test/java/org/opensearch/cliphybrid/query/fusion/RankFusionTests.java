@@ -51,8 +51,8 @@ public class RankFusionTests extends OpenSearchTestCase {
         double std = Math.sqrt(8.0 / 3);
         assertArrayEquals(new float[] { (float) (2 / std), 0f, (float) (-2 / std) }, Normalization.Z_SCORE.apply(scores), 1e-6f);
         assertArrayEquals(new float[] { 0.8944272f, 0.4472136f, 0f }, Normalization.L2.apply(scores), 1e-6f);
-        assertEquals(Normalization.Z_SCORE, Normalization.parse("z_score"));
-        expectThrows(IllegalArgumentException.class, () -> Normalization.parse("softmax"));
+        assertEquals(Normalization.Z_SCORE, OptionNames.parse(Normalization.class, "normalization", "z_score"));
+        expectThrows(IllegalArgumentException.class, () -> OptionNames.parse(Normalization.class, "normalization", "softmax"));
     }
 
     public void testTiesBreakOnTheSmallerKey() {
