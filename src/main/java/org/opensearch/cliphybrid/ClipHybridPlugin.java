@@ -4,11 +4,16 @@ import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
+import org.opensearch.cliphybrid.ingest.ClipZeroShotProcessor;
+import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
+import org.opensearch.cliphybrid.ui.RestImageFileAction;
+import org.opensearch.cliphybrid.ui.RestSearchPageAction;
+import org.opensearch.cliphybrid.ui.UiAssets;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -44,14 +49,15 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Wiring only: settings, the inference thread pool, the {@code clip_embedding} processor, the {@code clip_hybrid} query and
- * the {@code _plugins/clip} REST endpoints.
+ * Wiring only: settings, the inference thread pool, the {@code clip_embedding} and {@code clip_zero_shot} processors, the
+ * {@code clip_hybrid} query, the {@code _plugins/clip} REST endpoints and the search page.
  */
 public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin {
     // getQueries() and getProcessors() are asked for before createComponents() builds the services they use
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
     private final SetOnce<ImageInputs> images = new SetOnce<>();
+    private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -92,6 +98,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         InferenceService service = new InferenceService(registry, threadPool, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
         inference.set(service);
+        labeler.set(new ZeroShotLabeler(service));
         ClusterSettings current = clusterService.getClusterSettings();
         String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
         Path imagesRoot = imagesPath.isEmpty() ? null : environment.configDir().resolve(imagesPath).toAbsolutePath();
@@ -113,7 +120,12 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(ClipEmbeddingProcessor.TYPE, new ClipEmbeddingProcessor.Factory(inference::get, images::get));
+        return Map.of(
+            ClipEmbeddingProcessor.TYPE,
+            new ClipEmbeddingProcessor.Factory(inference::get, images::get),
+            ClipZeroShotProcessor.TYPE,
+            new ClipZeroShotProcessor.Factory(labeler::get)
+        );
     }
 
     @Override
@@ -126,7 +138,12 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
-        return List.of(new RestEmbedAction(inference::get, images::get), new RestModelsAction(models::get, inference::get));
+        return List.of(
+            new RestEmbedAction(inference::get, images::get),
+            new RestModelsAction(models::get, inference::get),
+            new RestSearchPageAction(UiAssets.load()),
+            new RestImageFileAction(images::get)
+        );
     }
 
     @Override
