@@ -87,8 +87,10 @@ public record ZeroShotConfig(
         if (topK < 1) {
             throw ConfigurationUtils.newConfigurationException(type, tag, "top_k", "must be at least 1, got " + topK);
         }
-        Double min = ConfigurationUtils.readDoubleProperty(type, tag, config, "min_probability");
-        double minProbability = min == null ? 0.0 : min;
+        // readDoubleProperty has no default: a missing option would be an error
+        double minProbability = config.containsKey("min_probability")
+            ? ConfigurationUtils.readDoubleProperty(type, tag, config, "min_probability")
+            : 0.0;
         if (minProbability < 0 || minProbability > 1 || Double.isNaN(minProbability)) {
             throw ConfigurationUtils.newConfigurationException(type, tag, "min_probability", "must be within [0, 1], got " + minProbability);
         }
