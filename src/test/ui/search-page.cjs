@@ -56,6 +56,25 @@ async function main() {
     result.index = await page.inputValue('#index');
     check(result.index === 'clip-images-flickr8k', 'the demo index is chosen by default, got ' + result.index);
 
+    // the explanation formats of clip_hybrid's fusion modes all give each side's rank and score
+    const parsed = await page.evaluate(() => [
+      sidesOf({ value: 0.03, description: 'clip_hybrid reciprocal rank fusion, rank_constant=60', details: [
+        { value: 0.015, description: 'vector: rank 6 (raw score 0.82669723), 1/(60 + 6)' },
+        { value: 0, description: 'text: not in its top list, contributes 0' }] }),
+      sidesOf({ value: 0.5, description: 'clip_hybrid linear: weighted mean', details: [
+        { value: 0.9, description: 'vector: rank 2, raw score 0.81, min_max normalized 0.9, weight 0.5' },
+        { value: 0.2, description: 'text: rank 11, raw score 4.5E-1, min_max normalized 0.2, weight 0.5' }] }),
+      sidesOf({ value: 0.4, description: 'bool', details: [{ value: 0.4, description: 'clip_hybrid calibrated: weighted mean', details: [
+        { value: 0.6, description: 'vector: cosine 0.83 calibrated clamp((cosine - 0.1) / (0.5 - 0.1), 0, 1), weight 0.5' },
+        { value: 0, description: 'text: no match, contributes 0' }] }] }),
+    ]);
+    const expected = [
+      { vector: { rank: 6, raw: 0.82669723, rawName: 'raw', value: 0.015, found: true }, text: { rank: null, raw: null, rawName: 'raw', value: 0, found: false } },
+      { vector: { rank: 2, raw: 0.81, rawName: 'raw', value: 0.9, found: true }, text: { rank: 11, raw: 0.45, rawName: 'raw', value: 0.2, found: true } },
+      { vector: { rank: null, raw: 0.83, rawName: 'cos', value: 0.6, found: true }, text: { rank: null, raw: null, rawName: 'raw', value: 0, found: false } },
+    ];
+    check(JSON.stringify(parsed) === JSON.stringify(expected), 'explanations parsed: ' + JSON.stringify(parsed));
+
     // a query typed as a user types it
     await page.fill('#q', QUERY);
     await page.press('#q', 'Enter');

@@ -241,7 +241,8 @@ function card(hit) {
   const sides = state.q && !state.like ? sidesOf(hit._explanation) : {};
   const scores = el('div', { class: 'scores' }, el('span', { class: 'fused', title: 'score' }, fmt(hit._score, 4)));
   if (state.q && !state.like) scores.append(sideBadge('vector', sides.vector), sideBadge('text', sides.text));
-  if (state.like) scores.append(el('span', { class: 'side vector', title: 'clip_knn score: (1 + cosine) / 2' }, 'similarity'));
+  // clip_knn scores a cosine-space field (1 + cosine) / 2; the cosine itself reads better
+  if (state.like) scores.append(el('span', { class: 'side vector', title: 'cosine with the picture matched' }, `cos ${fmt(2 * hit._score - 1)}`));
   const labels = Array.isArray(s.labels) ? s.labels : typeof s.labels === 'string' ? [s.labels] : [];
   const labelsField = facetFields && facetFields.includes('labels') ? 'labels' : null;
   return el(
@@ -263,7 +264,7 @@ function card(hit) {
       el(
         'div',
         { class: 'actions' },
-        link ? el('a', { href: link, target: '_blank', rel: 'noopener noreferrer', class: 'source' }, 'source ↗') : el('span'),
+        link ? el('a', { href: link, target: '_blank', rel: 'noopener noreferrer', class: 'source' }, link === image ? 'image ↗' : 'source ↗') : el('span'),
         el('button', { class: 'more', type: 'button', onclick: () => moreLikeThis(hit, title, image) }, 'More like this')
       )
     )
