@@ -43,8 +43,12 @@ public class SearchPageIT {
         ).redirectErrorStream(true).redirectOutput(log.toFile());
         node.environment().put("NODE_PATH", modules.toString());
         node.environment().put("CHROMIUM", chromium.toString());
-        // Chromium and playwright put their scratch files under TMPDIR; keep them in target/
+        // Chromium and playwright put their scratch files under TMPDIR and their caches under HOME; keep both in target/
         node.environment().put("TMPDIR", tmp.toString());
+        Path home = Files.createDirectories(out.resolve("home"));
+        node.environment().put("HOME", home.toString());
+        node.environment().put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        node.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         Process process = node.start();
         if (process.waitFor(300, TimeUnit.SECONDS) == false) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
