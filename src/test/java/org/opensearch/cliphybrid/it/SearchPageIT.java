@@ -3,9 +3,14 @@ package org.opensearch.cliphybrid.it;
 import org.junit.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.Assert.assertEquals;
@@ -19,7 +24,6 @@ import static org.junit.Assert.fail;
 public class SearchPageIT {
     private static final String INSTALL = "run src/test/ui/install-browser (as root: it apt-get installs chromium and npm installs "
         + "the pinned playwright-core into .node/), as .ci/run does";
-    private final ClusterClient cluster = new ClusterClient();
     private final Path repo = Path.of(System.getProperty("user.dir"));
 
     @Test
@@ -63,16 +67,32 @@ public class SearchPageIT {
     }
 
     @Test
-    public void pageAndImagesAreServedWithTheirTypesAndNothingElse() throws IOException {
-        ClusterClient.Response page = cluster.get("/_plugins/clip/ui");
-        assertEquals(200, page.status());
-        assertTrue(page.raw(), page.raw().contains("<script src=\"/_plugins/clip/ui/app.js\""));
-        assertEquals(200, cluster.get("/_plugins/clip/ui/app.js").status());
-        assertEquals(404, cluster.get("/_plugins/clip/ui/pom.xml").status());
-        assertEquals(200, cluster.get("/_plugins/clip/ui/image/1082379191_ec1e53f996.jpg").status());
-        assertEquals(404, cluster.get("/_plugins/clip/ui/image/no-such.jpg").status());
-        assertEquals(404, cluster.get("/_plugins/clip/ui/image/..%2Fcaptions.tsv").status());
-        assertEquals(404, cluster.get("/_plugins/clip/ui/image/%2Fetc%2Fpasswd").status());
+    public void pageAndImagesAreServedWithTheirTypesAndNothingElse() throws Exception {
+        HttpResponse<String> page = get("/_plugins/clip/ui");
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=UTF-8", page.headers().firstValue("content-type").orElse(null));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        assertTrue(page.body(), page.body().contains("<script src=\"/_plugins/clip/ui/app.js\""));
+        assertEquals("text/javascript; charset=UTF-8", get("/_plugins/clip/ui/app.js").headers().firstValue("content-type").orElse(null));
+        assertEquals(404, get("/_plugins/clip/ui/pom.xml").statusCode());
+        HttpResponse<String> image = get("/_plugins/clip/ui/image/1082379191_ec1e53f996.jpg");
+        assertEquals(200, image.statusCode());
+        assertEquals("image/jpeg", image.headers().firstValue("content-type").orElse(null));
+        assertEquals("nosniff", image.headers().firstValue("X-Content-Type-Options").orElse(null));
+        assertEquals(404, get("/_plugins/clip/ui/image/no-such.jpg").statusCode());
+        HttpResponse<String> escape = get("/_plugins/clip/ui/image/..%2Fcaptions.tsv");
+        assertEquals(404, escape.statusCode());
+        assertEquals("image path [../captions.tsv] leads outside clip.images.path", escape.body());
+        assertEquals(404, get("/_plugins/clip/ui/image/%2Fetc%2Fpasswd").statusCode());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(System.getProperty("tests.cluster", "http://127.0.0.1:9200") + path))
+            .timeout(Duration.ofSeconds(30))
+            .build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
+        }
     }
 
     private static String read(Path log) throws IOException {
