@@ -9,6 +9,8 @@ import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
+import org.opensearch.cliphybrid.ingest.ClipZeroShotProcessor;
+import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
@@ -17,6 +19,9 @@ import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
+import org.opensearch.cliphybrid.ui.RestImageFileAction;
+import org.opensearch.cliphybrid.ui.RestSearchPageAction;
+import org.opensearch.cliphybrid.ui.UiAssets;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -54,8 +59,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Wiring only: settings, the inference and harvest thread pools, the {@code clip_embedding} processor, the {@code clip_hybrid}
- * query, the harvest action and the {@code _plugins/clip} REST endpoints.
+ * Wiring only: settings, the inference and harvest thread pools, the {@code clip_embedding} and {@code clip_zero_shot}
+ * processors, the {@code clip_hybrid} query, the harvest action, the {@code _plugins/clip} REST endpoints and the search page.
  */
 public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin {
     // getQueries() and getProcessors() are asked for before createComponents() builds the services they use
@@ -64,6 +69,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<ImageInputs> images = new SetOnce<>();
     private final SetOnce<Supplier<Calibration>> calibration = new SetOnce<>();
     private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get, () -> calibration.get().get());
+    private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -108,6 +114,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         InferenceService service = new InferenceService(registry, threadPool, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
         inference.set(service);
+        labeler.set(new ZeroShotLabeler(service));
         ClusterSettings current = clusterService.getClusterSettings();
         calibration.set(
             () -> new Calibration(
@@ -138,7 +145,12 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(ClipEmbeddingProcessor.TYPE, new ClipEmbeddingProcessor.Factory(inference::get, images::get));
+        return Map.of(
+            ClipEmbeddingProcessor.TYPE,
+            new ClipEmbeddingProcessor.Factory(inference::get, images::get),
+            ClipZeroShotProcessor.TYPE,
+            new ClipZeroShotProcessor.Factory(labeler::get)
+        );
     }
 
     @Override
@@ -154,7 +166,9 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         return List.of(
             new RestEmbedAction(inference::get, images::get),
             new RestModelsAction(models::get, inference::get),
-            new RestHarvestAction()
+            new RestHarvestAction(),
+            new RestSearchPageAction(UiAssets.load()),
+            new RestImageFileAction(images::get)
         );
     }
 

@@ -38,6 +38,14 @@ public final class ImageInputs {
         return model.preprocessor().preprocess(image);
     }
 
+    /**
+     * The bytes of a file under {@code clip.images.path}, under the same confinement and byte cap as an image to embed: for
+     * serving the images themselves (the search page's thumbnails).
+     */
+    public byte[] readFile(String path) throws IOException {
+        return loader.load(new ImageSource.LocalFile(path), limits.get());
+    }
+
     /** Names where the value was ({@code where}), which image it named when that is known, and the cause. */
     public static IllegalArgumentException failure(String where, ImageSource source, Exception cause) {
         String what = source == null ? "" : " " + source.describe();

@@ -1,0 +1,175 @@
+package org.opensearch.cliphybrid.labels;
+
+import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.model.ModelFolder;
+import org.opensearch.common.cache.Cache;
+import org.opensearch.common.cache.CacheBuilder;
+import org.opensearch.core.action.ActionListener;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * CLIP zero-shot classification of image embeddings against a list of labels (Radford et al., 2021): each label is put into
+ * every prompt template, the prompts' text embeddings are averaged and re-normalised into one label embedding, and a softmax
+ * over {@code logit_scale × cosine} gives each label's probability. Label embeddings are computed once per model, labels and
+ * templates, on the inference pool, and cached; after that labelling an image is a few dot products on the caller's thread.
+ */
+public final class ZeroShotLabeler {
+    /** CLIP's learned temperature is clamped at 100, and the released models sit at that clamp. */
+    public static final double DEFAULT_LOGIT_SCALE = 100.0;
+    /** Prompts encoded per model call: a batch amortises the call overhead without holding the pool thread for long. */
+    private static final int PROMPT_BATCH = 64;
+    /** Floats of label embeddings kept: 16 MB, e.g. 200 label sets of 20 labels at 512 dimensions. */
+    private static final long CACHE_FLOATS = 4_000_000L;
+
+    public record Label(String label, double probability) {}
+
+    /** One label set embedded by one model. */
+    record LabelEmbeddings(float[][] vectors, double logitScale) {
+        int dimension() {
+            return vectors[0].length;
+        }
+    }
+
+    private record Key(String model, List<String> labels, List<String> templates) {}
+
+    private final InferenceService inference;
+    private final Cache<Key, LabelEmbeddings> cache = CacheBuilder.<Key, LabelEmbeddings>builder()
+        .setMaximumWeight(CACHE_FLOATS)
+        .weigher((key, value) -> (long) value.vectors().length * value.dimension())
+        .build();
+
+    public ZeroShotLabeler(InferenceService inference) {
+        this.inference = inference;
+    }
+
+    /**
+     * The best labels of {@code imageVector} (an image embedding of {@code model}, or of the default model when null), most
+     * probable first. Answers on the calling thread when the label embeddings are cached, else on the inference pool.
+     */
+    public void label(String model, float[] imageVector, ZeroShotConfig config, ActionListener<List<Label>> listener) {
+        String name = inference.resolve(model);
+        Key key = new Key(name, config.labels(), config.templates());
+        LabelEmbeddings cached = cache.get(key);
+        if (cached != null) {
+            ActionListener.completeWith(listener, () -> best(cached, imageVector, config, name));
+            return;
+        }
+        inference.execute(name, m -> {
+            LabelEmbeddings embeddings;
+            try {
+                embeddings = cache.computeIfAbsent(key, k -> embed(m, config));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+            return best(embeddings, imageVector, config, name);
+        }, listener);
+    }
+
+    private static List<Label> best(LabelEmbeddings embeddings, float[] imageVector, ZeroShotConfig config, String model) {
+        if (imageVector.length != embeddings.dimension()) {
+            throw new IllegalArgumentException(
+                "the vector has " + imageVector.length + " dimensions but model [" + model + "] embeds in " + embeddings.dimension()
+            );
+        }
+        double[] probabilities = probabilities(imageVector, embeddings.vectors(), embeddings.logitScale());
+        return top(config.labels(), probabilities, config.topK(), config.minProbability());
+    }
+
+    static LabelEmbeddings embed(ClipModel model, ZeroShotConfig config) throws Exception {
+        List<String> prompts = new ArrayList<>(config.labels().size() * config.templates().size());
+        for (String label : config.labels()) {
+            prompts.addAll(config.prompts(label));
+        }
+        float[][] promptVectors = new float[prompts.size()][];
+        for (int from = 0; from < prompts.size(); from += PROMPT_BATCH) {
+            List<String> batch = prompts.subList(from, Math.min(prompts.size(), from + PROMPT_BATCH));
+            System.arraycopy(model.embedTexts(batch), 0, promptVectors, from, batch.size());
+        }
+        int perLabel = config.templates().size();
+        float[][] labels = new float[config.labels().size()][];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = ensemble(Arrays.copyOfRange(promptVectors, i * perLabel, (i + 1) * perLabel));
+        }
+        return new LabelEmbeddings(labels, logitScale(model.folder()));
+    }
+
+    /**
+     * The temperature CLIP multiplies cosines by before the softmax: {@code logit_scale} from the model's config.json, taken
+     * as the multiplier itself (as the mini-clip card gives it); Hugging Face configs carry only the initial value, in log
+     * space ({@code logit_scale_init_value}), which says nothing about the trained model, so they get CLIP's 100.
+     */
+    static double logitScale(ModelFolder folder) {
+        return folder.config().get("logit_scale") instanceof Number n && n.doubleValue() > 0 ? n.doubleValue() : DEFAULT_LOGIT_SCALE;
+    }
+
+    /** The mean of unit vectors, made a unit vector again: CLIP's prompt ensemble in embedding space. */
+    static float[] ensemble(float[][] unitVectors) {
+        int dimension = unitVectors[0].length;
+        double[] sum = new double[dimension];
+        for (float[] v : unitVectors) {
+            for (int d = 0; d < dimension; d++) {
+                sum[d] += v[d];
+            }
+        }
+        double norm = 0;
+        for (double s : sum) {
+            norm += s * s;
+        }
+        norm = Math.sqrt(norm);
+        float[] out = new float[dimension];
+        for (int d = 0; d < dimension; d++) {
+            out[d] = (float) (norm == 0 ? 0 : sum[d] / norm);
+        }
+        return out;
+    }
+
+    /** Softmax over {@code logitScale × cosine(image, label)}; the image vector need not be unit length. */
+    static double[] probabilities(float[] image, float[][] labels, double logitScale) {
+        double imageNorm = 0;
+        for (float x : image) {
+            imageNorm += (double) x * x;
+        }
+        imageNorm = Math.sqrt(imageNorm);
+        if (imageNorm == 0 || Double.isFinite(imageNorm) == false) {
+            throw new IllegalArgumentException("the vector has no direction (its length is " + imageNorm + ")");
+        }
+        double[] logits = new double[labels.length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < labels.length; i++) {
+            double dot = 0;
+            for (int d = 0; d < image.length; d++) {
+                dot += (double) image[d] * labels[i][d];
+            }
+            logits[i] = logitScale * dot / imageNorm;
+            max = Math.max(max, logits[i]);
+        }
+        double total = 0;
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = Math.exp(logits[i] - max);
+            total += logits[i];
+        }
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] /= total;
+        }
+        return logits;
+    }
+
+    /** At most {@code k} labels with at least {@code minProbability}, most probable first; ties keep the configured order. */
+    static List<Label> top(List<String> labels, double[] probabilities, int k, double minProbability) {
+        List<Label> all = new ArrayList<>(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            all.add(new Label(labels.get(i), probabilities[i]));
+        }
+        return all.stream()
+            .sorted(Comparator.comparingDouble(Label::probability).reversed())
+            .filter(l -> l.probability() >= minProbability)
+            .limit(k)
+            .toList();
+    }
+}

@@ -1,0 +1,62 @@
+package org.opensearch.cliphybrid.ui;
+
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.transport.client.node.NodeClient;
+
+import java.util.List;
+
+/**
+ * {@code GET _plugins/clip/ui}: the search page, and its script and style sheet under {@code _plugins/clip/ui/<name>}. The
+ * page is static; it searches through the cluster's own {@code _search} API from the browser, on the same origin.
+ */
+public final class RestSearchPageAction extends BaseRestHandler {
+    public static final String PATH = "/_plugins/clip/ui";
+    /**
+     * The page runs only its own script and style and talks only to its own origin; thumbnails may come from anywhere, since
+     * documents may name images by URL.
+     */
+    static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src * data: blob:; "
+        + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final UiAssets assets;
+
+    public RestSearchPageAction(UiAssets assets) {
+        this.assets = assets;
+    }
+
+    @Override
+    public String getName() {
+        return "clip_search_page_action";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(RestRequest.Method.GET, PATH), new Route(RestRequest.Method.GET, PATH + "/{asset}"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        UiAssets.Asset asset = assets.get(request.param("asset"));
+        return channel -> {
+            if (asset == null) {
+                channel.sendResponse(notFound("no such file of the search page [" + request.param("asset") + "]"));
+                return;
+            }
+            BytesRestResponse response = new BytesRestResponse(RestStatus.OK, asset.contentType(), asset.bytes());
+            response.addHeader("Content-Security-Policy", PAGE_POLICY);
+            response.addHeader("X-Content-Type-Options", "nosniff");
+            // the plugin may be reinstalled with a new page; a revalidation is cheap next to a stale script
+            response.addHeader("Cache-Control", "no-cache");
+            channel.sendResponse(response);
+        };
+    }
+
+    static BytesRestResponse notFound(String message) {
+        BytesRestResponse response = new BytesRestResponse(RestStatus.NOT_FOUND, "text/plain; charset=UTF-8", message);
+        response.addHeader("X-Content-Type-Options", "nosniff");
+        return response;
+    }
+}

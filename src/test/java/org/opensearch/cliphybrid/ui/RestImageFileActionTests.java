@@ -1,0 +1,80 @@
+package org.opensearch.cliphybrid.ui;
+
+import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.inference.ImageInputs;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+public class RestImageFileActionTests extends OpenSearchTestCase {
+    private static final byte[] PNG = { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 };
+    private static final byte[] JPEG = { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16 };
+
+    private Path root;
+    private Path outside;
+
+    @Override
+    public void setUp() throws Exception {
+        super.setUp();
+        Path base = createTempDir();
+        root = Files.createDirectories(base.resolve("images"));
+        outside = Files.createDirectories(base.resolve("private"));
+        Files.write(root.resolve("a.png"), PNG);
+        Files.createDirectories(root.resolve("album"));
+        Files.write(root.resolve("album/b.jpg"), JPEG);
+        Files.writeString(root.resolve("page.html"), "<script>alert(1)</script>", StandardCharsets.UTF_8);
+        Files.write(outside.resolve("secret.png"), PNG);
+    }
+
+    private ImageInputs inputs(Path imagesRoot, long maxBytes) {
+        return new ImageInputs(new ImageLoader(), () -> new ImageLoader.Limits(imagesRoot, maxBytes, 1000, 1000, false), () -> 1000L);
+    }
+
+    private RestImageFileAction.Reply read(String path) {
+        return RestImageFileAction.read(inputs(root, 1 << 20), path);
+    }
+
+    public void testServesImagesUnderTheFolderWithTheTypeTheirBytesTell() {
+        RestImageFileAction.Reply png = read("a.png");
+        assertEquals(RestStatus.OK, png.status());
+        assertEquals("image/png", png.contentType());
+        assertArrayEquals(PNG, png.body());
+        RestImageFileAction.Reply jpeg = read("album/b.jpg");
+        assertEquals(RestStatus.OK, jpeg.status());
+        assertEquals("image/jpeg", jpeg.contentType());
+    }
+
+    public void testDotDotAndAbsolutePathsAreNotFound() {
+        assertNotFound(read("../private/secret.png"), "leads outside clip.images.path");
+        assertNotFound(read("album/../../private/secret.png"), "leads outside clip.images.path");
+        assertNotFound(read(outside.resolve("secret.png").toString()), "leads outside clip.images.path");
+    }
+
+    public void testASymbolicLinkOutOfTheFolderIsNotFollowed() throws Exception {
+        Files.createSymbolicLink(root.resolve("link.png"), outside.resolve("secret.png"));
+        Files.createSymbolicLink(root.resolve("linkdir"), outside);
+        assertNotFound(read("link.png"), "leads outside clip.images.path");
+        assertNotFound(read("linkdir/secret.png"), "leads outside clip.images.path");
+    }
+
+    public void testMissingFilesFoldersAndNonImagesAreNotFound() {
+        assertNotFound(read("nope.png"), "no such image file");
+        assertNotFound(read("album"), "not a regular file");
+        assertNotFound(read("page.html"), "is not a JPEG, PNG, GIF, WebP or BMP image");
+        assertNotFound(read(""), "no image path");
+    }
+
+    public void testNoImagesFolderOrTooLargeIsNotFound() {
+        assertNotFound(RestImageFileAction.read(inputs(null, 1 << 20), "a.png"), "set clip.images.path");
+        assertNotFound(RestImageFileAction.read(inputs(root, 4), "a.png"), "over the limit");
+    }
+
+    private static void assertNotFound(RestImageFileAction.Reply reply, String reason) {
+        assertEquals(RestStatus.NOT_FOUND, reply.status());
+        assertNull(reply.body());
+        assertTrue(reply.error(), reply.error().contains(reason));
+    }
+}

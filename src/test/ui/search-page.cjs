@@ -1,0 +1,142 @@
+// Drives the search page in a real headless Chromium through playwright-core; run by SearchPageIT.
+// usage: node search-page.cjs <cluster URL> <output folder>. Exits non-zero, with the reason, on the first failed check.
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const [base, outDir] = process.argv.slice(2);
+const QUERY = 'a dog running on grass';
+const WAIT = { timeout: 60000 };
+
+function check(condition, message) {
+  if (!condition) throw new Error('check failed: ' + message);
+}
+
+async function waitForResults(page, what) {
+  await page.waitForFunction((w) => {
+    const s = document.getElementById('status').textContent;
+    return !document.body.classList.contains('busy') && (s.includes(w) || s.startsWith('Search failed'));
+  }, what, WAIT);
+  const status = await page.textContent('#status');
+  check(!status.startsWith('Search failed'), status);
+  return status;
+}
+
+/** Waits until the thumbnails of the first n cards have loaded, and returns how many have pixels. */
+async function loadedThumbnails(page, n) {
+  await page.waitForFunction((n) => {
+    const imgs = [...document.querySelectorAll('.card img')].slice(0, n);
+    return imgs.length > 0 && imgs.every((img) => img.complete);
+  }, n, WAIT);
+  return page.$$eval('.card img', (imgs, n) => imgs.slice(0, n).filter((img) => img.naturalWidth > 0).length, n);
+}
+
+const cardIds = (page) => page.$$eval('.card', (cards) => cards.map((c) => c.dataset.id));
+
+async function main() {
+  const profile = path.join(outDir, 'chromium-profile');
+  fs.rmSync(profile, { recursive: true, force: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const problems = [];
+  const page = context.pages()[0] || (await context.newPage());
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('console', (m) => m.type() === 'error' && problems.push('console error: ' + m.text()));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
+  const result = {};
+  try {
+    await page.goto(base + '/_plugins/clip/ui', WAIT);
+    await waitForResults(page, 'pictures');
+    result.index = await page.inputValue('#index');
+    check(result.index === 'clip-images-flickr8k', 'the demo index is chosen by default, got ' + result.index);
+
+    // the explanation formats of clip_hybrid's fusion modes all give each side's rank and score
+    const parsed = await page.evaluate(() => [
+      sidesOf({ value: 0.03, description: 'clip_hybrid reciprocal rank fusion, rank_constant=60', details: [
+        { value: 0.015, description: 'vector: rank 6 (raw score 0.82669723), 1/(60 + 6)' },
+        { value: 0, description: 'text: not in its top list, contributes 0' }] }),
+      sidesOf({ value: 0.5, description: 'clip_hybrid linear: weighted mean', details: [
+        { value: 0.9, description: 'vector: rank 2, raw score 0.81, min_max normalized 0.9, weight 0.5' },
+        { value: 0.2, description: 'text: rank 11, raw score 4.5E-1, min_max normalized 0.2, weight 0.5' }] }),
+      sidesOf({ value: 0.4, description: 'bool', details: [{ value: 0.4, description: 'clip_hybrid calibrated: weighted mean', details: [
+        { value: 0.6, description: 'vector: cosine 0.83 calibrated clamp((cosine - 0.1) / (0.5 - 0.1), 0, 1), weight 0.5' },
+        { value: 0, description: 'text: no match, contributes 0' }] }] }),
+    ]);
+    const expected = [
+      { vector: { rank: 6, raw: 0.82669723, rawName: 'raw', value: 0.015, found: true }, text: { rank: null, raw: null, rawName: 'raw', value: 0, found: false } },
+      { vector: { rank: 2, raw: 0.81, rawName: 'raw', value: 0.9, found: true }, text: { rank: 11, raw: 0.45, rawName: 'raw', value: 0.2, found: true } },
+      { vector: { rank: null, raw: 0.83, rawName: 'cos', value: 0.6, found: true }, text: { rank: null, raw: null, rawName: 'raw', value: 0, found: false } },
+    ];
+    check(JSON.stringify(parsed) === JSON.stringify(expected), 'explanations parsed: ' + JSON.stringify(parsed));
+
+    // a query typed as a user types it
+    await page.fill('#q', QUERY);
+    await page.press('#q', 'Enter');
+    result.queryStatus = await waitForResults(page, 'results for');
+    const ids = await cardIds(page);
+    check(ids.length === 24, 'a full first page of 24 hits, got ' + ids.length);
+    result.thumbnails = await loadedThumbnails(page, 12);
+    check(result.thumbnails === 12, `the first 12 thumbnails have pixels, got ${result.thumbnails}`);
+    const scores = await page.$$eval('.card .scores', (all) => all.map((s) => ({
+      fused: s.querySelector('.fused').textContent,
+      vector: s.querySelector('.side.vector') && s.querySelector('.side.vector').textContent,
+      vectorFound: Boolean(s.querySelector('.side.vector:not(.none)')),
+      textFound: Boolean(s.querySelector('.side.text:not(.none)')),
+    })));
+    check(scores.every((s) => Number.parseFloat(s.fused) > 0), 'every hit shows its fused score: ' + JSON.stringify(scores[0]));
+    check(scores.filter((s) => s.vectorFound && /\d/.test(s.vector)).length >= 12, 'most hits show a vector rank or score');
+    check(scores.some((s) => s.textFound), 'some hits were found by the text side as well');
+    result.firstHitScores = scores[0];
+    const titles = await page.$$eval('.card .title', (t) => t.map((x) => x.textContent.toLowerCase()));
+    result.dogTitles = titles.filter((t) => t.includes('dog')).length;
+    check(result.dogTitles >= 6, 'titles of the first page mention dogs: ' + result.dogTitles);
+    await page.screenshot({ path: path.join(outDir, 'search-page.png') });
+
+    // a facet: the labels that clip_zero_shot gave the demo images
+    const facet = page.locator('#facets .facet[data-field="labels"]');
+    await facet.waitFor(WAIT);
+    const dogBucket = facet.locator('label.bucket', { hasText: /^dog/ });
+    check((await dogBucket.count()) === 1, 'the labels facet offers "dog"');
+    const before = Number((result.queryStatus.match(/^\d+/) || ['0'])[0]);
+    await dogBucket.locator('input').check();
+    result.facetStatus = await waitForResults(page, 'results for');
+    const after = Number((result.facetStatus.match(/^\d+/) || ['0'])[0]);
+    check(after > 0 && after < before, `the filter narrows the hits: ${before} -> ${after}`);
+    const labelsOfHits = await page.$$eval('.card', (cards) => cards.map((c) => [...c.querySelectorAll('.chip')].map((x) => x.textContent)));
+    check(labelsOfHits.every((l) => l.includes('dog')), 'every filtered hit carries the label dog: ' + JSON.stringify(labelsOfHits));
+
+    // more like the third picture: its own vector finds itself first
+    const liked = (await cardIds(page))[2];
+    await page.locator('.card').nth(2).locator('button.more').click();
+    result.likeStatus = await waitForResults(page, 'similar pictures');
+    check(await page.isVisible('#like'), 'the page says which picture it matches');
+    const likeIds = await cardIds(page);
+    check(likeIds[0] === liked, `the picture itself comes first, got ${likeIds[0]} for ${liked}`);
+    check(await loadedThumbnails(page, 8) === 8, 'thumbnails of similar pictures load');
+
+    // the next page
+    await page.click('.pager .next');
+    await page.waitForFunction(() => document.querySelector('.pager .range') &&
+      document.querySelector('.pager .range').textContent.startsWith('25–'), null, WAIT);
+    const page2 = await cardIds(page);
+    check(page2.length > 0 && page2.every((id) => !likeIds.includes(id)), 'page 2 shows other pictures');
+    check(new URL(page.url()).searchParams.get('from') === '24', 'the page is in the URL: ' + page.url());
+    result.page2 = page2.length;
+    await page.screenshot({ path: path.join(outDir, 'more-like-this-page-2.png') });
+    check(problems.length === 0, 'no errors in the page: ' + problems.join('; '));
+  } finally {
+    await context.close();
+  }
+  console.log('SEARCH-PAGE-RESULT ' + JSON.stringify(result));
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(1);
+});
