@@ -5,11 +5,16 @@ import org.opensearch.action.get.GetRequest;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.common.cache.Cache;
+import org.opensearch.common.cache.CacheBuilder;
+import org.opensearch.common.hash.MessageDigests;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +35,11 @@ public final class QueryVectors {
     private final Supplier<InferenceService> inference;
     private final Supplier<ImageInputs> images;
     private final Supplier<Calibration> calibration;
+    /** Paging through an image query must not fetch and encode the image again; keyed by model and a digest of the value. */
+    private final Cache<String, float[]> imageCache = CacheBuilder.<String, float[]>builder()
+        .setMaximumWeight(1_000)
+        .setExpireAfterAccess(TimeValue.timeValueMinutes(10))
+        .build();
 
     public QueryVectors(Supplier<InferenceService> inference, Supplier<ImageInputs> images, Supplier<Calibration> calibration) {
         this.inference = inference;
@@ -130,6 +140,13 @@ public final class QueryVectors {
     }
 
     private void embedImage(String model, String value, ActionListener<float[]> listener) {
+        byte[] digest = MessageDigests.sha256().digest(value.getBytes(StandardCharsets.UTF_8));
+        String key = inference.get().resolve(model) + '\u0000' + MessageDigests.toHexString(digest);
+        float[] cached = imageCache.get(key);
+        if (cached != null) {
+            listener.onResponse(cached);
+            return;
+        }
         ImageInputs inputs = images.get();
         ImageInputs.Input input;
         try {
@@ -144,7 +161,10 @@ public final class QueryVectors {
             } catch (Exception e) {
                 throw ImageInputs.failure("[" + ClipHybridQueryBuilder.NAME + "] [query_image]", input.source(), e);
             }
-        }, listener);
+        }, ActionListener.wrap(vector -> {
+            imageCache.put(key, vector);
+            listener.onResponse(vector);
+        }, listener::onFailure));
     }
 
     private static void storedVector(Client client, DocumentRef ref, String vectorField, ActionListener<float[]> listener) {
