@@ -1,14 +1,24 @@
 package org.opensearch.cliphybrid;
 
+import org.opensearch.action.ActionRequest;
 import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.inference.BytesInFlight;
+import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
+import org.opensearch.cliphybrid.model.DjlRuntime;
+import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
+import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
+import org.opensearch.cliphybrid.stats.ClipStats;
+import org.opensearch.cliphybrid.stats.ClipStatsAction;
+import org.opensearch.cliphybrid.stats.NodeStatsReporter;
+import org.opensearch.cliphybrid.stats.TransportClipStatsAction;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -18,6 +28,8 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
@@ -52,6 +64,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
     private final SetOnce<ImageInputs> images = new SetOnce<>();
+    private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -65,8 +78,14 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        int processors = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors() / 2));
-        return List.of(new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, processors, 1000, "clip.inference"));
+        int processors = OpenSearchExecutors.allocatedProcessors(settings);
+        int inferenceThreads = Math.max(1, Math.min(2, processors / 2));
+        // fetching waits on the network and decoding on the CPU: more threads than cores keeps both busy
+        int fetchThreads = Math.max(4, 2 * processors);
+        return List.of(
+            new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, inferenceThreads, 1000, "clip.inference"),
+            new FixedExecutorBuilder(settings, ImageBatchEmbedder.FETCH_POOL, fetchThreads, 1000, "clip.fetch")
+        );
     }
 
     @Override
@@ -83,37 +102,57 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<RepositoriesService> repositoriesServiceSupplier
     ) {
+        InferenceDevice device = InferenceDevice.of(ClipSettings.INFERENCE_DEVICE.get(settings));
+        if (device != InferenceDevice.CPU) {
+            // a static setting that cannot work: refuse to start, with the fix, rather than fail every document later
+            try {
+                DjlRuntime.call(() -> {
+                    device.checkAvailable();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         ModelRegistry registry = new ModelRegistry(
             environment.configDir().resolve(ModelRegistry.MODELS_FOLDER),
             ClipSettings.QUANTIZED.get(settings),
-            ClipSettings.ORT_INTRA_OP_THREADS.get(settings)
+            ClipSettings.ORT_INTRA_OP_THREADS.get(settings),
+            device
         );
         models.set(registry);
-        InferenceService service = new InferenceService(registry, threadPool, ClipSettings.DEFAULT_MODEL.get(settings));
+        ClipStats stats = new ClipStats();
+        InferenceService service = new InferenceService(registry, threadPool, stats, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
         inference.set(service);
         ClusterSettings current = clusterService.getClusterSettings();
         String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
         Path imagesRoot = imagesPath.isEmpty() ? null : environment.configDir().resolve(imagesPath).toAbsolutePath();
-        images.set(
-            new ImageInputs(
-                new ImageLoader(),
-                () -> new ImageLoader.Limits(
-                    imagesRoot,
-                    current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
-                    (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
-                    (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
-                    current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
-                ),
-                () -> current.get(ClipSettings.IMAGE_MAX_PIXELS)
-            )
+        BytesInFlight budget = new BytesInFlight(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT.get(settings).getBytes());
+        current.addSettingsUpdateConsumer(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT, limit -> budget.setLimit(limit.getBytes()));
+        ImageInputs inputs = new ImageInputs(
+            new ImageLoader(),
+            () -> new ImageLoader.Limits(
+                imagesRoot,
+                current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
+                (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
+                (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
+                current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
+            ),
+            () -> current.get(ClipSettings.IMAGE_MAX_PIXELS),
+            budget,
+            stats
         );
-        return List.of(registry, service);
+        images.set(inputs);
+        embedder.set(new ImageBatchEmbedder(service, inputs, threadPool, stats));
+        return List.of(registry, service, new NodeStatsReporter(stats, threadPool, registry));
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(ClipEmbeddingProcessor.TYPE, new ClipEmbeddingProcessor.Factory(inference::get, images::get));
+        return Map.of(ClipEmbeddingProcessor.TYPE, new ClipEmbeddingProcessor.Factory(embedder::get, images::get));
     }
 
     @Override
@@ -126,7 +165,16 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
-        return List.of(new RestEmbedAction(inference::get, images::get), new RestModelsAction(models::get, inference::get));
+        return List.of(
+            new RestEmbedAction(inference::get, images::get),
+            new RestModelsAction(models::get, inference::get),
+            new RestClipStatsAction()
+        );
+    }
+
+    @Override
+    public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+        return List.of(new ActionHandler<>(ClipStatsAction.INSTANCE, TransportClipStatsAction.class));
     }
 
     @Override

@@ -73,6 +73,25 @@ public final class ClipSettings {
         Property.Dynamic
     );
 
+    /**
+     * Image bytes (encoded, decoded and model input) the node may hold between reading images and encoding them; past it a
+     * document is rejected with 429. A percentage is of the heap.
+     */
+    public static final Setting<ByteSizeValue> INGEST_MAX_BYTES_IN_FLIGHT = Setting.memorySizeSetting(
+        "clip.ingest.max_bytes_in_flight",
+        "10%",
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Where ONNX Runtime runs the models: {@code cpu}, or {@code cuda} with the onnxruntime_gpu jar in the plugin folder. */
+    public static final Setting<String> INFERENCE_DEVICE = new Setting<>("clip.inference.device", "cpu", value -> {
+        if (value.equals("cpu") == false && value.equals("cuda") == false) {
+            throw new IllegalArgumentException("clip.inference.device must be [cpu] or [cuda], got [" + value + "]");
+        }
+        return value;
+    }, Property.NodeScope);
+
     public static List<Setting<?>> all() {
         return List.of(
             DEFAULT_MODEL,
@@ -83,7 +102,9 @@ public final class ClipSettings {
             IMAGE_MAX_PIXELS,
             FETCH_CONNECT_TIMEOUT,
             FETCH_READ_TIMEOUT,
-            FETCH_ALLOW_PRIVATE
+            FETCH_ALLOW_PRIVATE,
+            INGEST_MAX_BYTES_IN_FLIGHT,
+            INFERENCE_DEVICE
         );
     }
 }

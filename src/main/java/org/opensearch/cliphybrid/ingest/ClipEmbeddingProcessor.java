@@ -1,100 +1,143 @@
 package org.opensearch.cliphybrid.ingest;
 
 import org.opensearch.cliphybrid.image.ImageSource;
+import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
-import org.opensearch.cliphybrid.inference.InferenceService;
-import org.opensearch.ingest.AbstractProcessor;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
+import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
-import org.opensearch.ingest.Processor;
+import org.opensearch.ingest.IngestDocumentWrapper;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * {@code clip_embedding}: reads the image named by {@code field}, embeds it with the CLIP image encoder and writes the
- * L2-normalised vector to {@code target_field}. The work runs on the plugin's inference pool; a failure becomes this
+ * L2-normalised vector to {@code target_field}. A bulk's documents reach it in groups of {@code batch_size}; the images of a
+ * group are fetched side by side and encoded in one model call (see {@link ImageBatchEmbedder}). A failure becomes its own
  * document's error (or its {@code on_failure} branch) and never touches the other documents of the bulk.
  */
-public final class ClipEmbeddingProcessor extends AbstractProcessor {
+public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     public static final String TYPE = "clip_embedding";
 
     private final String field;
     private final String targetField;
     private final String model;
     private final boolean ignoreMissing;
-    private final InferenceService inference;
+    private final ImageBatchEmbedder embedder;
     private final ImageInputs images;
 
     ClipEmbeddingProcessor(
         String tag,
         String description,
+        int batchSize,
         String field,
         String targetField,
         String model,
         boolean ignoreMissing,
-        InferenceService inference,
+        ImageBatchEmbedder embedder,
         ImageInputs images
     ) {
-        super(tag, description);
+        super(tag, description, batchSize);
         this.field = field;
         this.targetField = targetField;
         this.model = model;
         this.ignoreMissing = ignoreMissing;
-        this.inference = inference;
+        this.embedder = embedder;
         this.images = images;
     }
 
+    /** One document alone (_simulate, a processor under {@code if}): a batch of one. */
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        IngestDocumentWrapper one = new IngestDocumentWrapper(0, 0, document, null);
+        subBatchExecute(List.of(one), done -> handler.accept(one.getException() == null ? document : null, one.getException()));
+    }
+
+    @Override
+    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        List<IngestDocumentWrapper> waiting = new ArrayList<>(documents.size());
+        List<ImageInputs.Input> inputs = new ArrayList<>(documents.size());
+        for (IngestDocumentWrapper wrapper : documents) {
+            IngestDocument document = wrapper.getIngestDocument();
+            if (document == null || wrapper.getException() != null) {
+                continue;
+            }
+            try {
+                ImageInputs.Input input = input(document);
+                if (input != null) {
+                    inputs.add(input);
+                    waiting.add(wrapper);
+                }
+            } catch (IllegalArgumentException e) {
+                wrapper.update(document, e);
+            }
+        }
+        if (inputs.isEmpty()) {
+            handler.accept(documents);
+            return;
+        }
+        embedder.embed(model, inputs, outcomes -> {
+            for (int i = 0; i < outcomes.length; i++) {
+                IngestDocumentWrapper wrapper = waiting.get(i);
+                IngestDocument document = wrapper.getIngestDocument();
+                ImageBatchEmbedder.Outcome outcome = outcomes[i];
+                if (outcome.failure() != null) {
+                    wrapper.update(document, failure(inputs.get(i).source(), outcome.failure()));
+                    continue;
+                }
+                try {
+                    document.setFieldValue(targetField, asList(outcome.vector()));
+                } catch (IllegalArgumentException e) {
+                    wrapper.update(document, failure(inputs.get(i).source(), e));
+                }
+            }
+            handler.accept(documents);
+        });
+    }
+
+    /** The image reference of {@code document}, or null when it has none and {@code ignore_missing} lets it pass unchanged. */
+    private ImageInputs.Input input(IngestDocument document) {
         Object value = document.getFieldValue(field, Object.class, true);
         if (value == null) {
             if (ignoreMissing) {
-                handler.accept(document, null);
-            } else {
-                handler.accept(null, new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is missing or null"));
+                return null;
             }
-            return;
+            throw new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is missing or null");
         }
         if (value instanceof String == false) {
-            handler.accept(
-                null,
-                new IllegalArgumentException(
-                    "[" + TYPE + "] field [" + field + "] must be a string (URL, data: URI, base64 or file path), got "
-                        + value.getClass().getSimpleName()
-                )
+            throw new IllegalArgumentException(
+                "[" + TYPE + "] field [" + field + "] must be a string (URL, data: URI, base64 or file path), got "
+                    + value.getClass().getSimpleName()
             );
-            return;
         }
-        ImageInputs.Input input;
         try {
-            input = images.parse((String) value);
+            return images.parse((String) value);
         } catch (IllegalArgumentException e) {
-            handler.accept(null, failure(null, e));
-            return;
+            throw failure(null, e);
         }
-        inference.execute(
-            model,
-            m -> m.embedImages(List.of(images.pixelValues(input, m)))[0],
-            org.opensearch.core.action.ActionListener.wrap(vector -> {
-                document.setFieldValue(targetField, asList(vector));
-                handler.accept(document, null);
-            }, e -> handler.accept(null, failure(input.source(), e)))
-        );
     }
 
-    /** Names the field, the source and the cause; a rejection from a full queue keeps its type so the bulk item gets a 429. */
-    private Exception failure(ImageSource source, Exception cause) {
-        if (cause instanceof java.util.concurrent.RejectedExecutionException) {
-            return cause;
+    /**
+     * Names the field, the source and the cause. A full queue or a spent byte budget stays a rejection, so that the bulk item
+     * gets a 429 that clients retry, rather than a 400 that they would not.
+     */
+    private RuntimeException failure(ImageSource source, Exception cause) {
+        String where = "[" + TYPE + "] field [" + field + "]";
+        if (cause instanceof RejectedExecutionException) {
+            return new OpenSearchRejectedExecutionException(where + ImageInputs.describe(source) + ": " + ImageInputs.reason(cause));
         }
-        return ImageInputs.failure("[" + TYPE + "] field [" + field + "]", source, cause);
+        return ImageInputs.failure(where, source, cause);
     }
 
     private static List<Float> asList(float[] vector) {
-        List<Float> list = new java.util.ArrayList<>(vector.length);
+        List<Float> list = new ArrayList<>(vector.length);
         for (float v : vector) {
             list.add(v);
         }
@@ -111,22 +154,18 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
         return TYPE;
     }
 
-    public static final class Factory implements Processor.Factory {
-        private final Supplier<InferenceService> inference;
+    public static final class Factory extends AbstractBatchingProcessor.Factory {
+        private final Supplier<ImageBatchEmbedder> embedder;
         private final Supplier<ImageInputs> images;
 
-        public Factory(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
-            this.inference = inference;
+        public Factory(Supplier<ImageBatchEmbedder> embedder, Supplier<ImageInputs> images) {
+            super(TYPE);
+            this.embedder = embedder;
             this.images = images;
         }
 
         @Override
-        public ClipEmbeddingProcessor create(
-            Map<String, Processor.Factory> registry,
-            String tag,
-            String description,
-            Map<String, Object> config
-        ) {
+        protected AbstractBatchingProcessor newProcessor(String tag, String description, int batchSize, Map<String, Object> config) {
             String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
             String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field");
             String model = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "model");
@@ -134,11 +173,12 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
             return new ClipEmbeddingProcessor(
                 tag,
                 description,
+                batchSize,
                 field,
                 targetField,
                 model,
                 ignoreMissing,
-                inference.get(),
+                embedder.get(),
                 images.get()
             );
         }
