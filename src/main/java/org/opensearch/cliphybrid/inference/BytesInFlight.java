@@ -20,12 +20,15 @@ public final class BytesInFlight {
         this.limit = limit;
     }
 
-    /** Reserves {@code bytes} for {@code what}; release them with {@link #release}. */
-    public synchronized void reserve(long bytes, String what) {
+    /**
+     * Reserves {@code bytes} for {@code what}, which already holds {@code ownHeld} (an image reserves in steps, as it learns
+     * its sizes, and must not be refused for its own earlier steps); release them with {@link #release}.
+     */
+    public synchronized void reserve(long bytes, long ownHeld, String what) {
         if (bytes <= 0) {
             return;
         }
-        if (used > 0 && used + bytes > limit) {
+        if (used > ownHeld && used + bytes > limit) {
             throw new OpenSearchRejectedExecutionException(
                 "too many image bytes in flight on this node: " + used + " held, " + bytes + " more needed for " + what
                     + ", limit " + limit + " (clip.ingest.max_bytes_in_flight); retry later"

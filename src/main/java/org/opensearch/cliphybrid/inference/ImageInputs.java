@@ -89,13 +89,14 @@ public final class ImageInputs {
             // the model input is reserved up front with the encoded bytes, so an image that got this far is not refused later
             long modelInputBytes = (long) Float.BYTES * preprocessor.channels() * preprocessor.height() * preprocessor.width();
             String what = input.source().describe();
-            budget.reserve(bytes.length + modelInputBytes, what);
+            long held = bytes.length + modelInputBytes;
+            budget.reserve(held, 0, what);
             long[] decodedBytes = { 0 };
             try {
                 BufferedImage image = ImageDecoder.decode(bytes, input.maxPixels(), (width, height) -> {
                     // the reader's raster and the upright RGB copy: about 4 bytes a pixel each
                     long need = 8L * width * height;
-                    budget.reserve(need, what);
+                    budget.reserve(need, held, what);
                     decodedBytes[0] = need;
                 });
                 long decoded = System.nanoTime();
