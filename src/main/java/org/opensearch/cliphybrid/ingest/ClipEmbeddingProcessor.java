@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -58,6 +59,28 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
         IngestDocumentWrapper one = new IngestDocumentWrapper(0, 0, document, null);
         subBatchExecute(List.of(one), done -> handler.accept(one.getException() == null ? document : null, one.getException()));
+    }
+
+    /**
+     * Cuts the documents into groups of {@code batch_size} that run side by side, and hands them back in the order they came.
+     * OpenSearch's own cutting hands them back in the order the groups finish, and the bulk response, which is put together
+     * from the failures in the order they are reported, would then give an item's error to another item.
+     */
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        if (documents.isEmpty()) {
+            handler.accept(documents);
+            return;
+        }
+        int groups = (documents.size() + batchSize - 1) / batchSize;
+        AtomicInteger pending = new AtomicInteger(groups);
+        for (int from = 0; from < documents.size(); from += batchSize) {
+            subBatchExecute(documents.subList(from, Math.min(documents.size(), from + batchSize)), group -> {
+                if (pending.decrementAndGet() == 0) {
+                    handler.accept(documents);
+                }
+            });
+        }
     }
 
     @Override
