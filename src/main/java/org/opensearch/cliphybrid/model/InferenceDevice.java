@@ -35,7 +35,7 @@ public enum InferenceDevice {
             throw new IllegalStateException(
                 "clip.inference.device is [cuda] but the ONNX Runtime in this plugin has no CUDA execution provider (it has "
                     + providers
-                    + "): replace onnxruntime-<version>.jar in plugins/clip-hybrid-search/ with onnxruntime_gpu-<version>.jar of the same "
+                    + "): replace onnxruntime-<version>.jar in plugins/clip-hybrid-search/ with an onnxruntime_gpu jar of the same minor "
                     + "version, with CUDA and cuDNN installed on the node, or set clip.inference.device: cpu (see docs/ingest.md)"
             );
         }
