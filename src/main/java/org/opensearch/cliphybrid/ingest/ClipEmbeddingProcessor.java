@@ -117,7 +117,8 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
                 }
                 try {
                     document.setFieldValue(targetField, asList(outcome.vector()));
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) {
+                    // e.g. target_field runs through a value that is not an object; the bulk must still be handed back
                     wrapper.update(document, failure(inputs.get(i).source(), e));
                 }
             }

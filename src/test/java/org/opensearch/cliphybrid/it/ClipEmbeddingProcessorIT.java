@@ -194,6 +194,31 @@ public class ClipEmbeddingProcessorIT {
     }
 
     @Test
+    public void onFailureAndIgnoreFailureWorkPerDocumentInABatch() throws IOException {
+        cluster.put("/_ingest/pipeline/clip-batched-lenient", """
+            {"processors": [
+              {"clip_embedding": {"field": "image", "target_field": "image_vector", "batch_size": 2,
+                "on_failure": [{"set": {"field": "embedding_error", "value": "{{ _ingest.on_failure_message }}"}}]}},
+              {"clip_embedding": {"field": "second", "target_field": "second_vector", "batch_size": 2, "ignore_failure": true}}]}""");
+        String bulk = "{\"index\":{\"_id\":\"good\"}}\n{\"image\":\"" + DOG + "\",\"second\":\"" + DOG + "\"}\n"
+            + "{\"index\":{\"_id\":\"bad\"}}\n{\"image\":\"no-such-image.jpg\",\"second\":\"nor-this.jpg\"}\n"
+            + "{\"index\":{\"_id\":\"bad-second\"}}\n{\"image\":\"" + DOG + "\",\"second\":\"nor-this.jpg\"}\n";
+        ClusterClient.Response r = cluster.post("/" + INDEX + "/_bulk?refresh=true&pipeline=clip-batched-lenient", bulk);
+        assertEquals(r.raw(), Boolean.FALSE, r.path("errors"));
+        ClusterClient.Response good = cluster.get("/" + INDEX + "/_doc/good");
+        assertEquals(good.raw(), 256, good.<List<?>>path("_source.image_vector").size());
+        assertEquals(good.raw(), 256, good.<List<?>>path("_source.second_vector").size());
+        ClusterClient.Response bad = cluster.get("/" + INDEX + "/_doc/bad");
+        String error = bad.path("_source.embedding_error");
+        assertTrue(bad.raw(), error != null && error.contains("no such image file [no-such-image.jpg]"));
+        assertFalse(bad.raw(), bad.raw().contains("image_vector"));
+        ClusterClient.Response badSecond = cluster.get("/" + INDEX + "/_doc/bad-second");
+        assertEquals(badSecond.raw(), 256, badSecond.<List<?>>path("_source.image_vector").size());
+        assertFalse(badSecond.raw(), badSecond.raw().contains("second_vector"));
+        assertFalse(badSecond.raw(), badSecond.raw().contains("embedding_error"));
+    }
+
+    @Test
     public void aSpentByteBudgetGives429ThatNamesTheImage() throws IOException {
         putBatchingPipeline(3);
         cluster.put("/_cluster/settings", "{\"transient\":{\"clip.ingest.max_bytes_in_flight\":\"1b\"}}");
