@@ -10,6 +10,8 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -57,14 +59,17 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     /** One document alone (_simulate, a processor under {@code if}): a batch of one. */
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
-        IngestDocumentWrapper one = new IngestDocumentWrapper(0, 0, document, null);
-        subBatchExecute(List.of(one), done -> handler.accept(one.getException() == null ? document : null, one.getException()));
+        subBatchExecute(List.of(new IngestDocumentWrapper(0, 0, document, null)), results -> {
+            Exception failure = results.get(0).getException();
+            handler.accept(failure == null ? document : null, failure);
+        });
     }
 
     /**
-     * Cuts the documents into groups of {@code batch_size} that run side by side, and hands them back in the order they came.
-     * OpenSearch's own cutting hands them back in the order the groups finish, and the bulk response, which is put together
-     * from the failures in the order they are reported, would then give an item's error to another item.
+     * Cuts the documents into groups of {@code batch_size} that run side by side, and hands them back in slot order.
+     * OpenSearch's own cutting hands them back in the order the groups finish (and an {@code on_failure} branch before
+     * this processor reorders them too), while the bulk response is put together from the failures in the order they are
+     * reported: out of order, one item's error would be shown on another item.
      */
     @Override
     public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
@@ -72,58 +77,75 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
             handler.accept(documents);
             return;
         }
+        IngestDocumentWrapper[] results = new IngestDocumentWrapper[documents.size()];
         int groups = (documents.size() + batchSize - 1) / batchSize;
         AtomicInteger pending = new AtomicInteger(groups);
         for (int from = 0; from < documents.size(); from += batchSize) {
+            int offset = from;
             subBatchExecute(documents.subList(from, Math.min(documents.size(), from + batchSize)), group -> {
+                for (int i = 0; i < group.size(); i++) {
+                    results[offset + i] = group.get(i);
+                }
+                // the decrement that reaches zero sees every group's writes
                 if (pending.decrementAndGet() == 0) {
-                    handler.accept(documents);
+                    List<IngestDocumentWrapper> all = Arrays.asList(results);
+                    all.sort(Comparator.comparingInt(IngestDocumentWrapper::getSlot).thenComparingInt(IngestDocumentWrapper::getChildSlot));
+                    handler.accept(all);
                 }
             });
         }
     }
 
+    /**
+     * Hands back one wrapper per document, in order: the same one when the document passes, a new one carrying the error when
+     * it fails. The wrappers that came in are never changed: with {@code ignore_failure}, OpenSearch carries on with them.
+     */
     @Override
     protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        List<IngestDocumentWrapper> waiting = new ArrayList<>(documents.size());
+        IngestDocumentWrapper[] results = new IngestDocumentWrapper[documents.size()];
+        List<Integer> waiting = new ArrayList<>(documents.size());
         List<ImageInputs.Input> inputs = new ArrayList<>(documents.size());
-        for (IngestDocumentWrapper wrapper : documents) {
-            IngestDocument document = wrapper.getIngestDocument();
-            if (document == null || wrapper.getException() != null) {
+        for (int i = 0; i < results.length; i++) {
+            IngestDocumentWrapper wrapper = documents.get(i);
+            results[i] = wrapper;
+            if (wrapper.getIngestDocument() == null || wrapper.getException() != null) {
                 continue;
             }
             try {
-                ImageInputs.Input input = input(document);
+                ImageInputs.Input input = input(wrapper.getIngestDocument());
                 if (input != null) {
                     inputs.add(input);
-                    waiting.add(wrapper);
+                    waiting.add(i);
                 }
             } catch (IllegalArgumentException e) {
-                wrapper.update(document, e);
+                results[i] = failed(wrapper, e);
             }
         }
         if (inputs.isEmpty()) {
-            handler.accept(documents);
+            handler.accept(Arrays.asList(results));
             return;
         }
         embedder.embed(model, inputs, outcomes -> {
-            for (int i = 0; i < outcomes.length; i++) {
-                IngestDocumentWrapper wrapper = waiting.get(i);
-                IngestDocument document = wrapper.getIngestDocument();
-                ImageBatchEmbedder.Outcome outcome = outcomes[i];
+            for (int k = 0; k < outcomes.length; k++) {
+                int i = waiting.get(k);
+                ImageBatchEmbedder.Outcome outcome = outcomes[k];
                 if (outcome.failure() != null) {
-                    wrapper.update(document, failure(inputs.get(i).source(), outcome.failure()));
+                    results[i] = failed(results[i], failure(inputs.get(k).source(), outcome.failure()));
                     continue;
                 }
                 try {
-                    document.setFieldValue(targetField, asList(outcome.vector()));
+                    results[i].getIngestDocument().setFieldValue(targetField, asList(outcome.vector()));
                 } catch (RuntimeException e) {
                     // e.g. target_field runs through a value that is not an object; the bulk must still be handed back
-                    wrapper.update(document, failure(inputs.get(i).source(), e));
+                    results[i] = failed(results[i], failure(inputs.get(k).source(), e));
                 }
             }
-            handler.accept(documents);
+            handler.accept(Arrays.asList(results));
         });
+    }
+
+    private static IngestDocumentWrapper failed(IngestDocumentWrapper wrapper, Exception failure) {
+        return new IngestDocumentWrapper(wrapper.getSlot(), wrapper.getChildSlot(), wrapper.getIngestDocument(), failure);
     }
 
     /** The image reference of {@code document}, or null when it has none and {@code ignore_missing} lets it pass unchanged. */
