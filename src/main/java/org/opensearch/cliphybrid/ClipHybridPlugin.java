@@ -6,22 +6,31 @@ import org.opensearch.cliphybrid.harvest.HarvestStatus;
 import org.opensearch.cliphybrid.harvest.Harvester;
 import org.opensearch.cliphybrid.harvest.TransportHarvestAction;
 import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.inference.BytesInFlight;
+import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
 import org.opensearch.cliphybrid.ingest.ClipZeroShotProcessor;
 import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
+import org.opensearch.cliphybrid.model.DjlRuntime;
+import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
 import org.opensearch.cliphybrid.query.QueryVectors;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cliphybrid.ui.RestImageFileAction;
 import org.opensearch.cliphybrid.ui.RestSearchPageAction;
 import org.opensearch.cliphybrid.ui.UiAssets;
+import org.opensearch.cliphybrid.stats.ClipStats;
+import org.opensearch.cliphybrid.stats.ClipStatsAction;
+import org.opensearch.cliphybrid.stats.NodeStatsReporter;
+import org.opensearch.cliphybrid.stats.TransportClipStatsAction;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -31,6 +40,7 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -70,6 +80,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<Supplier<Calibration>> calibration = new SetOnce<>();
     private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get, () -> calibration.get().get());
     private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
+    private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -83,9 +94,13 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
 
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        int processors = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors() / 2));
+        int processors = OpenSearchExecutors.allocatedProcessors(settings);
+        int inferenceThreads = Math.max(1, Math.min(2, processors / 2));
+        // fetching waits on the network and decoding on the CPU: more threads than cores keeps both busy
+        int fetchThreads = Math.max(4, 2 * processors);
         return List.of(
-            new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, processors, 1000, "clip.inference"),
+            new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, inferenceThreads, 1000, "clip.inference"),
+            new FixedExecutorBuilder(settings, ImageBatchEmbedder.FETCH_POOL, fetchThreads, 1000, "clip.fetch"),
             // harvests mostly wait on the network and on their own per-host pauses; two at a time, the rest queue
             new FixedExecutorBuilder(settings, TransportHarvestAction.THREAD_POOL, 2, 16, "clip.harvest")
         );
@@ -105,13 +120,29 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<RepositoriesService> repositoriesServiceSupplier
     ) {
+        InferenceDevice device = InferenceDevice.of(ClipSettings.INFERENCE_DEVICE.get(settings));
+        if (device != InferenceDevice.CPU) {
+            // a static setting that cannot work: refuse to start, with the fix, rather than fail every document later
+            try {
+                DjlRuntime.call(() -> {
+                    device.checkAvailable();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         ModelRegistry registry = new ModelRegistry(
             environment.configDir().resolve(ModelRegistry.MODELS_FOLDER),
             ClipSettings.QUANTIZED.get(settings),
-            ClipSettings.ORT_INTRA_OP_THREADS.get(settings)
+            ClipSettings.ORT_INTRA_OP_THREADS.get(settings),
+            device
         );
         models.set(registry);
-        InferenceService service = new InferenceService(registry, threadPool, ClipSettings.DEFAULT_MODEL.get(settings));
+        ClipStats stats = new ClipStats();
+        InferenceService service = new InferenceService(registry, threadPool, stats, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
         inference.set(service);
         labeler.set(new ZeroShotLabeler(service));
@@ -125,6 +156,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         );
         String imagesPath = ClipSettings.IMAGES_PATH.get(settings);
         Path imagesRoot = imagesPath.isEmpty() ? null : environment.configDir().resolve(imagesPath).toAbsolutePath();
+        BytesInFlight budget = new BytesInFlight(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT.get(settings).getBytes());
+        current.addSettingsUpdateConsumer(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT, limit -> budget.setLimit(limit.getBytes()));
         ImageLoader loader = new ImageLoader();
         Supplier<ImageLoader.Limits> limits = () -> new ImageLoader.Limits(
             imagesRoot,
@@ -133,21 +166,23 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
             current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
         );
-        images.set(new ImageInputs(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS)));
+        ImageInputs inputs = new ImageInputs(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS), budget, stats);
+        images.set(inputs);
+        embedder.set(new ImageBatchEmbedder(service, inputs, threadPool, stats));
         Harvester harvester = new Harvester(
             loader,
             limits,
             () -> new Harvester.Defaults(current.get(ClipSettings.HARVEST_HOST_DELAY).millis(), current.get(ClipSettings.HARVEST_MAX_PAGES)),
             client
         );
-        return List.of(registry, service, harvester);
+        return List.of(registry, service, harvester, new NodeStatsReporter(stats, threadPool, registry));
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         return Map.of(
             ClipEmbeddingProcessor.TYPE,
-            new ClipEmbeddingProcessor.Factory(inference::get, images::get),
+            new ClipEmbeddingProcessor.Factory(embedder::get, images::get),
             ClipZeroShotProcessor.TYPE,
             new ClipZeroShotProcessor.Factory(labeler::get)
         );
@@ -168,13 +203,17 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new RestModelsAction(models::get, inference::get),
             new RestHarvestAction(),
             new RestSearchPageAction(UiAssets.load()),
-            new RestImageFileAction(images::get)
+            new RestImageFileAction(images::get),
+            new RestClipStatsAction()
         );
     }
 
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
-        return List.of(new ActionHandler<>(HarvestAction.INSTANCE, TransportHarvestAction.class));
+        return List.of(
+            new ActionHandler<>(HarvestAction.INSTANCE, TransportHarvestAction.class),
+            new ActionHandler<>(ClipStatsAction.INSTANCE, TransportClipStatsAction.class)
+        );
     }
 
     @Override

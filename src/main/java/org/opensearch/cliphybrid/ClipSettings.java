@@ -99,6 +99,17 @@ public final class ClipSettings {
         Property.Dynamic
     );
 
+    /**
+     * Image bytes (encoded, decoded and model input) the node may hold between reading images and encoding them; past it a
+     * document is rejected with 429. A percentage is of the heap.
+     */
+    public static final Setting<ByteSizeValue> INGEST_MAX_BYTES_IN_FLIGHT = Setting.memorySizeSetting(
+        "clip.ingest.max_bytes_in_flight",
+        "10%",
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     /** Least pause between the end of one harvester request to a host and the start of the next. */
     public static final Setting<TimeValue> HARVEST_HOST_DELAY = Setting.timeSetting(
         "clip.harvest.host_delay",
@@ -117,6 +128,14 @@ public final class ClipSettings {
         Property.Dynamic
     );
 
+    /** Where ONNX Runtime runs the models: {@code cpu}, or {@code cuda} with the onnxruntime_gpu jar in the plugin folder. */
+    public static final Setting<String> INFERENCE_DEVICE = new Setting<>("clip.inference.device", "cpu", value -> {
+        if (value.equals("cpu") == false && value.equals("cuda") == false) {
+            throw new IllegalArgumentException("clip.inference.device must be [cpu] or [cuda], got [" + value + "]");
+        }
+        return value;
+    }, Property.NodeScope);
+
     public static List<Setting<?>> all() {
         return List.of(
             HYBRID_COSINE_LOW,
@@ -132,7 +151,9 @@ public final class ClipSettings {
             FETCH_READ_TIMEOUT,
             FETCH_ALLOW_PRIVATE,
             HARVEST_HOST_DELAY,
-            HARVEST_MAX_PAGES
+            HARVEST_MAX_PAGES,
+            INGEST_MAX_BYTES_IN_FLIGHT,
+            INFERENCE_DEVICE
         );
     }
 }

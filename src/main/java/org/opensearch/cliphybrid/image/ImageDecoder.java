@@ -3,6 +3,8 @@ package org.opensearch.cliphybrid.image;
 import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
@@ -52,6 +54,16 @@ public final class ImageDecoder {
      * @throws ImageDecodeException when the bytes are empty, not a supported format, too large or corrupt
      */
     public static BufferedImage decode(byte[] bytes, long maxPixels) {
+        return decode(bytes, maxPixels, (width, height) -> {});
+    }
+
+    /** Told the declared size of an image once its header is read, before any pixel is decoded; may refuse by throwing. */
+    public interface DeclaredSize {
+        void check(int width, int height);
+    }
+
+    /** As {@link #decode(byte[], long)}, and asks {@code declared} before decoding the pixels (to reserve memory for them). */
+    public static BufferedImage decode(byte[] bytes, long maxPixels, DeclaredSize declared) {
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException("empty image data");
         }
@@ -71,12 +83,14 @@ public final class ImageDecoder {
             long pixels = (long) width * height;
             if (pixels > maxPixels) {
                 throw new ImageDecodeException(
+                    ImageFailure.TOO_LARGE,
                     "image declares " + width + "x" + height + " = " + pixels + " pixels, over the limit of " + maxPixels
                         + " (clip.image.max_pixels)"
                 );
             }
+            declared.check(width, height);
             decoded = reader.read(0, reader.getDefaultReadParam());
-        } catch (ImageDecodeException e) {
+        } catch (ImageDecodeException | OpenSearchRejectedExecutionException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // the readers signal malformed input with any exception type, not only IOException

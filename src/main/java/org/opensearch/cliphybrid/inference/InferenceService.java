@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.inference;
 
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.CheckedFunction;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
@@ -23,6 +24,7 @@ public final class InferenceService {
 
     private final ModelRegistry models;
     private final ThreadPool threadPool;
+    private final ClipStats stats;
     private final Cache<TextKey, float[]> textCache = CacheBuilder.<TextKey, float[]>builder()
         .setMaximumWeight(10_000)
         .setExpireAfterAccess(TimeValue.timeValueMinutes(30))
@@ -31,9 +33,10 @@ public final class InferenceService {
 
     private record TextKey(String model, String text) {}
 
-    public InferenceService(ModelRegistry models, ThreadPool threadPool, String defaultModel) {
+    public InferenceService(ModelRegistry models, ThreadPool threadPool, ClipStats stats, String defaultModel) {
         this.models = models;
         this.threadPool = threadPool;
+        this.stats = stats;
         this.defaultModel = defaultModel;
     }
 
@@ -44,6 +47,19 @@ public final class InferenceService {
     /** The model a request means: the one it names, else {@code clip.model.default}. */
     public String resolve(String requested) {
         return requested == null || requested.isEmpty() ? defaultModel : requested;
+    }
+
+    /** The named (or default) model, loaded on first use: slow then, so never call it on a transport or write thread. */
+    public ClipModel model(String requested) {
+        return models.get(resolve(requested));
+    }
+
+    /** One call of the image encoder on already preprocessed images, timed and counted as one batch. */
+    public float[][] encodeImages(ClipModel model, List<float[]> pixelValues) throws Exception {
+        long start = System.nanoTime();
+        float[][] vectors = model.embedImages(pixelValues);
+        stats.imageBatch(pixelValues.size(), System.nanoTime() - start);
+        return vectors;
     }
 
     /** Runs {@code work} with the named (or default) model on the inference pool; the model loads on first use. */
@@ -66,6 +82,13 @@ public final class InferenceService {
         }
     }
 
+    /** The embedding of one text, encoded alone as every text is, so that a vector never depends on its neighbours. */
+    public float[] encodeText(ClipModel model, String text) throws Exception {
+        float[] vector = model.embedTexts(List.of(text))[0];
+        stats.texts(1);
+        return vector;
+    }
+
     /** The L2-normalised embedding of one query text. */
     public void embedText(String model, String text, ActionListener<float[]> listener) {
         TextKey key = new TextKey(resolve(model), text);
@@ -74,7 +97,7 @@ public final class InferenceService {
             listener.onResponse(cached);
             return;
         }
-        execute(key.model(), m -> m.embedTexts(List.of(text))[0], ActionListener.wrap(vector -> {
+        execute(key.model(), m -> encodeText(m, text), ActionListener.wrap(vector -> {
             textCache.put(key, vector);
             listener.onResponse(vector);
         }, listener::onFailure));

@@ -1,100 +1,189 @@
 package org.opensearch.cliphybrid.ingest;
 
 import org.opensearch.cliphybrid.image.ImageSource;
+import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
-import org.opensearch.cliphybrid.inference.InferenceService;
-import org.opensearch.ingest.AbstractProcessor;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
+import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
-import org.opensearch.ingest.Processor;
+import org.opensearch.ingest.IngestDocumentWrapper;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * {@code clip_embedding}: reads the image named by {@code field}, embeds it with the CLIP image encoder and writes the
- * L2-normalised vector to {@code target_field}. The work runs on the plugin's inference pool; a failure becomes this
+ * L2-normalised vector to {@code target_field}. A bulk's documents reach it in groups of {@code batch_size}; the images of a
+ * group are fetched side by side and encoded in one model call (see {@link ImageBatchEmbedder}). A failure becomes its own
  * document's error (or its {@code on_failure} branch) and never touches the other documents of the bulk.
  */
-public final class ClipEmbeddingProcessor extends AbstractProcessor {
+public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     public static final String TYPE = "clip_embedding";
 
     private final String field;
     private final String targetField;
     private final String model;
     private final boolean ignoreMissing;
-    private final InferenceService inference;
+    private final ImageBatchEmbedder embedder;
     private final ImageInputs images;
 
     ClipEmbeddingProcessor(
         String tag,
         String description,
+        int batchSize,
         String field,
         String targetField,
         String model,
         boolean ignoreMissing,
-        InferenceService inference,
+        ImageBatchEmbedder embedder,
         ImageInputs images
     ) {
-        super(tag, description);
+        super(tag, description, batchSize);
         this.field = field;
         this.targetField = targetField;
         this.model = model;
         this.ignoreMissing = ignoreMissing;
-        this.inference = inference;
+        this.embedder = embedder;
         this.images = images;
     }
 
+    /** One document alone (_simulate, a processor under {@code if}): a batch of one. */
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        subBatchExecute(List.of(new IngestDocumentWrapper(0, 0, document, null)), results -> {
+            Exception failure = results.get(0).getException();
+            handler.accept(failure == null ? document : null, failure);
+        });
+    }
+
+    /**
+     * Cuts the documents into groups of {@code batch_size} that run side by side, and hands them back in slot order.
+     * OpenSearch's own cutting hands them back in the order the groups finish (and an {@code on_failure} branch before
+     * this processor reorders them too), while the bulk response is put together from the failures in the order they are
+     * reported: out of order, one item's error would be shown on another item.
+     */
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        if (documents.isEmpty()) {
+            handler.accept(documents);
+            return;
+        }
+        IngestDocumentWrapper[] results = new IngestDocumentWrapper[documents.size()];
+        int groups = (documents.size() + batchSize - 1) / batchSize;
+        AtomicInteger pending = new AtomicInteger(groups);
+        for (int from = 0; from < documents.size(); from += batchSize) {
+            int offset = from;
+            subBatchExecute(documents.subList(from, Math.min(documents.size(), from + batchSize)), group -> {
+                for (int i = 0; i < group.size(); i++) {
+                    results[offset + i] = group.get(i);
+                }
+                // the decrement that reaches zero sees every group's writes
+                if (pending.decrementAndGet() == 0) {
+                    List<IngestDocumentWrapper> all = Arrays.asList(results);
+                    all.sort(Comparator.comparingInt(IngestDocumentWrapper::getSlot).thenComparingInt(IngestDocumentWrapper::getChildSlot));
+                    handler.accept(all);
+                }
+            });
+        }
+    }
+
+    /**
+     * Hands back one wrapper per document, in order: the same one when the document passes, a new one carrying the error when
+     * it fails. The wrappers that came in are never changed: with {@code ignore_failure}, OpenSearch carries on with them.
+     */
+    @Override
+    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        IngestDocumentWrapper[] results = new IngestDocumentWrapper[documents.size()];
+        List<Integer> waiting = new ArrayList<>(documents.size());
+        List<ImageInputs.Input> inputs = new ArrayList<>(documents.size());
+        for (int i = 0; i < results.length; i++) {
+            IngestDocumentWrapper wrapper = documents.get(i);
+            results[i] = wrapper;
+            if (wrapper.getIngestDocument() == null || wrapper.getException() != null) {
+                continue;
+            }
+            try {
+                ImageInputs.Input input = input(wrapper.getIngestDocument());
+                if (input != null) {
+                    inputs.add(input);
+                    waiting.add(i);
+                }
+            } catch (IllegalArgumentException e) {
+                results[i] = failed(wrapper, e);
+            }
+        }
+        if (inputs.isEmpty()) {
+            handler.accept(Arrays.asList(results));
+            return;
+        }
+        embedder.embed(model, inputs, outcomes -> {
+            for (int k = 0; k < outcomes.length; k++) {
+                int i = waiting.get(k);
+                ImageBatchEmbedder.Outcome outcome = outcomes[k];
+                if (outcome.failure() != null) {
+                    results[i] = failed(results[i], failure(inputs.get(k).source(), outcome.failure()));
+                    continue;
+                }
+                try {
+                    results[i].getIngestDocument().setFieldValue(targetField, asList(outcome.vector()));
+                } catch (RuntimeException e) {
+                    // e.g. target_field runs through a value that is not an object; the bulk must still be handed back
+                    results[i] = failed(results[i], failure(inputs.get(k).source(), e));
+                }
+            }
+            handler.accept(Arrays.asList(results));
+        });
+    }
+
+    private static IngestDocumentWrapper failed(IngestDocumentWrapper wrapper, Exception failure) {
+        return new IngestDocumentWrapper(wrapper.getSlot(), wrapper.getChildSlot(), wrapper.getIngestDocument(), failure);
+    }
+
+    /** The image reference of {@code document}, or null when it has none and {@code ignore_missing} lets it pass unchanged. */
+    private ImageInputs.Input input(IngestDocument document) {
         Object value = document.getFieldValue(field, Object.class, true);
         if (value == null) {
             if (ignoreMissing) {
-                handler.accept(document, null);
-            } else {
-                handler.accept(null, new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is missing or null"));
+                return null;
             }
-            return;
+            throw new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is missing or null");
         }
         if (value instanceof String == false) {
-            handler.accept(
-                null,
-                new IllegalArgumentException(
-                    "[" + TYPE + "] field [" + field + "] must be a string (URL, data: URI, base64 or file path), got "
-                        + value.getClass().getSimpleName()
-                )
+            throw new IllegalArgumentException(
+                "[" + TYPE + "] field [" + field + "] must be a string (URL, data: URI, base64 or file path), got "
+                    + value.getClass().getSimpleName()
             );
-            return;
         }
-        ImageInputs.Input input;
         try {
-            input = images.parse((String) value);
+            return images.parse((String) value);
         } catch (IllegalArgumentException e) {
-            handler.accept(null, failure(null, e));
-            return;
+            throw failure(null, e);
         }
-        inference.execute(
-            model,
-            m -> m.embedImages(List.of(images.pixelValues(input, m)))[0],
-            org.opensearch.core.action.ActionListener.wrap(vector -> {
-                document.setFieldValue(targetField, asList(vector));
-                handler.accept(document, null);
-            }, e -> handler.accept(null, failure(input.source(), e)))
-        );
     }
 
-    /** Names the field, the source and the cause; a rejection from a full queue keeps its type so the bulk item gets a 429. */
-    private Exception failure(ImageSource source, Exception cause) {
-        if (cause instanceof java.util.concurrent.RejectedExecutionException) {
-            return cause;
+    /**
+     * Names the field, the source and the cause. A full queue or a spent byte budget stays a rejection, so that the bulk item
+     * gets a 429 that clients retry, rather than a 400 that they would not.
+     */
+    private RuntimeException failure(ImageSource source, Exception cause) {
+        String where = "[" + TYPE + "] field [" + field + "]";
+        if (cause instanceof RejectedExecutionException) {
+            return new OpenSearchRejectedExecutionException(where + ImageInputs.describe(source) + ": " + ImageInputs.reason(cause));
         }
-        return ImageInputs.failure("[" + TYPE + "] field [" + field + "]", source, cause);
+        return ImageInputs.failure(where, source, cause);
     }
 
     private static List<Float> asList(float[] vector) {
-        List<Float> list = new java.util.ArrayList<>(vector.length);
+        List<Float> list = new ArrayList<>(vector.length);
         for (float v : vector) {
             list.add(v);
         }
@@ -111,22 +200,18 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
         return TYPE;
     }
 
-    public static final class Factory implements Processor.Factory {
-        private final Supplier<InferenceService> inference;
+    public static final class Factory extends AbstractBatchingProcessor.Factory {
+        private final Supplier<ImageBatchEmbedder> embedder;
         private final Supplier<ImageInputs> images;
 
-        public Factory(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
-            this.inference = inference;
+        public Factory(Supplier<ImageBatchEmbedder> embedder, Supplier<ImageInputs> images) {
+            super(TYPE);
+            this.embedder = embedder;
             this.images = images;
         }
 
         @Override
-        public ClipEmbeddingProcessor create(
-            Map<String, Processor.Factory> registry,
-            String tag,
-            String description,
-            Map<String, Object> config
-        ) {
+        protected AbstractBatchingProcessor newProcessor(String tag, String description, int batchSize, Map<String, Object> config) {
             String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
             String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field");
             String model = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "model");
@@ -134,11 +219,12 @@ public final class ClipEmbeddingProcessor extends AbstractProcessor {
             return new ClipEmbeddingProcessor(
                 tag,
                 description,
+                batchSize,
                 field,
                 targetField,
                 model,
                 ignoreMissing,
-                inference.get(),
+                embedder.get(),
                 images.get()
             );
         }

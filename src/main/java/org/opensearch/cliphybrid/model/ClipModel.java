@@ -61,15 +61,21 @@ public final class ClipModel implements Closeable {
         this.loadMillis = (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** Loads both towers; must run inside {@link DjlRuntime#call}. */
+    /** Loads both towers on the CPU; must run inside {@link DjlRuntime#call}. */
     public static ClipModel load(ModelFolder folder, int intraOpThreads) throws Exception {
+        return load(folder, intraOpThreads, InferenceDevice.CPU);
+    }
+
+    /** Loads both towers on {@code device}; must run inside {@link DjlRuntime#call}. */
+    public static ClipModel load(ModelFolder folder, int intraOpThreads, InferenceDevice device) throws Exception {
+        device.checkAvailable();
         long start = System.nanoTime();
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());
         ClipImagePreprocessor preprocessor = ClipImagePreprocessor.load(folder.preprocessorConfig());
         ZooModel<NDList, NDList> text = null;
         try {
-            text = session(folder.textModel(), intraOpThreads);
-            ZooModel<NDList, NDList> vision = session(folder.visionModel(), intraOpThreads);
+            text = session(folder.textModel(), intraOpThreads, device);
+            ZooModel<NDList, NDList> vision = session(folder.visionModel(), intraOpThreads, device);
             try {
                 return new ClipModel(folder, tokenizer, preprocessor, text, vision, start);
             } catch (Exception | Error e) {
@@ -85,11 +91,13 @@ public final class ClipModel implements Closeable {
         }
     }
 
-    private static ZooModel<NDList, NDList> session(Path onnx, int intraOpThreads) throws Exception {
+    private static ZooModel<NDList, NDList> session(Path onnx, int intraOpThreads, InferenceDevice device) throws Exception {
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
             .setTypes(NDList.class, NDList.class)
             .optModelPath(onnx)
             .optEngine(ENGINE)
+            // a GPU device makes DJL add ONNX Runtime's CUDA execution provider to the session
+            .optDevice(device.djlDevice())
             // several inference threads each run one session call; one inter-op thread avoids oversubscribing the cores
             .optOption("interOpNumThreads", "1");
         if (intraOpThreads > 0) {

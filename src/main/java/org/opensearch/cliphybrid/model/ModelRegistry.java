@@ -20,12 +20,14 @@ public final class ModelRegistry implements Closeable {
     private final Path modelsDir;
     private final boolean quantized;
     private final int intraOpThreads;
+    private final InferenceDevice device;
     private final Map<String, ClipModel> loaded = new ConcurrentHashMap<>();
 
-    public ModelRegistry(Path modelsDir, boolean quantized, int intraOpThreads) {
+    public ModelRegistry(Path modelsDir, boolean quantized, int intraOpThreads, InferenceDevice device) {
         this.modelsDir = modelsDir;
         this.quantized = quantized;
         this.intraOpThreads = intraOpThreads;
+        this.device = device;
     }
 
     /** Throws IllegalArgumentException naming the models this node has when {@code name} is not one of them. */
@@ -52,7 +54,7 @@ public final class ModelRegistry implements Closeable {
         }
         ModelFolder folder = ModelFolder.open(name, dir, quantized);
         try {
-            return DjlRuntime.call(() -> ClipModel.load(folder, intraOpThreads));
+            return DjlRuntime.call(() -> ClipModel.load(folder, intraOpThreads, device));
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {

@@ -4,6 +4,7 @@ import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
@@ -51,30 +52,35 @@ public final class RestEmbedAction extends BaseRestHandler {
         }
         InferenceService service = inference.get();
         ImageInputs inputs = images.get();
-        return channel -> service.execute(embed.model(), model -> embed(embed, inputs, model), new RestToXContentListener<>(channel));
+        return channel -> service.execute(embed.model(), model -> embed(embed, service, inputs, model), new RestToXContentListener<>(channel));
     }
 
-    private static EmbedResponse embed(EmbedRequest request, ImageInputs inputs, ClipModel model) throws Exception {
+    private static EmbedResponse embed(EmbedRequest request, InferenceService service, ImageInputs inputs, ClipModel model)
+        throws Exception {
         // one at a time, as ingest and the query encode: a padded batch can differ in the last bits, and clients compare these
         // vectors with stored ones; it also keeps a single image's pixels in memory at a time
         float[][] textVectors = new float[request.texts().size()][];
         for (int i = 0; i < textVectors.length; i++) {
-            textVectors[i] = model.embedTexts(List.of(request.texts().get(i)))[0];
+            textVectors[i] = service.encodeText(model, request.texts().get(i));
         }
         List<ImageSource> sources = new ArrayList<>(request.images().size());
         float[][] imageVectors = new float[request.images().size()][];
         for (int i = 0; i < imageVectors.length; i++) {
             ImageSource source = null;
-            float[] pixels;
+            ImageInputs.Prepared prepared;
             try {
                 ImageInputs.Input input = inputs.parse(request.images().get(i));
                 source = input.source();
-                pixels = inputs.pixelValues(input, model);
+                prepared = inputs.prepare(input, model);
+            } catch (OpenSearchRejectedExecutionException e) {
+                throw e; // the node's byte budget is spent: a 429 to retry, not a fault of the image
             } catch (Exception e) {
                 throw ImageInputs.failure("images[" + i + "]", source, e);
             }
             sources.add(source);
-            imageVectors[i] = model.embedImages(List.of(pixels))[0];
+            try (prepared) {
+                imageVectors[i] = service.encodeImages(model, List.of(prepared.pixelValues()))[0];
+            }
         }
         return new EmbedResponse(model.name(), model.dimension(), request.texts(), textVectors, sources, imageVectors);
     }

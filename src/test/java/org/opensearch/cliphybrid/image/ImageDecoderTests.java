@@ -250,6 +250,23 @@ public class ImageDecoderTests extends OpenSearchTestCase {
         }
     }
 
+    /** The model card's preprocessing fixtures: CMYK and progressive JPEG, EXIF, alpha, palette, grey and 16-bit PNG. */
+    @SuppressWarnings("unchecked")
+    public void testGoldenFixturesDecodeToTheirReferenceSizes() throws IOException {
+        java.nio.file.Path dir = SharedFixtures.miniClip().resolve("golden_preprocess");
+        java.util.Map<String, Object> golden = org.opensearch.cliphybrid.model.ModelFolder.readJson(dir.resolve("golden_preprocess.json"));
+        java.util.List<java.util.Map<String, Object>> images = (java.util.List<java.util.Map<String, Object>>) golden.get("images");
+        assertTrue(images.size() >= 8);
+        for (java.util.Map<String, Object> image : images) {
+            String file = (String) image.get("file");
+            java.util.List<Number> size = (java.util.List<Number>) image.get("decoded_size_wh");
+            BufferedImage decoded = ImageDecoder.decode(Files.readAllBytes(dir.resolve(file)), MAX_PIXELS);
+            assertEquals(file, BufferedImage.TYPE_INT_RGB, decoded.getType());
+            assertEquals(file, size.get(0).intValue(), decoded.getWidth());
+            assertEquals(file, size.get(1).intValue(), decoded.getHeight());
+        }
+    }
+
     public void testMalformedExifIsIgnored() throws IOException {
         BufferedImage image = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
         byte[] jpeg = encode(image, "jpeg");

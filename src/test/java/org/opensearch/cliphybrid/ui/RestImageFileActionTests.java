@@ -1,7 +1,9 @@
 package org.opensearch.cliphybrid.ui;
 
 import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.inference.BytesInFlight;
 import org.opensearch.cliphybrid.inference.ImageInputs;
+import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -30,7 +32,13 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
     }
 
     private ImageInputs inputs(Path imagesRoot, long maxBytes) {
-        return new ImageInputs(new ImageLoader(), () -> new ImageLoader.Limits(imagesRoot, maxBytes, 1000, 1000, false), () -> 1000L);
+        return new ImageInputs(
+            new ImageLoader(),
+            () -> new ImageLoader.Limits(imagesRoot, maxBytes, 1000, 1000, false),
+            () -> 1000L,
+            new BytesInFlight(1 << 20),
+            new ClipStats()
+        );
     }
 
     private RestImageFileAction.Reply read(String path) {

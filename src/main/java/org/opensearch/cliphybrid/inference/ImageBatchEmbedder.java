@@ -1,0 +1,99 @@
+package org.opensearch.cliphybrid.inference;
+
+import org.opensearch.cliphybrid.image.ImageFailure;
+import org.opensearch.cliphybrid.stats.ClipStats;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.threadpool.ThreadPool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Embeds a batch of images: each image is read, fetched, decoded and preprocessed as a task of its own on the
+ * {@code clip_fetch} pool (so a batch's slow URLs overlap, and the pool's size bounds how many run at once on the node), and
+ * the images that made it run through the image encoder as one batch on the {@code clip_inference} pool. Nothing waits on a
+ * thread: the last preparation to finish hands the batch on. Each image gets its own outcome, so one bad image fails alone.
+ */
+public final class ImageBatchEmbedder {
+    public static final String FETCH_POOL = "clip_fetch";
+
+    /** The vector of one image, or why it has none. */
+    public record Outcome(float[] vector, Exception failure) {}
+
+    private final InferenceService inference;
+    private final ImageInputs images;
+    private final ThreadPool threadPool;
+    private final ClipStats stats;
+
+    public ImageBatchEmbedder(InferenceService inference, ImageInputs images, ThreadPool threadPool, ClipStats stats) {
+        this.inference = inference;
+        this.images = images;
+        this.threadPool = threadPool;
+        this.stats = stats;
+    }
+
+    /** Calls {@code done} once, with one outcome per input in the same order, on whichever thread finished last. */
+    public void embed(String model, List<ImageInputs.Input> inputs, Consumer<Outcome[]> done) {
+        int size = inputs.size();
+        Outcome[] outcomes = new Outcome[size];
+        ImageInputs.Prepared[] prepared = new ImageInputs.Prepared[size];
+        // the decrement that reaches zero publishes every slot written before it to the thread that runs the batch
+        AtomicInteger pending = new AtomicInteger(size);
+        Runnable oneDone = () -> {
+            if (pending.decrementAndGet() == 0) {
+                infer(model, prepared, outcomes, done);
+            }
+        };
+        for (int i = 0; i < size; i++) {
+            int slot = i;
+            try {
+                threadPool.executor(FETCH_POOL).execute(() -> {
+                    try {
+                        prepared[slot] = images.prepare(inputs.get(slot), inference.model(model));
+                    } catch (Exception e) {
+                        outcomes[slot] = new Outcome(null, e);
+                    } finally {
+                        oneDone.run();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                stats.failed(ImageFailure.REJECTED);
+                outcomes[slot] = new Outcome(null, e);
+                oneDone.run();
+            }
+        }
+    }
+
+    private void infer(String model, ImageInputs.Prepared[] prepared, Outcome[] outcomes, Consumer<Outcome[]> done) {
+        List<Integer> slots = new ArrayList<>();
+        List<float[]> pixels = new ArrayList<>();
+        for (int i = 0; i < prepared.length; i++) {
+            if (prepared[i] != null) {
+                slots.add(i);
+                pixels.add(prepared[i].pixelValues());
+            }
+        }
+        if (slots.isEmpty()) {
+            done.accept(outcomes);
+            return;
+        }
+        inference.execute(model, m -> inference.encodeImages(m, pixels), ActionListener.runAfter(ActionListener.wrap(vectors -> {
+            for (int k = 0; k < slots.size(); k++) {
+                outcomes[slots.get(k)] = new Outcome(vectors[k], null);
+            }
+        }, e -> {
+            for (int slot : slots) {
+                stats.failed(ImageFailure.of(e));
+                outcomes[slot] = new Outcome(null, e);
+            }
+        }), () -> {
+            for (int slot : slots) {
+                prepared[slot].close();
+            }
+            done.accept(outcomes);
+        }));
+    }
+}

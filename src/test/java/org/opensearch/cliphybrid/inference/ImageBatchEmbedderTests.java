@@ -1,0 +1,139 @@
+package org.opensearch.cliphybrid.inference;
+
+import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.model.InferenceDevice;
+import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.stats.ClipStats;
+import org.opensearch.cliphybrid.stats.NodeClipStats;
+import org.opensearch.cliphybrid.testing.SharedFixtures;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
+import org.opensearch.test.OpenSearchTestCase;
+import org.opensearch.threadpool.FixedExecutorBuilder;
+import org.opensearch.threadpool.TestThreadPool;
+import org.opensearch.threadpool.ThreadPool;
+import org.junit.After;
+import org.junit.Before;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The real mini-clip model and Flickr8k images through the real pools: batches, single failures, backpressure. */
+public class ImageBatchEmbedderTests extends OpenSearchTestCase {
+    private static final String DOG = "1082379191_ec1e53f996.jpg";
+    private static final String OTHER = "2862004252_53894bb28b.jpg";
+
+    private ThreadPool threadPool;
+    private ModelRegistry models;
+    private ClipStats stats;
+    private InferenceService inference;
+    private BytesInFlight budget;
+    private ImageInputs inputs;
+    private ImageBatchEmbedder embedder;
+
+    @Before
+    public void setUpPools() throws Exception {
+        // one fetch thread, so that images are prepared in order; a queue of one only where a test fills it on purpose
+        int fetchQueue = getTestName().contains("FullFetchQueue") ? 1 : 10;
+        threadPool = new TestThreadPool(
+            getTestName(),
+            new FixedExecutorBuilder(Settings.EMPTY, InferenceService.THREAD_POOL, 1, 10, "clip.inference"),
+            new FixedExecutorBuilder(Settings.EMPTY, ImageBatchEmbedder.FETCH_POOL, 1, fetchQueue, "clip.fetch")
+        );
+        Path miniClip = SharedFixtures.miniClip();
+        models = new ModelRegistry(miniClip.getParent(), false, 1, InferenceDevice.CPU);
+        stats = new ClipStats();
+        inference = new InferenceService(models, threadPool, stats, miniClip.getFileName().toString());
+        budget = new BytesInFlight(100L << 20);
+        Path images = SharedFixtures.flickrImages();
+        inputs = new ImageInputs(
+            new ImageLoader(),
+            () -> new ImageLoader.Limits(images, 20 << 20, 1000, 1000, false),
+            () -> 40_000_000L,
+            budget,
+            stats
+        );
+        embedder = new ImageBatchEmbedder(inference, inputs, threadPool, stats);
+    }
+
+    @After
+    public void tearDownPools() {
+        ThreadPool.terminate(threadPool, 10, TimeUnit.SECONDS);
+        if (models != null) {
+            models.close();
+        }
+    }
+
+    private ImageBatchEmbedder.Outcome[] embed(String... references) throws Exception {
+        CompletableFuture<ImageBatchEmbedder.Outcome[]> done = new CompletableFuture<>();
+        embedder.embed(null, java.util.Arrays.stream(references).map(inputs::parse).toList(), done::complete);
+        return done.get(60, TimeUnit.SECONDS);
+    }
+
+    private float[] single(String reference) throws Exception {
+        try (ImageInputs.Prepared prepared = inputs.prepare(inputs.parse(reference), inference.model(null))) {
+            return inference.encodeImages(inference.model(null), List.of(prepared.pixelValues()))[0];
+        }
+    }
+
+    public void testGoodImagesShareOneModelCallAndABadOneFailsAlone() throws Exception {
+        ImageBatchEmbedder.Outcome[] outcomes = embed(DOG, "no-such-image.jpg", OTHER);
+        assertNull(outcomes[0].failure());
+        assertNull(outcomes[2].failure());
+        assertNotNull(outcomes[1].failure());
+        assertTrue(outcomes[1].failure().getMessage(), outcomes[1].failure().getMessage().contains("no such image file"));
+        // a batched vector may differ from the image's single vector in the last bits, never more
+        float[] dog = single(DOG);
+        for (int i = 0; i < dog.length; i++) {
+            assertEquals(dog[i], outcomes[0].vector()[i], 1e-6f);
+        }
+        NodeClipStats snapshot = stats.snapshot(Map.of(), Map.of());
+        assertEquals("two images in the batch call, one in the single call", 3, snapshot.imageEmbeddings());
+        assertEquals(2, snapshot.batches());
+        assertEquals(2, snapshot.maxBatchSize());
+        assertEquals(1L, (long) snapshot.failures().get("not_found"));
+        assertEquals(3, snapshot.imagesFetched());
+        assertEquals(3, snapshot.latency().get("decode").count());
+        assertEquals("everything reserved was given back", 0, budget.used());
+    }
+
+    public void testAFullFetchQueueRejectsWith429() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        threadPool.executor(ImageBatchEmbedder.FETCH_POOL).execute(() -> {
+            busy.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        busy.await();
+        // the one fetch thread is taken and the queue holds one task: the first image waits, the second is refused
+        CompletableFuture<ImageBatchEmbedder.Outcome[]> done = new CompletableFuture<>();
+        embedder.embed(null, List.of(inputs.parse(DOG), inputs.parse(OTHER)), done::complete);
+        release.countDown();
+        ImageBatchEmbedder.Outcome[] outcomes = done.get(60, TimeUnit.SECONDS);
+        assertNull(outcomes[0].failure());
+        assertTrue(String.valueOf(outcomes[1].failure()), outcomes[1].failure() instanceof OpenSearchRejectedExecutionException);
+        assertEquals(1L, (long) stats.snapshot(Map.of(), Map.of()).failures().get("rejected"));
+    }
+
+    public void testTheByteBudgetRejectsWith429AndIsGivenBack() throws Exception {
+        // a lone image may go over the budget; a second one while the first is held may not
+        budget.setLimit(1);
+        ImageBatchEmbedder.Outcome[] outcomes = embed(DOG, OTHER);
+        assertNull(outcomes[0].failure());
+        Exception refused = outcomes[1].failure();
+        assertTrue(String.valueOf(refused), refused instanceof OpenSearchRejectedExecutionException);
+        assertTrue(refused.getMessage(), refused.getMessage().contains("clip.ingest.max_bytes_in_flight"));
+        assertEquals(0, budget.used());
+        budget.setLimit(100L << 20);
+        outcomes = embed(DOG, OTHER);
+        assertNull(outcomes[1].failure());
+    }
+}

@@ -1,0 +1,37 @@
+package org.opensearch.cliphybrid.model;
+
+import org.opensearch.cliphybrid.ClipSettings;
+import org.opensearch.cliphybrid.testing.SharedFixtures;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.test.OpenSearchTestCase;
+
+/** This build ships the CPU-only ONNX Runtime, as the plugin does: CUDA must be refused with the fix named, CPU must work. */
+public class InferenceDeviceTests extends OpenSearchTestCase {
+    public void testTheSettingTakesCpuOrCuda() {
+        assertEquals("cpu", ClipSettings.INFERENCE_DEVICE.get(Settings.EMPTY));
+        assertEquals(InferenceDevice.CUDA, InferenceDevice.of(ClipSettings.INFERENCE_DEVICE.get(Settings.builder().put("clip.inference.device", "cuda").build())));
+        IllegalArgumentException e = expectThrows(
+            IllegalArgumentException.class,
+            () -> ClipSettings.INFERENCE_DEVICE.get(Settings.builder().put("clip.inference.device", "tpu").build())
+        );
+        assertTrue(e.getMessage(), e.getMessage().contains("[cpu] or [cuda]"));
+    }
+
+    public void testCpuLoadsAndRuns() throws Exception {
+        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(ModelFolder.open("mini", SharedFixtures.miniClip(), false), 1, InferenceDevice.CPU))) {
+            assertEquals(256, model.embedTexts(java.util.List.of("a dog"))[0].length);
+        }
+    }
+
+    public void testCudaWithoutTheGpuRuntimeSaysWhatToInstall() {
+        ModelRegistry registry = new ModelRegistry(SharedFixtures.miniClip().getParent(), false, 1, InferenceDevice.CUDA);
+        try {
+            IllegalStateException e = expectThrows(IllegalStateException.class, () -> registry.get(SharedFixtures.miniClip().getFileName().toString()));
+            assertTrue(e.getMessage(), e.getMessage().contains("clip.inference.device is [cuda]"));
+            assertTrue(e.getMessage(), e.getMessage().contains("onnxruntime_gpu"));
+            assertTrue(e.getMessage(), e.getMessage().contains("CPU"));
+        } finally {
+            registry.close();
+        }
+    }
+}
