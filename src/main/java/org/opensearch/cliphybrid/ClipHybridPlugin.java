@@ -182,7 +182,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         return Map.of(
             ClipEmbeddingProcessor.TYPE,
-            new ClipEmbeddingProcessor.Factory(embedder::get, images::get),
+            new ClipEmbeddingProcessor.Factory(embedder::get, images::get, labeler::get),
             ClipZeroShotProcessor.TYPE,
             new ClipZeroShotProcessor.Factory(labeler::get)
         );

@@ -3,6 +3,9 @@ package org.opensearch.cliphybrid.ingest;
 import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
+import org.opensearch.cliphybrid.labels.ZeroShotConfig;
+import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
@@ -12,6 +15,7 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,7 +28,8 @@ import java.util.function.Supplier;
  * {@code clip_embedding}: reads the image named by {@code field}, embeds it with the CLIP image encoder and writes the
  * L2-normalised vector to {@code target_field}. A bulk's documents reach it in groups of {@code batch_size}; the images of a
  * group are fetched side by side and encoded in one model call (see {@link ImageBatchEmbedder}). A failure becomes its own
- * document's error (or its {@code on_failure} branch) and never touches the other documents of the bulk.
+ * document's error (or its {@code on_failure} branch) and never touches the other documents of the bulk. With {@code zero_shot},
+ * the fresh vector is also labelled (see {@link ZeroShotLabeler}), so pictures become filterable by what they show.
  */
 public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     public static final String TYPE = "clip_embedding";
@@ -35,6 +40,9 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     private final boolean ignoreMissing;
     private final ImageBatchEmbedder embedder;
     private final ImageInputs images;
+    /** Null without {@code zero_shot}. */
+    private final ZeroShotConfig zeroShot;
+    private final ZeroShotLabeler labeler;
 
     ClipEmbeddingProcessor(
         String tag,
@@ -45,7 +53,9 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
         String model,
         boolean ignoreMissing,
         ImageBatchEmbedder embedder,
-        ImageInputs images
+        ImageInputs images,
+        ZeroShotConfig zeroShot,
+        ZeroShotLabeler labeler
     ) {
         super(tag, description, batchSize);
         this.field = field;
@@ -54,6 +64,8 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
         this.ignoreMissing = ignoreMissing;
         this.embedder = embedder;
         this.images = images;
+        this.zeroShot = zeroShot;
+        this.labeler = labeler;
     }
 
     /** One document alone (_simulate, a processor under {@code if}): a batch of one. */
@@ -126,6 +138,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
             return;
         }
         embedder.embed(model, inputs, outcomes -> {
+            List<Integer> embedded = new ArrayList<>(outcomes.length);
             for (int k = 0; k < outcomes.length; k++) {
                 int i = waiting.get(k);
                 ImageBatchEmbedder.Outcome outcome = outcomes[k];
@@ -135,13 +148,50 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
                 }
                 try {
                     results[i].getIngestDocument().setFieldValue(targetField, asList(outcome.vector()));
+                    embedded.add(k);
                 } catch (RuntimeException e) {
                     // e.g. target_field runs through a value that is not an object; the bulk must still be handed back
                     results[i] = failed(results[i], failure(inputs.get(k).source(), e));
                 }
             }
-            handler.accept(Arrays.asList(results));
+            if (zeroShot == null || embedded.isEmpty()) {
+                handler.accept(Arrays.asList(results));
+                return;
+            }
+            label(embedded, waiting, inputs, outcomes, results, handler);
         });
+    }
+
+    /** Labels each embedded document's vector; the group is handed back once every label is written or failed. */
+    private void label(
+        List<Integer> embedded,
+        List<Integer> waiting,
+        List<ImageInputs.Input> inputs,
+        ImageBatchEmbedder.Outcome[] outcomes,
+        IngestDocumentWrapper[] results,
+        Consumer<List<IngestDocumentWrapper>> handler
+    ) {
+        AtomicInteger pending = new AtomicInteger(embedded.size());
+        for (int k : embedded) {
+            int i = waiting.get(k);
+            ImageSource source = inputs.get(k).source();
+            labeler.label(model, outcomes[k].vector(), zeroShot, ActionListener.wrap(best -> {
+                try {
+                    zeroShot.write(results[i].getIngestDocument(), best);
+                } catch (RuntimeException e) {
+                    results[i] = failed(results[i], failure(source, e));
+                }
+                // the decrement that reaches zero sees every document's writes
+                if (pending.decrementAndGet() == 0) {
+                    handler.accept(Arrays.asList(results));
+                }
+            }, e -> {
+                results[i] = failed(results[i], failure(source, e));
+                if (pending.decrementAndGet() == 0) {
+                    handler.accept(Arrays.asList(results));
+                }
+            }));
+        }
     }
 
     private static IngestDocumentWrapper failed(IngestDocumentWrapper wrapper, Exception failure) {
@@ -203,11 +253,13 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     public static final class Factory extends AbstractBatchingProcessor.Factory {
         private final Supplier<ImageBatchEmbedder> embedder;
         private final Supplier<ImageInputs> images;
+        private final Supplier<ZeroShotLabeler> labeler;
 
-        public Factory(Supplier<ImageBatchEmbedder> embedder, Supplier<ImageInputs> images) {
+        public Factory(Supplier<ImageBatchEmbedder> embedder, Supplier<ImageInputs> images, Supplier<ZeroShotLabeler> labeler) {
             super(TYPE);
             this.embedder = embedder;
             this.images = images;
+            this.labeler = labeler;
         }
 
         @Override
@@ -216,6 +268,15 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
             String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field");
             String model = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "model");
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            Map<String, Object> zeroShotOptions = ConfigurationUtils.readOptionalMap(TYPE, tag, config, "zero_shot");
+            ZeroShotConfig zeroShot = null;
+            if (zeroShotOptions != null) {
+                Map<String, Object> options = new HashMap<>(zeroShotOptions);
+                zeroShot = ZeroShotConfig.parse(TYPE, tag, options);
+                if (options.isEmpty() == false) {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "zero_shot", "unknown options " + options.keySet());
+                }
+            }
             return new ClipEmbeddingProcessor(
                 tag,
                 description,
@@ -225,7 +286,9 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
                 model,
                 ignoreMissing,
                 embedder.get(),
-                images.get()
+                images.get(),
+                zeroShot,
+                labeler.get()
             );
         }
     }

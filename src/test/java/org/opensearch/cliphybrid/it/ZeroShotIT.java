@@ -101,6 +101,27 @@ public class ZeroShotIT {
     }
 
     @Test
+    public void clipEmbeddingLabelsTheVectorItWroteLikeTheStandaloneProcessor() throws IOException {
+        List<String> images = List.of("1082379191_ec1e53f996.jpg", "3385593926_d3e9c21170.jpg", "211295363_49010ca38d.jpg");
+        String options = "\"labels\": [\"dog\", \"snow\", \"beach\", \"boat\"], \"top_k\": 2, \"add_scores\": true";
+        List<Map<String, Object>> standalone = simulate(pipeline(options), images);
+        String inline = """
+            {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "batch_size": 3,
+              "zero_shot": {"target_field": "labels", %s}}}, {"remove": {"field": "image_vector"}}]}""".formatted(options);
+        List<Map<String, Object>> together = simulate(inline, images);
+        for (int i = 0; i < images.size(); i++) {
+            Map<?, ?> a = (Map<?, ?>) ((Map<?, ?>) standalone.get(i).get("doc")).get("_source");
+            Map<?, ?> b = (Map<?, ?>) ((Map<?, ?>) together.get(i).get("doc")).get("_source");
+            assertEquals(images.get(i), a.get("labels"), b.get("labels"));
+            assertEquals(2, ((List<?>) b.get("labels_scores")).size());
+        }
+        ClusterClient.Response bad = cluster.put("/_ingest/pipeline/zero-shot-inline-bad", """
+            {"processors": [{"clip_embedding": {"field": "image", "target_field": "v", "zero_shot": {"target_field": "l", "labels": ["dog"], "colour": 1}}}]}""");
+        assertEquals(bad.raw(), 400, bad.status());
+        assertTrue(bad.raw(), bad.raw().contains("[zero_shot] unknown options [colour]"));
+    }
+
+    @Test
     public void minProbabilityAndTopKLimitTheLabels() throws IOException {
         List<Map<String, Object>> docs = simulate(
             pipeline("\"labels\": [\"dog\", \"snow\", \"beach\"], \"top_k\": 3, \"min_probability\": 0.99"),
