@@ -1,21 +1,14 @@
 package org.opensearch.cliphybrid.inference;
 
-import org.opensearch.cliphybrid.image.ImageLoader;
-import org.opensearch.cliphybrid.model.InferenceDevice;
-import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.NodeClipStats;
-import org.opensearch.cliphybrid.testing.SharedFixtures;
-import org.opensearch.common.settings.Settings;
+import org.opensearch.cliphybrid.testing.InferenceFixture;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.test.OpenSearchTestCase;
-import org.opensearch.threadpool.FixedExecutorBuilder;
-import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
 import org.junit.After;
 import org.junit.Before;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +20,8 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
     private static final String DOG = "1082379191_ec1e53f996.jpg";
     private static final String OTHER = "2862004252_53894bb28b.jpg";
 
+    private InferenceFixture fixture;
     private ThreadPool threadPool;
-    private ModelRegistry models;
     private ClipStats stats;
     private InferenceService inference;
     private BytesInFlight budget;
@@ -36,36 +29,20 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
     private ImageBatchEmbedder embedder;
 
     @Before
-    public void setUpPools() throws Exception {
-        // one fetch thread, so that images are prepared in order; a queue of one only where a test fills it on purpose
-        int fetchQueue = getTestName().contains("FullFetchQueue") ? 1 : 10;
-        threadPool = new TestThreadPool(
-            getTestName(),
-            new FixedExecutorBuilder(Settings.EMPTY, InferenceService.THREAD_POOL, 1, 10, "clip.inference"),
-            new FixedExecutorBuilder(Settings.EMPTY, ImageBatchEmbedder.FETCH_POOL, 1, fetchQueue, "clip.fetch")
-        );
-        Path miniClip = SharedFixtures.miniClip();
-        models = new ModelRegistry(miniClip.getParent(), false, 1, InferenceDevice.CPU);
-        stats = new ClipStats();
-        inference = new InferenceService(models, threadPool, stats, miniClip.getFileName().toString());
-        budget = new BytesInFlight(100L << 20);
-        Path images = SharedFixtures.flickrImages();
-        inputs = new ImageInputs(
-            new ImageLoader(),
-            () -> new ImageLoader.Limits(images, 20 << 20, 1000, 1000, false),
-            () -> 40_000_000L,
-            budget,
-            stats
-        );
-        embedder = new ImageBatchEmbedder(inference, inputs, threadPool, stats);
+    public void setUpPools() {
+        // a fetch queue of one only where a test fills it on purpose
+        fixture = new InferenceFixture(getTestName(), getTestName().contains("FullFetchQueue") ? 1 : 10);
+        threadPool = fixture.threadPool;
+        stats = fixture.stats;
+        inference = fixture.inference;
+        budget = fixture.budget;
+        inputs = fixture.inputs;
+        embedder = fixture.embedder;
     }
 
     @After
     public void tearDownPools() {
-        ThreadPool.terminate(threadPool, 10, TimeUnit.SECONDS);
-        if (models != null) {
-            models.close();
-        }
+        fixture.close();
     }
 
     private ImageBatchEmbedder.Outcome[] embed(String... references) throws Exception {
