@@ -31,7 +31,7 @@ public class ClipEmbeddingProcessorTests extends OpenSearchTestCase {
     }
 
     private ClipEmbeddingProcessor processor(int batchSize) {
-        return new ClipEmbeddingProcessor("tag", null, batchSize, "image", "vector", null, true, fixture.embedder, fixture.inputs);
+        return new ClipEmbeddingProcessor("tag", null, batchSize, "image", "vector", null, true, fixture.embedder, fixture.inputs, null, null);
     }
 
     private static IngestDocumentWrapper wrapper(int slot, Object image) {
