@@ -60,7 +60,8 @@ public final class OrtVisionBench {
                 }
                 int best = sweep.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
                 double full = run(session, input, pixels, best, chw, pixels.size());
-                System.out.printf("  best batch %d over all %d images: %.1f img/s%n", best, pixels.size(), full);
+                System.out.printf("  best batch %d over all %d images: %.1f img/s%s%n", best, pixels.size(), full,
+                    nonFinite == 0 ? "" : " (WARNING: " + nonFinite + " NaN/infinite values in the first batch's embeddings)");
                 StringBuilder json = new StringBuilder();
                 json.append("{\"ort_version\":\"").append(env.getVersion()).append("\"");
                 json.append(",\"model_file\":\"").append(folder.dir().relativize(folder.visionModel())).append("\"");
@@ -68,12 +69,27 @@ public final class OrtVisionBench {
                 json.append(",\"images\":").append(pixels.size());
                 json.append(",\"best_batch\":").append(best);
                 json.append(",\"images_per_s\":").append(String.format("%.2f", full));
+                json.append(",\"non_finite_values\":").append(nonFinite);
                 StringJoiner rates = new StringJoiner(",", "{", "}");
                 sweep.forEach((b, r) -> rates.add(String.format("\"%d\":%.2f", b, r)));
                 json.append(",\"sweep\":").append(rates).append("}");
                 System.out.println("RESULT " + json);
             }
         }
+    }
+
+    /** Non-finite values in the first batch's first output of the latest run; the B/32 shape model's are worth a look. */
+    private static int nonFinite;
+
+    private static int countNonFinite(OrtSession.Result result) throws Exception {
+        float[][] embeds = (float[][]) result.get(0).getValue();
+        int bad = 0;
+        for (float[] row : embeds) {
+            for (float v : row) {
+                bad += Float.isFinite(v) ? 0 : 1;
+            }
+        }
+        return bad;
     }
 
     /** Images/s over {@code count} images taken in order (wrapping around), {@code batch} per session call. */
@@ -93,6 +109,9 @@ public final class OrtVisionBench {
             ) {
                 if (result.size() == 0) {
                     throw new IllegalStateException("the vision model returned no output");
+                }
+                if (done == 0) {
+                    nonFinite = countNonFinite(result);
                 }
             }
         }
