@@ -60,7 +60,7 @@ public final class OrtVisionBench {
                 }
                 int best = sweep.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
                 double full = run(session, input, pixels, best, chw, pixels.size());
-                System.out.printf("  best batch %d over all %d images: %.1f img/s%s%n", best, pixels.size(), full,
+                System.out.printf("  best batch %d over all %d images: %.1f img/s, %.1f CPU ms/img%s%n", best, pixels.size(), full, cpuMsPerImage,
                     nonFinite == 0 ? "" : " (WARNING: " + nonFinite + " NaN/infinite values in the first batch's embeddings)");
                 StringBuilder json = new StringBuilder();
                 json.append("{\"ort_version\":\"").append(env.getVersion()).append("\"");
@@ -69,6 +69,7 @@ public final class OrtVisionBench {
                 json.append(",\"images\":").append(pixels.size());
                 json.append(",\"best_batch\":").append(best);
                 json.append(",\"images_per_s\":").append(String.format("%.2f", full));
+                json.append(",\"cpu_ms_per_image\":").append(String.format("%.2f", cpuMsPerImage));
                 json.append(",\"non_finite_values\":").append(nonFinite);
                 StringJoiner rates = new StringJoiner(",", "{", "}");
                 sweep.forEach((b, r) -> rates.add(String.format("\"%d\":%.2f", b, r)));
@@ -92,9 +93,14 @@ public final class OrtVisionBench {
         return bad;
     }
 
+    /** CPU time of this process during the latest run, in ms per image: on a busy machine it moves less than images/s. */
+    private static double cpuMsPerImage;
+
     /** Images/s over {@code count} images taken in order (wrapping around), {@code batch} per session call. */
     private static double run(OrtSession session, String input, List<float[]> pixels, int batch, long[] chw, int count) throws Exception {
         int per = (int) (chw[0] * chw[1] * chw[2]);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         for (int done = 0; done < count; done += batch) {
             int n = Math.min(batch, count - done);
@@ -115,7 +121,9 @@ public final class OrtVisionBench {
                 }
             }
         }
-        return count / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        cpuMsPerImage = (os.getProcessCpuTime() - cpuStart) / 1e6 / count;
+        return count / seconds;
     }
 
     private static List<float[]> preprocessAll(Path imagesDir, int limit, ClipImagePreprocessor preprocessor) throws Exception {

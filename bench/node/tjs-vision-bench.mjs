@@ -74,15 +74,19 @@ async function embed(paths, clock) {
 // warm-up: the first run at a batch shape plans memory
 await embed(files.slice(0, batch), { decode: 0, preprocess: 0, inference: 0 });
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 let dimension = 0;
 for (let i = 0; i < files.length; i += batch) {
   dimension = await embed(files.slice(i, i + batch), times);
 }
 const seconds = (performance.now() - start) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+// on a busy machine CPU time per image moves less than images/s
+const cpuMsPerImage = Number(((cpu.user + cpu.system) / 1000 / files.length).toFixed(2));
 const rate = files.length / seconds;
 const perImage = (ms) => Number((ms / files.length).toFixed(2));
 console.log(
-  `  ${files.length} images, batch ${batch}, ${opts.dtype}: ${rate.toFixed(1)} img/s ` +
+  `  ${files.length} images, batch ${batch}, ${opts.dtype}: ${rate.toFixed(1)} img/s, ${cpuMsPerImage} CPU ms/img ` +
     `(read+decode ${perImage(times.decode)} ms/img, preprocess ${perImage(times.preprocess)}, inference ${perImage(times.inference)}; load ${loadMs.toFixed(0)} ms)`,
 );
 console.log(
@@ -93,6 +97,7 @@ console.log(
       dtype: opts.dtype,
       dimension,
       images_per_s: Number(rate.toFixed(2)),
+      cpu_ms_per_image: cpuMsPerImage,
       ms_per_image: { decode: perImage(times.decode), preprocess: perImage(times.preprocess), inference: perImage(times.inference) },
       allow_remote_models: env.allowRemoteModels,
     }),
