@@ -184,5 +184,32 @@ def embed_texts(client, texts, model=None, batch=64):
         body = {"texts": texts[i:i + batch]}
         if model:
             body["model"] = model
-        vectors += client.call("POST", "/_plugins/clip/_embed", body)["texts"]
+        # entries are {"text", "embedding"} objects on this branch, bare arrays in the first contract draft
+        vectors += [e["embedding"] if isinstance(e, dict) else e
+                    for e in client.call("POST", "/_plugins/clip/_embed", body)["texts"]]
     return vectors
+
+
+def bulk_load(url, index, count, source_json, batch=1000, senders=2):
+    """Indexes documents 0..count-1 with _id str(i) and the JSON source source_json(i), from `senders` threads
+    (the node has as many write threads as cores). Fails on any item error."""
+    import threading
+    batches = [range(s, min(s + batch, count)) for s in range(0, count, batch)]
+    failures = []
+
+    def send(part):
+        c = Client(url, timeout=3600)
+        for ids in part:
+            body = "".join(f'{{"index":{{"_id":"{i}"}}}}\n{source_json(i)}\n' for i in ids)
+            resp = c.call("POST", f"/{index}/_bulk", body, "application/x-ndjson")
+            if resp["errors"]:
+                failures.append(next(it for it in resp["items"] if it["index"].get("error")))
+                return
+
+    threads = [threading.Thread(target=send, args=(batches[i::senders],)) for i in range(senders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise SystemExit(f"bulk into {index} failed: {failures[0]}")
