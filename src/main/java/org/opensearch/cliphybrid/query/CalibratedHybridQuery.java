@@ -3,6 +3,7 @@ package org.opensearch.cliphybrid.query;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
@@ -20,6 +21,7 @@ import org.opensearch.cliphybrid.query.fusion.Weights;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -67,13 +69,30 @@ final class CalibratedHybridQuery extends Query {
 
     @Override
     public Query rewrite(IndexSearcher searcher) throws IOException {
-        ScoreDoc[] nearest = searcher.search(knn, k).scoreDocs;
-        int[] docs = new int[nearest.length];
+        ScoreDoc[] found = searcher.search(knn, k).scoreDocs;
+        int[] docs = new int[found.length];
         for (int i = 0; i < docs.length; i++) {
-            docs[i] = nearest[i].doc;
+            docs[i] = found[i].doc;
         }
         Arrays.sort(docs);
-        return new Bound(docs, lexical == null ? null : searcher.rewrite(lexical), scoring, searcher.getIndexReader().getContext().id());
+        // A document outside the k nearest has a cosine no higher than the farthest of them (as far as HNSW finds them),
+        // which bounds its vector part: when the collector only wants competitive hits, a text match whose bound cannot
+        // compete is skipped before its vector is read. Fewer than k nearest: every vector was found.
+        float outsideBound = 0f;
+        if (docs.length == k) {
+            float farthest = Float.POSITIVE_INFINITY;
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            for (int doc : docs) {
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                float cosine = Bound.cosine(scoring, leaf.reader().getFloatVectorValues(scoring.vectorField()), doc - leaf.docBase);
+                if (Float.isNaN(cosine) == false) {
+                    farthest = Math.min(farthest, cosine);
+                }
+            }
+            outsideBound = farthest == Float.POSITIVE_INFINITY ? 0f : scoring.calibration().vector(farthest);
+        }
+        Query words = lexical == null ? null : searcher.rewrite(lexical);
+        return new Bound(docs, outsideBound, words, scoring, searcher.getIndexReader().getContext().id());
     }
 
     @Override
@@ -108,12 +127,15 @@ final class CalibratedHybridQuery extends Query {
     /** The query once this reader's nearest documents are known. */
     static final class Bound extends Query {
         private final int[] nearest;
+        /** The most the vector part can add for a document outside {@code nearest}. */
+        private final float outsideBound;
         private final Query lexical;
         private final Scoring scoring;
         private final Object readerId;
 
-        Bound(int[] nearest, Query lexical, Scoring scoring, Object readerId) {
+        Bound(int[] nearest, float outsideBound, Query lexical, Scoring scoring, Object readerId) {
             this.nearest = nearest;
+            this.outsideBound = outsideBound;
             this.lexical = lexical;
             this.scoring = scoring;
             this.readerId = readerId;
@@ -155,7 +177,7 @@ final class CalibratedHybridQuery extends Query {
             if (isNear == false && text.isMatch() == false) {
                 return Explanation.noMatch("clip_hybrid: neither among the k nearest vectors nor a text match");
             }
-            float cosine = cosine(context.reader().getFloatVectorValues(scoring.vectorField()), doc);
+            float cosine = cosine(scoring, context.reader().getFloatVectorValues(scoring.vectorField()), doc);
             Calibration c = scoring.calibration();
             float calibratedVector = Float.isNaN(cosine) ? 0f : c.vector(cosine);
             float bm25 = text.isMatch() ? text.getValue().floatValue() : 0f;
@@ -187,15 +209,15 @@ final class CalibratedHybridQuery extends Query {
         }
 
         /** The document's cosine with the query vector, or NaN when it has no vector. */
-        private float cosine(FloatVectorValues vectors, int doc) throws IOException {
+        static float cosine(Scoring scoring, FloatVectorValues vectors, int doc) throws IOException {
             if (vectors == null) {
                 return Float.NaN;
             }
             KnnVectorValues.DocIndexIterator it = vectors.iterator();
-            return it.advance(doc) == doc ? cosine(vectors.vectorValue(it.index())) : Float.NaN;
+            return it.advance(doc) == doc ? cosine(scoring, vectors.vectorValue(it.index())) : Float.NaN;
         }
 
-        private float cosine(float[] v) {
+        static float cosine(Scoring scoring, float[] v) {
             float[] q = scoring.vector();
             double dot = 0, nq = 0, nv = 0;
             for (int i = 0; i < q.length; i++) {
@@ -216,6 +238,7 @@ final class CalibratedHybridQuery extends Query {
             private final DocIdSetIterator approximation;
             private int scoredDoc = -1;
             private float score;
+            private float minCompetitive;
 
             HybridScorer(SortedDocsIterator near, Scorer text, FloatVectorValues vectors, float boost) {
                 this.near = near;
@@ -241,6 +264,9 @@ final class CalibratedHybridQuery extends Query {
                 return new TwoPhaseIterator(approximation) {
                     @Override
                     public boolean matches() throws IOException {
+                        if (minCompetitive > 0 && near.docID() != approximation.docID() && cannotCompete()) {
+                            return false;
+                        }
                         return scoring.minScore() == Float.NEGATIVE_INFINITY || score() >= boost * scoring.minScore();
                     }
 
@@ -257,13 +283,24 @@ final class CalibratedHybridQuery extends Query {
             }
 
             @Override
+            public void setMinCompetitiveScore(float minScore) {
+                minCompetitive = minScore;
+            }
+
+            /** A text match outside the nearest, bounded by its BM25 and the farthest nearest cosine, without reading its vector. */
+            private boolean cannotCompete() throws IOException {
+                float bm25 = text != null && text.docID() == approximation.docID() ? text.score() : 0f;
+                return boost * scoring.combine(outsideBound, scoring.calibration().text(bm25)) < minCompetitive;
+            }
+
+            @Override
             public float score() throws IOException {
                 int doc = approximation.docID();
                 if (doc != scoredDoc) {
                     scoredDoc = doc;
                     float calibratedVector = 0f;
                     if (vectorDocs != null && (vectorDocs.docID() == doc || (vectorDocs.docID() < doc && vectorDocs.advance(doc) == doc))) {
-                        calibratedVector = scoring.calibration().vector(cosine(vectors.vectorValue(vectorDocs.index())));
+                        calibratedVector = scoring.calibration().vector(cosine(scoring, vectors.vectorValue(vectorDocs.index())));
                     }
                     float bm25 = text != null && text.docID() == doc ? text.score() : 0f;
                     score = boost * scoring.combine(calibratedVector, scoring.calibration().text(bm25));
@@ -288,6 +325,7 @@ final class CalibratedHybridQuery extends Query {
             return sameClassAs(o)
                 && readerId == ((Bound) o).readerId
                 && Arrays.equals(nearest, ((Bound) o).nearest)
+                && outsideBound == ((Bound) o).outsideBound
                 && Objects.equals(lexical, ((Bound) o).lexical)
                 && scoring.equals(((Bound) o).scoring);
         }

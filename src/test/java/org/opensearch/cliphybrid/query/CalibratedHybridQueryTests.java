@@ -19,6 +19,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
@@ -134,6 +135,23 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
         }
         assertTrue(kept.containsKey("near1"));
         assertFalse(kept.containsKey("none"));
+    }
+
+    public void testSkippingNonCompetitiveTextMatchesKeepsTheTopHits() throws IOException {
+        // every document matches the words; the collector may skip those that cannot reach its top 3
+        Query something = new TermQuery(new Term("title", "something"));
+        Query everything = new BooleanQuery.Builder().add(something, BooleanClause.Occur.SHOULD)
+            .add(new TermQuery(new Term("title", "zorblax")), BooleanClause.Occur.SHOULD)
+            .add(new TermQuery(new Term("title", "a")), BooleanClause.Occur.SHOULD)
+            .build();
+        Query hybrid = query(2, everything, Weights.EQUAL, Float.NEGATIVE_INFINITY);
+        TopDocs exhaustive = searcher.search(hybrid, new TopScoreDocCollectorManager(3, null, Integer.MAX_VALUE));
+        TopDocs pruned = searcher.search(hybrid, new TopScoreDocCollectorManager(3, null, 1));
+        assertEquals(exhaustive.scoreDocs.length, pruned.scoreDocs.length);
+        for (int i = 0; i < pruned.scoreDocs.length; i++) {
+            assertEquals(exhaustive.scoreDocs[i].doc, pruned.scoreDocs[i].doc);
+            assertEquals(exhaustive.scoreDocs[i].score, pruned.scoreDocs[i].score, 0f);
+        }
     }
 
     public void testComposesInsideBool() throws IOException {
