@@ -146,17 +146,29 @@ final class CalibratedHybridQuery extends Query {
             if (searcher.getIndexReader().getContext().id() != readerId) {
                 throw new IllegalStateException("clip_hybrid: nearest documents were computed on another reader");
             }
-            Weight lexicalWeight = lexical == null ? null : searcher.createWeight(lexical, ScoreMode.COMPLETE, 1f);
+            // with a collector that only wants competitive hits, the words' own scorer may skip (WAND) what cannot compete
+            ScoreMode textMode = scoreMode == ScoreMode.TOP_SCORES ? ScoreMode.TOP_SCORES : ScoreMode.COMPLETE;
+            Weight lexicalWeight = lexical == null ? null : searcher.createWeight(lexical, textMode, 1f);
             return new Weight(this) {
                 @Override
                 public ScorerSupplier scorerSupplier(LeafReaderContext context) throws IOException {
                     SortedDocsIterator near = new SortedDocsIterator(nearest, context.docBase, context.reader().maxDoc());
-                    Scorer text = lexicalWeight == null ? null : lexicalWeight.scorer(context);
+                    Scorer text = null;
+                    if (lexicalWeight != null) {
+                        ScorerSupplier words = lexicalWeight.scorerSupplier(context);
+                        if (words != null) {
+                            // the words decide which text matches to visit, so their scorer may be told what cannot compete
+                            words.setTopLevelScoringClause();
+                            text = words.get(Long.MAX_VALUE);
+                        }
+                    }
                     if (near.isEmpty() && text == null) {
                         return null;
                     }
                     FloatVectorValues vectors = context.reader().getFloatVectorValues(scoring.vectorField());
-                    return new DefaultScorerSupplier(new HybridScorer(near, text, vectors, boost));
+                    // a second scorer, never told to skip, gives the exact BM25 of nearest documents the first one skipped
+                    Scorer nearText = text == null ? null : lexicalWeight.scorer(context);
+                    return new DefaultScorerSupplier(new HybridScorer(near, text, nearText, vectors, boost));
                 }
 
                 @Override
@@ -232,6 +244,7 @@ final class CalibratedHybridQuery extends Query {
         private final class HybridScorer extends Scorer {
             private final SortedDocsIterator near;
             private final Scorer text;
+            private final Scorer nearText;
             private final FloatVectorValues vectors;
             private final KnnVectorValues.DocIndexIterator vectorDocs;
             private final float boost;
@@ -240,9 +253,10 @@ final class CalibratedHybridQuery extends Query {
             private float score;
             private float minCompetitive;
 
-            HybridScorer(SortedDocsIterator near, Scorer text, FloatVectorValues vectors, float boost) {
+            HybridScorer(SortedDocsIterator near, Scorer text, Scorer nearText, FloatVectorValues vectors, float boost) {
                 this.near = near;
                 this.text = text;
+                this.nearText = nearText;
                 this.vectors = vectors;
                 this.vectorDocs = vectors == null ? null : vectors.iterator();
                 this.boost = boost;
@@ -282,9 +296,39 @@ final class CalibratedHybridQuery extends Query {
                 return boost;
             }
 
+            private float bm25(int doc) throws IOException {
+                if (text == null) {
+                    return 0f;
+                }
+                if (text.docID() == doc) {
+                    return text.score();
+                }
+                if (near.docID() == doc) {
+                    DocIdSetIterator exact = nearText.iterator();
+                    int at = exact.docID() < doc ? exact.advance(doc) : exact.docID();
+                    return at == doc ? nearText.score() : 0f;
+                }
+                return 0f;
+            }
+
+            /**
+             * A text match outside the nearest competes only if its BM25 reaches the level at which, with the bound on its
+             * vector part, it would reach {@code minScore}; the words' scorer is told that level and skips the rest.
+             */
             @Override
-            public void setMinCompetitiveScore(float minScore) {
+            public void setMinCompetitiveScore(float minScore) throws IOException {
                 minCompetitive = minScore;
+                if (text == null) {
+                    return;
+                }
+                Weights w = scoring.weights();
+                float neededText = w.text() == 0
+                    ? Float.POSITIVE_INFINITY
+                    : (minScore / boost * w.sum() - w.vector() * outsideBound) / w.text();
+                float s = scoring.calibration().textSaturation();
+                // calibrated text t = bm25 / (bm25 + s) < 1, so bm25 >= s * t / (1 - t); a little slack for rounding
+                float bm25 = neededText <= 0 ? 0f : neededText >= 1 ? Float.POSITIVE_INFINITY : s * neededText / (1 - neededText);
+                text.setMinCompetitiveScore(Math.max(0f, Math.nextDown(bm25 * 0.999f)));
             }
 
             /** A text match outside the nearest, bounded by its BM25 and the farthest nearest cosine, without reading its vector. */
@@ -302,8 +346,7 @@ final class CalibratedHybridQuery extends Query {
                     if (vectorDocs != null && (vectorDocs.docID() == doc || (vectorDocs.docID() < doc && vectorDocs.advance(doc) == doc))) {
                         calibratedVector = scoring.calibration().vector(cosine(scoring, vectors.vectorValue(vectorDocs.index())));
                     }
-                    float bm25 = text != null && text.docID() == doc ? text.score() : 0f;
-                    score = boost * scoring.combine(calibratedVector, scoring.calibration().text(bm25));
+                    score = boost * scoring.combine(calibratedVector, scoring.calibration().text(bm25(doc)));
                 }
                 return score;
             }
