@@ -8,9 +8,11 @@ import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.lease.Releasable;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -113,6 +115,24 @@ public final class ImageInputs {
         } catch (Exception e) {
             stats.failed(ImageFailure.of(e));
             throw e;
+        }
+    }
+
+    /**
+     * Prepares one image and encodes it alone, as ingest does with {@code batch_size} 1, so the vector equals a stored one
+     * bit for bit. Failures name {@code where} and the image; a spent byte budget stays a rejection (429).
+     */
+    public float[] embedAlone(String where, Input input, ClipModel model, InferenceService service) throws Exception {
+        Prepared prepared;
+        try {
+            prepared = prepare(input, model);
+        } catch (OpenSearchRejectedExecutionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failure(where, input.source(), e);
+        }
+        try (prepared) {
+            return service.encodeImages(model, List.of(prepared.pixelValues()))[0];
         }
     }
 

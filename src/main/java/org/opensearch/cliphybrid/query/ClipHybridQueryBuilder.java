@@ -803,19 +803,24 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
         BoolQueryBuilder texts = new BoolQueryBuilder();
         for (String text : queryTexts) {
-            MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(text);
-            for (String f : textFields) {
-                int caret = f.indexOf('^');
-                if (caret < 0) {
-                    match.field(f);
-                } else {
-                    match.field(f.substring(0, caret), Float.parseFloat(f.substring(caret + 1)));
-                }
-            }
-            texts.should(match);
+            texts.should(textMatch(text, textFields));
         }
         QueryBuilder words = queryTexts.size() == 1 ? texts.should().get(0) : texts;
         return GlobalCandidates.filtered(words, effectiveFilter());
+    }
+
+    /** {@code text} as words in {@code fields}, each given as {@code name} or {@code name^boost}. */
+    static MultiMatchQueryBuilder textMatch(String text, List<String> fields) {
+        MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(text);
+        for (String f : fields) {
+            int caret = f.indexOf('^');
+            if (caret < 0) {
+                match.field(f);
+            } else {
+                match.field(f.substring(0, caret), Float.parseFloat(f.substring(caret + 1)));
+            }
+        }
+        return match;
     }
 
     private ClipHybridQueryBuilder copy() {

@@ -3,7 +3,6 @@ package org.opensearch.cliphybrid.query;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.support.IndicesOptions;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.Operator;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.search.aggregations.bucket.filter.Filters;
@@ -56,16 +55,7 @@ final class ProperNounDetector {
     }
 
     static QueryBuilder matchAll(List<String> names, List<String> fields) {
-        return match(String.join(" ", names), fields).operator(Operator.AND);
-    }
-
-    private static MultiMatchQueryBuilder match(String words, List<String> fields) {
-        MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(words);
-        for (String f : fields) {
-            int caret = f.indexOf('^');
-            match.field(caret < 0 ? f : f.substring(0, caret));
-        }
-        return match;
+        return ClipHybridQueryBuilder.textMatch(String.join(" ", names), fields).operator(Operator.AND);
     }
 
     static void find(
@@ -83,7 +73,7 @@ final class ProperNounDetector {
         }
         FiltersAggregator.KeyedFilter[] filters = new FiltersAggregator.KeyedFilter[candidates.size()];
         for (int i = 0; i < filters.length; i++) {
-            filters[i] = new FiltersAggregator.KeyedFilter(candidates.get(i), match(candidates.get(i), fields));
+            filters[i] = new FiltersAggregator.KeyedFilter(candidates.get(i), ClipHybridQueryBuilder.textMatch(candidates.get(i), fields));
         }
         SearchSourceBuilder source = new SearchSourceBuilder().size(0)
             .trackTotalHits(true)

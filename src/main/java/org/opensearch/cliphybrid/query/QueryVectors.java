@@ -10,7 +10,6 @@ import org.opensearch.common.cache.CacheBuilder;
 import org.opensearch.common.hash.MessageDigests;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
@@ -157,19 +156,8 @@ public final class QueryVectors {
             return;
         }
         InferenceService service = inference.get();
-        service.execute(model, m -> {
-            ImageInputs.Prepared prepared;
-            try {
-                prepared = inputs.prepare(input, m);
-            } catch (OpenSearchRejectedExecutionException e) {
-                throw e; // the node's byte budget is spent: a 429 to retry, not a fault of the image
-            } catch (Exception e) {
-                throw ImageInputs.failure("[" + ClipHybridQueryBuilder.NAME + "] [query_image]", input.source(), e);
-            }
-            try (prepared) {
-                return service.encodeImages(m, List.of(prepared.pixelValues()))[0];
-            }
-        }, ActionListener.wrap(vector -> {
+        String where = "[" + ClipHybridQueryBuilder.NAME + "] [query_image]";
+        service.execute(model, m -> inputs.embedAlone(where, input, m, service), ActionListener.wrap(vector -> {
             imageCache.put(key, vector);
             listener.onResponse(vector);
         }, listener::onFailure));

@@ -4,7 +4,6 @@ import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
@@ -66,21 +65,14 @@ public final class RestEmbedAction extends BaseRestHandler {
         List<ImageSource> sources = new ArrayList<>(request.images().size());
         float[][] imageVectors = new float[request.images().size()][];
         for (int i = 0; i < imageVectors.length; i++) {
-            ImageSource source = null;
-            ImageInputs.Prepared prepared;
+            ImageInputs.Input input;
             try {
-                ImageInputs.Input input = inputs.parse(request.images().get(i));
-                source = input.source();
-                prepared = inputs.prepare(input, model);
-            } catch (OpenSearchRejectedExecutionException e) {
-                throw e; // the node's byte budget is spent: a 429 to retry, not a fault of the image
-            } catch (Exception e) {
-                throw ImageInputs.failure("images[" + i + "]", source, e);
+                input = inputs.parse(request.images().get(i));
+            } catch (IllegalArgumentException e) {
+                throw ImageInputs.failure("images[" + i + "]", null, e);
             }
-            sources.add(source);
-            try (prepared) {
-                imageVectors[i] = service.encodeImages(model, List.of(prepared.pixelValues()))[0];
-            }
+            sources.add(input.source());
+            imageVectors[i] = inputs.embedAlone("images[" + i + "]", input, model, service);
         }
         return new EmbedResponse(model.name(), model.dimension(), request.texts(), textVectors, sources, imageVectors);
     }
