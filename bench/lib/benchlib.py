@@ -110,6 +110,44 @@ def table(headers, rows):
     return "\n".join(out)
 
 
+# ---- Java benches run with the plugin's own classes ----
+
+def java_home():
+    return os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
+
+
+def plugin_classpath():
+    """target/classes and the plugin's runtime classpath (compiled and resolved with Maven when stale)."""
+    classes = os.path.join(REPO_ROOT, "target", "classes")
+    marker = os.path.join(classes, "org", "opensearch", "cliphybrid", "model", "ModelFolder.class")
+    src = os.path.join(REPO_ROOT, "src", "main")
+    newest = max(os.path.getmtime(os.path.join(d, f)) for d, _, fs in os.walk(src) for f in fs)
+    if not os.path.exists(marker) or os.path.getmtime(marker) < newest:
+        subprocess.run(["mvn", "-B", "-q", "compile"], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+    cp_file = os.path.join(REPO_ROOT, "target", "bench-classpath.txt")
+    if not os.path.exists(cp_file) or os.path.getmtime(cp_file) < os.path.getmtime(os.path.join(REPO_ROOT, "pom.xml")):
+        subprocess.run(["mvn", "-B", "-q", "dependency:build-classpath", "-Dmdep.includeScope=provided",
+                        f"-Dmdep.outputFile={cp_file}"], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
+    with open(cp_file) as f:
+        return classes + ":" + f.read().strip()
+
+
+def java_bench(source, options):
+    """Runs bench/java/<source> with the plugin's classpath and --name value options; returns its RESULT json."""
+    work = os.path.join(REPO_ROOT, "target", "bench-java")
+    os.makedirs(os.path.join(work, "tmp"), exist_ok=True)
+    # an argument file: onnxruntime crashes while loading when the command line is longer than about 4 KiB
+    args_file = os.path.join(work, "classpath.args")
+    with open(args_file, "w") as f:
+        f.write("-cp\n" + plugin_classpath() + "\n")
+    args = [os.path.join(java_home(), "bin", "java"), "-XX:-UsePerfData", f"-Djava.io.tmpdir={work}/tmp",
+            "--enable-native-access=ALL-UNNAMED", "@" + args_file, os.path.join(REPO_ROOT, "bench", "java", source)]
+    for name, value in options.items():
+        args += [f"--{name}", str(value)]
+    out = subprocess.run(args, stdout=subprocess.PIPE, text=True, check=True).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[len("RESULT "):])
+
+
 # ---- test clusters ----
 
 def start_cluster(directory, port, nodes=1, plugins="", model=None, heap="1g", extra=()):

@@ -5,6 +5,7 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BulkScorer;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
@@ -14,8 +15,8 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.ScorerSupplier;
-import org.apache.lucene.search.TwoPhaseIterator;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Weights;
 
@@ -146,29 +147,46 @@ final class CalibratedHybridQuery extends Query {
             if (searcher.getIndexReader().getContext().id() != readerId) {
                 throw new IllegalStateException("clip_hybrid: nearest documents were computed on another reader");
             }
-            // with a collector that only wants competitive hits, the words' own scorer may skip (WAND) what cannot compete
+            // with a collector that only wants competitive hits, the words' own scorers may skip blocks that cannot compete
             ScoreMode textMode = scoreMode == ScoreMode.TOP_SCORES ? ScoreMode.TOP_SCORES : ScoreMode.COMPLETE;
             Weight lexicalWeight = lexical == null ? null : searcher.createWeight(lexical, textMode, 1f);
             return new Weight(this) {
                 @Override
                 public ScorerSupplier scorerSupplier(LeafReaderContext context) throws IOException {
                     SortedDocsIterator near = new SortedDocsIterator(nearest, context.docBase, context.reader().maxDoc());
-                    Scorer text = null;
-                    if (lexicalWeight != null) {
-                        ScorerSupplier words = lexicalWeight.scorerSupplier(context);
-                        if (words != null) {
-                            // the words decide which text matches to visit, so their scorer may be told what cannot compete
-                            words.setTopLevelScoringClause();
-                            text = words.get(Long.MAX_VALUE);
-                        }
-                    }
-                    if (near.isEmpty() && text == null) {
+                    ScorerSupplier words = lexicalWeight == null ? null : lexicalWeight.scorerSupplier(context);
+                    if (near.isEmpty() && words == null) {
                         return null;
                     }
-                    FloatVectorValues vectors = context.reader().getFloatVectorValues(scoring.vectorField());
-                    // a second scorer, never told to skip, gives the exact BM25 of nearest documents the first one skipped
-                    Scorer nearText = text == null ? null : lexicalWeight.scorer(context);
-                    return new DefaultScorerSupplier(new HybridScorer(near, text, nearText, vectors, boost));
+                    if (words != null) {
+                        // the words decide which text matches to visit, so they may be told what cannot compete
+                        words.setTopLevelScoringClause();
+                    }
+                    CalibratedLeaf leaf = new CalibratedLeaf(
+                        scoring,
+                        outsideBound,
+                        boost,
+                        near,
+                        words,
+                        () -> lexicalWeight.scorer(context),
+                        context.reader().getFloatVectorValues(scoring.vectorField())
+                    );
+                    return new ScorerSupplier() {
+                        @Override
+                        public Scorer get(long leadCost) throws IOException {
+                            return leaf.scorer();
+                        }
+
+                        @Override
+                        public BulkScorer bulkScorer() throws IOException {
+                            return leaf.bulkScorer();
+                        }
+
+                        @Override
+                        public long cost() {
+                            return leaf.cost();
+                        }
+                    };
                 }
 
                 @Override
@@ -229,127 +247,10 @@ final class CalibratedHybridQuery extends Query {
             return it.advance(doc) == doc ? cosine(scoring, vectors.vectorValue(it.index())) : Float.NaN;
         }
 
+        /** Every text match outside the nearest goes through here, so it runs on Lucene's SIMD kernel; a zero vector scores 0. */
         static float cosine(Scoring scoring, float[] v) {
-            float[] q = scoring.vector();
-            double dot = 0, nq = 0, nv = 0;
-            for (int i = 0; i < q.length; i++) {
-                dot += (double) q[i] * v[i];
-                nq += (double) q[i] * q[i];
-                nv += (double) v[i] * v[i];
-            }
-            return nq == 0 || nv == 0 ? 0f : (float) (dot / Math.sqrt(nq * nv));
-        }
-
-        /** The union of the nearest documents and the text matches, each scored once; min_score drops documents in phase two. */
-        private final class HybridScorer extends Scorer {
-            private final SortedDocsIterator near;
-            private final Scorer text;
-            private final Scorer nearText;
-            private final FloatVectorValues vectors;
-            private final KnnVectorValues.DocIndexIterator vectorDocs;
-            private final float boost;
-            private final DocIdSetIterator approximation;
-            private int scoredDoc = -1;
-            private float score;
-            private float minCompetitive;
-
-            HybridScorer(SortedDocsIterator near, Scorer text, Scorer nearText, FloatVectorValues vectors, float boost) {
-                this.near = near;
-                this.text = text;
-                this.nearText = nearText;
-                this.vectors = vectors;
-                this.vectorDocs = vectors == null ? null : vectors.iterator();
-                this.boost = boost;
-                this.approximation = text == null ? near : new Union(near, text.iterator());
-            }
-
-            @Override
-            public int docID() {
-                return approximation.docID();
-            }
-
-            @Override
-            public DocIdSetIterator iterator() {
-                return TwoPhaseIterator.asDocIdSetIterator(twoPhaseIterator());
-            }
-
-            @Override
-            public TwoPhaseIterator twoPhaseIterator() {
-                return new TwoPhaseIterator(approximation) {
-                    @Override
-                    public boolean matches() throws IOException {
-                        if (minCompetitive > 0 && near.docID() != approximation.docID() && cannotCompete()) {
-                            return false;
-                        }
-                        return scoring.minScore() == Float.NEGATIVE_INFINITY || score() >= boost * scoring.minScore();
-                    }
-
-                    @Override
-                    public float matchCost() {
-                        return scoring.vector().length;
-                    }
-                };
-            }
-
-            @Override
-            public float getMaxScore(int upTo) {
-                return boost;
-            }
-
-            private float bm25(int doc) throws IOException {
-                if (text == null) {
-                    return 0f;
-                }
-                if (text.docID() == doc) {
-                    return text.score();
-                }
-                if (near.docID() == doc) {
-                    DocIdSetIterator exact = nearText.iterator();
-                    int at = exact.docID() < doc ? exact.advance(doc) : exact.docID();
-                    return at == doc ? nearText.score() : 0f;
-                }
-                return 0f;
-            }
-
-            /**
-             * A text match outside the nearest competes only if its BM25 reaches the level at which, with the bound on its
-             * vector part, it would reach {@code minScore}; the words' scorer is told that level and skips the rest.
-             */
-            @Override
-            public void setMinCompetitiveScore(float minScore) throws IOException {
-                minCompetitive = minScore;
-                if (text == null) {
-                    return;
-                }
-                Weights w = scoring.weights();
-                float neededText = w.text() == 0
-                    ? Float.POSITIVE_INFINITY
-                    : (minScore / boost * w.sum() - w.vector() * outsideBound) / w.text();
-                float s = scoring.calibration().textSaturation();
-                // calibrated text t = bm25 / (bm25 + s) < 1, so bm25 >= s * t / (1 - t); a little slack for rounding
-                float bm25 = neededText <= 0 ? 0f : neededText >= 1 ? Float.POSITIVE_INFINITY : s * neededText / (1 - neededText);
-                text.setMinCompetitiveScore(Math.max(0f, Math.nextDown(bm25 * 0.999f)));
-            }
-
-            /** A text match outside the nearest, bounded by its BM25 and the farthest nearest cosine, without reading its vector. */
-            private boolean cannotCompete() throws IOException {
-                float bm25 = text != null && text.docID() == approximation.docID() ? text.score() : 0f;
-                return boost * scoring.combine(outsideBound, scoring.calibration().text(bm25)) < minCompetitive;
-            }
-
-            @Override
-            public float score() throws IOException {
-                int doc = approximation.docID();
-                if (doc != scoredDoc) {
-                    scoredDoc = doc;
-                    float calibratedVector = 0f;
-                    if (vectorDocs != null && (vectorDocs.docID() == doc || (vectorDocs.docID() < doc && vectorDocs.advance(doc) == doc))) {
-                        calibratedVector = scoring.calibration().vector(cosine(scoring, vectors.vectorValue(vectorDocs.index())));
-                    }
-                    score = boost * scoring.combine(calibratedVector, scoring.calibration().text(bm25(doc)));
-                }
-                return score;
-            }
+            float cosine = VectorUtil.cosine(scoring.vector(), v);
+            return Float.isNaN(cosine) ? 0f : cosine;
         }
 
         @Override
@@ -376,39 +277,6 @@ final class CalibratedHybridQuery extends Query {
         @Override
         public int hashCode() {
             return Objects.hash(classHash(), readerId, Arrays.hashCode(nearest), lexical, scoring);
-        }
-    }
-
-    /** Documents on either iterator, in order. */
-    private static final class Union extends DocIdSetIterator {
-        private final DocIdSetIterator a, b;
-        private int doc = -1;
-
-        Union(DocIdSetIterator a, DocIdSetIterator b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public int docID() {
-            return doc;
-        }
-
-        @Override
-        public int nextDoc() throws IOException {
-            return advance(doc + 1);
-        }
-
-        @Override
-        public int advance(int target) throws IOException {
-            int x = a.docID() < target ? a.advance(target) : a.docID();
-            int y = b.docID() < target ? b.advance(target) : b.docID();
-            return doc = Math.min(x, y);
-        }
-
-        @Override
-        public long cost() {
-            return a.cost() + b.cost();
         }
     }
 }

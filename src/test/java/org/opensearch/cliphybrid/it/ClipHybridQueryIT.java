@@ -83,9 +83,14 @@ public class ClipHybridQueryIT {
     public void pagesAreSlicesOfOneRanking() throws IOException {
         String query = "\"query\": {\"clip_hybrid\": {\"query_text\": \"two dogs play in the snow\", \"vector_field\": \"image_vector\","
             + " \"text_fields\": [\"title\"]}}";
-        List<Map<String, Object>> all = search("{\"size\": 10, " + query + "}").path("hits.hits");
-        List<Map<String, Object>> page2 = search("{\"from\": 5, \"size\": 5, " + query + "}").path("hits.hits");
+        // every hit counted, so nothing skipped: the reference ranking
+        List<Map<String, Object>> all = search("{\"size\": 10, \"track_total_hits\": true, " + query + "}").path("hits.hits");
+        // no count: the shards skip what cannot reach the page from the first hit on
+        List<Map<String, Object>> page1 = search("{\"size\": 5, \"track_total_hits\": false, " + query + "}").path("hits.hits");
+        List<Map<String, Object>> page2 = search("{\"from\": 5, \"size\": 5, \"track_total_hits\": false, " + query + "}").path("hits.hits");
         for (int i = 0; i < 5; i++) {
+            assertEquals(all.get(i).get("_id"), page1.get(i).get("_id"));
+            assertEquals(all.get(i).get("_score"), page1.get(i).get("_score"));
             assertEquals(all.get(5 + i).get("_id"), page2.get(i).get("_id"));
             assertEquals(all.get(5 + i).get("_score"), page2.get(i).get("_score"));
         }

@@ -12,6 +12,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -28,6 +29,7 @@ import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Composable mode on a real Lucene index: per-document scores from the document's own vector and BM25, whatever else matched. */
@@ -163,6 +165,79 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
         Map<String, Float> all = scores(hybrid);
         Map<String, Float> blue = scores(bool);
         assertEquals(Map.of("far", all.get("far"), "none", all.get("none")), blue);
+    }
+
+    /**
+     * Many segments, a word in most documents, the words under a dis_max as multi_match builds them: whether the words' bulk
+     * scorer drives (top level) or a per-document scorer does (inside bool), with the collector skipping from the first hit,
+     * the page is the one an exhaustive search over every document finds.
+     */
+    public void testSkippingKeepsThePageOnEveryPath() throws IOException {
+        String[] words = { "a", "a", "a", "dog", "cat", "park", "red", "ball", "runs", "zorblax" };
+        int dims = 8;
+        float[] query = new float[dims];
+        for (int i = 0; i < dims; i++) {
+            query[i] = (float) random().nextGaussian();
+        }
+        try (Directory dir = new ByteBuffersDirectory()) {
+            try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setMaxBufferedDocs(37))) {
+                for (int d = 0; d < 400; d++) {
+                    Document doc = new Document();
+                    doc.add(new StringField("id", Integer.toString(d), Field.Store.YES));
+                    doc.add(new StringField("colour", "any", Field.Store.NO));
+                    doc.add(new TextField("title", sentence(words), Field.Store.NO));
+                    doc.add(new TextField("caption", sentence(words), Field.Store.NO));
+                    if (random().nextInt(10) > 0) {
+                        float[] v = new float[dims];
+                        for (int i = 0; i < dims; i++) {
+                            v[i] = (float) random().nextGaussian() + (random().nextBoolean() ? query[i] : 0f);
+                        }
+                        doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.COSINE));
+                    }
+                    writer.addDocument(doc);
+                }
+            }
+            try (DirectoryReader many = DirectoryReader.open(dir)) {
+                IndexSearcher s = newSearcher(many);
+                Query lexical = new DisjunctionMaxQuery(
+                    List.of(termsOf("title", "a", "dog", "park", "zorblax"), termsOf("caption", "a", "dog", "park", "zorblax")),
+                    0f
+                );
+                int k = 20 + random().nextInt(30);
+                int page = 1 + random().nextInt(15);
+                Calibration band = new Calibration(0.1f, 0.7f, 2f);
+                CalibratedHybridQuery.Scoring scoring = new CalibratedHybridQuery.Scoring("v", query, band, Weights.EQUAL, -1f, "");
+                Query plain = new CalibratedHybridQuery(new KnnFloatVectorQuery("v", query, k), lexical, k, scoring);
+                Query scorerPath = new BooleanQuery.Builder().add(plain, BooleanClause.Occur.MUST)
+                    .add(new TermQuery(new Term("colour", "any")), BooleanClause.Occur.FILTER)
+                    .build();
+                TopDocs exhaustive = s.search(plain, new TopScoreDocCollectorManager(page, null, Integer.MAX_VALUE));
+                for (Query q : List.of(plain, scorerPath)) {
+                    TopDocs pruned = s.search(q, new TopScoreDocCollectorManager(page, null, 1));
+                    assertEquals(q.toString(), exhaustive.scoreDocs.length, pruned.scoreDocs.length);
+                    for (int i = 0; i < pruned.scoreDocs.length; i++) {
+                        assertEquals(q + " hit " + i, exhaustive.scoreDocs[i].score, pruned.scoreDocs[i].score, 0f);
+                        assertEquals(q + " hit " + i, exhaustive.scoreDocs[i].doc, pruned.scoreDocs[i].doc);
+                    }
+                }
+            }
+        }
+    }
+
+    private String sentence(String[] words) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0, n = 1 + random().nextInt(6); i < n; i++) {
+            out.append(words[random().nextInt(words.length)]).append(' ');
+        }
+        return out.toString();
+    }
+
+    private static Query termsOf(String field, String... terms) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (String t : terms) {
+            b.add(new TermQuery(new Term(field, t)), BooleanClause.Occur.SHOULD);
+        }
+        return b.build();
     }
 
     private float scoreOf(Query q, String id) throws IOException {
