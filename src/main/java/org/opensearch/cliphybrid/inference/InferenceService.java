@@ -84,8 +84,9 @@ public final class InferenceService {
 
     /** The embedding of one text, encoded alone as every text is, so that a vector never depends on its neighbours. */
     public float[] encodeText(ClipModel model, String text) throws Exception {
+        long start = System.nanoTime();
         float[] vector = model.embedTexts(List.of(text))[0];
-        stats.texts(1);
+        stats.texts(1, System.nanoTime() - start);
         return vector;
     }
 

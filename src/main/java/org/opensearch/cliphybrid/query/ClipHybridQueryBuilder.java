@@ -111,8 +111,9 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     /** The query's names found among the metadata's rare terms, once the coordinator has looked; null: not looked. */
     private List<String> properNounsFound;
     private SetOnce<List<String>> pendingProperNouns;
-    /** Set by the coordinator's rewrite while the inputs are being encoded; never serialized. */
+    /** Set by the coordinator's rewrite while the inputs are being encoded, from {@code encodedTexts}; never serialized. */
     private SetOnce<float[]> pendingVector;
+    private List<String> encodedTexts;
     /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
     private List<GlobalCandidates.Hit> fusedHits;
     private SetOnce<List<GlobalCandidates.Hit>> pendingHits;
@@ -670,13 +671,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
-        if (pendingProperNouns != null) {
-            List<String> found = pendingProperNouns.get();
-            return found == null ? this : copy().properNounsFound(found);
-        }
-        if (pendingVector != null) {
-            float[] vector = pendingVector.get();
-            return vector == null ? this : copy().queryVector(vector);
+        if (pendingProperNouns != null || pendingVector != null) {
+            return afterLookups();
         }
         if (pendingHits != null) {
             List<GlobalCandidates.Hit> hits = pendingHits.get();
@@ -684,47 +680,50 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
         QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
         boolean onCoordinator = coordinator != null && coordinator.getSearchRequest() != null;
-        if (properNounsFound == null && properNouns != ProperNouns.OFF && textFields.isEmpty() == false && onCoordinator) {
-            SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
-            SetOnce<List<String>> found = new SetOnce<>();
-            context.registerAsyncAction(
-                (client, listener) -> ProperNounDetector.find(
-                    client,
-                    request.indices(),
-                    request.indicesOptions(),
-                    queryTexts,
-                    textFields,
-                    ActionListener.wrap(names -> {
-                        found.set(names);
-                        listener.onResponse(null);
-                    }, listener::onFailure)
-                )
-            );
+        boolean lookForNames = properNounsFound == null && properNouns != ProperNouns.OFF && textFields.isEmpty() == false && onCoordinator;
+        if (lookForNames || queryVector == null) {
             ClipHybridQueryBuilder pending = copy();
-            pending.pendingProperNouns = found;
-            return pending;
-        }
-        if (queryVector == null) {
-            // encode once, on the coordinating node, and ship the vector to the shards
-            SetOnce<float[]> encoded = new SetOnce<>();
-            List<String> texts = vectorSideIsNoise() ? queryTexts : vectorTexts();
-            context.registerAsyncAction(
-                (client, listener) -> vectors.encode(
-                    client,
-                    model,
-                    texts,
-                    promptTemplate,
-                    queryImage,
-                    queryDocument,
-                    vectorField,
-                    ActionListener.wrap(vector -> {
-                        encoded.set(vector);
-                        listener.onResponse(null);
-                    }, listener::onFailure)
-                )
-            );
-            ClipHybridQueryBuilder pending = copy();
-            pending.pendingVector = encoded;
+            if (lookForNames) {
+                SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
+                SetOnce<List<String>> found = new SetOnce<>();
+                context.registerAsyncAction(
+                    (client, listener) -> ProperNounDetector.find(
+                        client,
+                        request.indices(),
+                        request.indicesOptions(),
+                        queryTexts,
+                        textFields,
+                        ActionListener.wrap(names -> {
+                            found.set(names);
+                            listener.onResponse(null);
+                        }, listener::onFailure)
+                    )
+                );
+                pending.pendingProperNouns = found;
+            }
+            if (queryVector == null) {
+                // encoded once, on the coordinating node, while the names are looked up (for most queries none are found and
+                // the vector is ready with the answer); the shards get the vector
+                SetOnce<float[]> encoded = new SetOnce<>();
+                List<String> texts = textsToEncode();
+                context.registerAsyncAction(
+                    (client, listener) -> vectors.encode(
+                        client,
+                        model,
+                        texts,
+                        promptTemplate,
+                        queryImage,
+                        queryDocument,
+                        vectorField,
+                        ActionListener.wrap(vector -> {
+                            encoded.set(vector);
+                            listener.onResponse(null);
+                        }, listener::onFailure)
+                    )
+                );
+                pending.pendingVector = encoded;
+                pending.encodedTexts = texts;
+            }
             return pending;
         }
         if (filter != null) {
@@ -739,6 +738,31 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             return collectGlobalCandidates(context, request);
         }
         return this;
+    }
+
+    /**
+     * Takes the names and the vector that the coordinator looked up side by side. A vector encoded from words that turned out
+     * to be names is dropped, and the next round encodes the rest of the words.
+     */
+    private QueryBuilder afterLookups() {
+        List<String> found = pendingProperNouns == null ? null : pendingProperNouns.get();
+        float[] vector = pendingVector == null ? null : pendingVector.get();
+        if ((pendingProperNouns != null && found == null) || (pendingVector != null && vector == null)) {
+            return this;
+        }
+        ClipHybridQueryBuilder next = copy();
+        if (pendingProperNouns != null) {
+            next.properNounsFound(found);
+        }
+        if (pendingVector != null && encodedTexts.equals(next.textsToEncode())) {
+            next.queryVector(vector);
+        }
+        return next;
+    }
+
+    /** What CLIP encodes: the words that are not names, or every word when the names leave none (the vector is then unused). */
+    private List<String> textsToEncode() {
+        return vectorSideIsNoise() ? queryTexts : vectorTexts();
     }
 
     /** Rank modes fuse one fixed candidate window; requests that would read past it or keep it open get a 400. */

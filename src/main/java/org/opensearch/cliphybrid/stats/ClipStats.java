@@ -11,12 +11,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters of this node's image and text work; {@link #snapshot} turns them into what the stats API reports. */
 public final class ClipStats {
-    /** The stages an image goes through, each timed on its own. */
+    /** The stages an image goes through, each timed on its own, and the text encoder's calls. */
     public enum Stage {
         FETCH,
         DECODE,
         PREPROCESS,
-        INFERENCE;
+        INFERENCE,
+        TEXT_INFERENCE;
 
         String key() {
             return name().toLowerCase(Locale.ROOT);
@@ -64,8 +65,10 @@ public final class ClipStats {
         latency.get(Stage.INFERENCE).record(nanos);
     }
 
-    public void texts(int count) {
+    /** One call of the text encoder (tokenizer included) on {@code count} texts. */
+    public void texts(int count, long nanos) {
         textEmbeddings.add(count);
+        latency.get(Stage.TEXT_INFERENCE).record(nanos);
     }
 
     public NodeClipStats snapshot(Map<String, QueueStats> queues, Map<String, Long> modelLoadMillis) {

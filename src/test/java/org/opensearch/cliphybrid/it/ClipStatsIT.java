@@ -61,7 +61,7 @@ public class ClipStatsIT {
             for (String cause : new String[] { "too_large", "timeout", "decode", "blocked_address", "not_found", "http_status" }) {
                 number(node, "images.failures." + cause);
             }
-            for (String stage : new String[] { "fetch", "decode", "preprocess", "inference" }) {
+            for (String stage : new String[] { "fetch", "decode", "preprocess", "inference", "text_inference" }) {
                 for (String field : new String[] { "count", "total", "p50", "p95", "p99" }) {
                     number(node, "latency_ms." + stage + "." + field);
                 }
@@ -97,6 +97,7 @@ public class ClipStatsIT {
         assertEquals(1, total(after, "images.failures.not_found") - total(before, "images.failures.not_found"));
         assertEquals(3, total(after, "embeddings.image") - total(before, "embeddings.image"));
         assertEquals(2, total(after, "embeddings.text") - total(before, "embeddings.text"));
+        assertEquals("one encoder call per text", 2, total(after, "latency_ms.text_inference.count") - total(before, "latency_ms.text_inference.count"));
         assertEquals("the three images in one model call", 1, total(after, "batches.count") - total(before, "batches.count"));
         assertEquals(3, total(after, "latency_ms.decode.count") - total(before, "latency_ms.decode.count"));
         assertEquals(1, total(after, "latency_ms.inference.count") - total(before, "latency_ms.inference.count"));

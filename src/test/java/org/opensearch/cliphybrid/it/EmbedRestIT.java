@@ -78,7 +78,9 @@ public class EmbedRestIT {
         assertEquals(10, expected.size());
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).get("_id"), actual.get(i).get("_id"));
-            assertEquals(expected.get(i).get("_score"), actual.get(i).get("_score"));
+            // BM25 sums its terms in an order that depends on the copy's segments (Lucene's block-max scorers), so replicas may
+            // differ in the last float digit
+            assertEquals(((Number) expected.get(i).get("_score")).doubleValue(), ((Number) actual.get(i).get("_score")).doubleValue(), 1e-6);
         }
     }
 

@@ -26,7 +26,7 @@ public class NodeClipStatsTests extends OpenSearchTestCase {
         stats.failed(ImageFailure.BLOCKED_ADDRESS);
         stats.imageBatch(8, 80_000_000);
         stats.imageBatch(2, 20_000_000);
-        stats.texts(3);
+        stats.texts(3, 9_000_000);
         Map<String, QueueStats> queues = new LinkedHashMap<>();
         queues.put("inference", new QueueStats(1, 5, 2));
         queues.put("fetch", new QueueStats(4, 0, 0));
@@ -59,12 +59,15 @@ public class NodeClipStatsTests extends OpenSearchTestCase {
         assertEquals(Map.of("image", 10, "text", 3), map.get("embeddings"));
         assertEquals(Map.of("count", 2, "mean_size", 5.0, "max_size", 8), map.get("batches"));
         Map<String, Object> latency = (Map<String, Object>) map.get("latency_ms");
-        assertEquals(List.of("fetch", "decode", "preprocess", "inference"), List.copyOf(latency.keySet()));
+        assertEquals(List.of("fetch", "decode", "preprocess", "inference", "text_inference"), List.copyOf(latency.keySet()));
         Map<String, Object> fetch = (Map<String, Object>) latency.get("fetch");
         assertEquals(2, fetch.get("count"));
         assertEquals(6.0, ((Number) fetch.get("total")).doubleValue(), 1e-9);
         assertEquals(2.0, ((Number) fetch.get("p50")).doubleValue(), 1e-9);
         assertEquals(4.0, ((Number) fetch.get("p99")).doubleValue(), 1e-9);
+        Map<String, Object> text = (Map<String, Object>) latency.get("text_inference");
+        assertEquals(1, text.get("count"));
+        assertEquals(9.0, ((Number) text.get("total")).doubleValue(), 1e-9);
         assertEquals(Map.of("active", 1, "queued", 5, "rejected", 2), ((Map<String, Object>) map.get("queue")).get("inference"));
         assertEquals(Map.of("mini-clip", Map.of("load_ms", 812)), map.get("models"));
     }
