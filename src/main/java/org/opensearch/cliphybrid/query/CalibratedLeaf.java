@@ -74,10 +74,10 @@ final class CalibratedLeaf {
         return new HybridBulkScorer(words == null ? null : words.bulkScorer());
     }
 
-    /** Takes the collector's new minimum; true when the BM25 a text match outside the nearest needs rose with it. */
-    private boolean raise(float level) {
+    /** Takes the collector's new minimum and, when it rises, tells the words (null: none yet) the BM25 a text match now needs. */
+    private void raise(float level, Scorable words) throws IOException {
         if (level <= minCompetitive) {
-            return false;
+            return;
         }
         minCompetitive = level;
         Weights w = scoring.weights();
@@ -86,7 +86,9 @@ final class CalibratedLeaf {
         // calibrated text t = bm25 / (bm25 + s) < 1, so bm25 >= s * t / (1 - t); a little slack for rounding
         float bm25 = neededText <= 0 ? 0f : neededText >= 1 ? Float.POSITIVE_INFINITY : s * neededText / (1 - neededText);
         neededBm25 = Math.max(0f, Math.nextDown(bm25 * 0.999f));
-        return true;
+        if (words != null) {
+            words.setMinCompetitiveScore(neededBm25);
+        }
     }
 
     /** A text match outside the nearest, bounded by its BM25 and the farthest nearest cosine, without reading its vector. */
@@ -169,9 +171,7 @@ final class CalibratedLeaf {
 
         @Override
         public void setMinCompetitiveScore(float minScore) throws IOException {
-            if (raise(minScore) && text != null) {
-                text.setMinCompetitiveScore(neededBm25);
-            }
+            raise(minScore, text);
         }
 
         @Override
@@ -255,9 +255,7 @@ final class CalibratedLeaf {
 
         @Override
         public void setMinCompetitiveScore(float minScore) throws IOException {
-            if (raise(minScore) && words != null) {
-                words.setMinCompetitiveScore(neededBm25);
-            }
+            raise(minScore, words);
         }
 
         void collect(int doc, float bm25) throws IOException {

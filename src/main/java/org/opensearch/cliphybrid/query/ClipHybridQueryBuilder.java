@@ -551,10 +551,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 } else if (FUSION.match(current, parser.getDeprecationHandler())) {
                     b.fusion(OptionNames.parse(Fusion.class, FUSION.getPreferredName(), parser.text()));
                 } else if (WEIGHTS.match(current, parser.getDeprecationHandler())) {
-                    Map<String, Object> w = parser.map();
-                    if (w.keySet().stream().allMatch(key -> key.equals("vector") || key.equals("text")) == false) {
-                        throw new IllegalArgumentException("[" + NAME + "] [weights] takes [vector] and [text], got " + w.keySet());
-                    }
+                    Map<String, Object> w = numbers(parser, WEIGHTS, "vector", "text");
                     Float vector = number(w, "vector"), text = number(w, "text");
                     b.weights(new Weights(vector == null ? 1f : vector, text == null ? 1f : text));
                 } else if (NORMALIZATION.match(current, parser.getDeprecationHandler())) {
@@ -564,10 +561,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                     b.rankConstant(parser.intValue());
                     modeOptions.put(RANK_CONSTANT.getPreferredName(), Fusion.RRF);
                 } else if (VECTOR_CALIBRATION.match(current, parser.getDeprecationHandler())) {
-                    Map<String, Object> band = parser.map();
-                    if (band.keySet().stream().allMatch(key -> key.equals("cosine_low") || key.equals("cosine_high")) == false) {
-                        throw new IllegalArgumentException("[" + NAME + "] [vector_calibration] takes [cosine_low] and [cosine_high], got " + band.keySet());
-                    }
+                    Map<String, Object> band = numbers(parser, VECTOR_CALIBRATION, "cosine_low", "cosine_high");
                     b.cosineBand(number(band, "cosine_low"), number(band, "cosine_high"));
                     modeOptions.put(VECTOR_CALIBRATION.getPreferredName(), Fusion.CALIBRATED);
                 } else if (TEXT_SATURATION.match(current, parser.getDeprecationHandler())) {
@@ -629,6 +623,17 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [text_fields] need a [query_text] to search for");
         }
         return b;
+    }
+
+    /** An object option holding only the two named keys (each checked by {@link #number}). */
+    private static Map<String, Object> numbers(XContentParser parser, ParseField field, String first, String second) throws IOException {
+        Map<String, Object> map = parser.map();
+        if (map.keySet().stream().allMatch(key -> key.equals(first) || key.equals(second)) == false) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [" + field.getPreferredName() + "] takes [" + first + "] and [" + second + "], got " + map.keySet()
+            );
+        }
+        return map;
     }
 
     private static Float number(Map<String, Object> map, String key) {
@@ -693,10 +698,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                         request.indicesOptions(),
                         queryTexts,
                         textFields,
-                        ActionListener.wrap(names -> {
-                            found.set(names);
-                            listener.onResponse(null);
-                        }, listener::onFailure)
+                        into(found, listener)
                     )
                 );
                 pending.pendingProperNouns = found;
@@ -715,10 +717,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                         queryImage,
                         queryDocument,
                         vectorField,
-                        ActionListener.wrap(vector -> {
-                            encoded.set(vector);
-                            listener.onResponse(null);
-                        }, listener::onFailure)
+                        into(encoded, listener)
                     )
                 );
                 pending.pendingVector = encoded;
@@ -804,15 +803,23 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 k,
                 windowSize(),
                 rankFusion(),
-                ActionListener.wrap(hits -> {
-                    collected.set(hits.stream().filter(h -> h.fused().score() >= minScore).toList());
-                    listener.onResponse(null);
-                }, listener::onFailure)
+                ActionListener.map(
+                    into(collected, listener),
+                    (List<GlobalCandidates.Hit> hits) -> hits.stream().filter(h -> h.fused().score() >= minScore).toList()
+                )
             )
         );
         ClipHybridQueryBuilder pending = copy();
         pending.pendingHits = collected;
         return pending;
+    }
+
+    /** An asynchronous rewrite action's listener: the result goes into the slot the next round reads, then the round is done. */
+    private static <T> ActionListener<T> into(SetOnce<T> slot, ActionListener<?> done) {
+        return ActionListener.wrap(result -> {
+            slot.set(result);
+            done.onResponse(null);
+        }, done::onFailure);
     }
 
     /** HNSW explores max(k, ef_search) candidates; only the best k of them are kept. */
