@@ -10,18 +10,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Closed-loop HTTP load generator for the bench scripts: THREADS clients each send the next request body
- * as soon as the previous answer arrives, first for WARMUP seconds (not recorded), then for SECONDS.
+ * as soon as the previous answer arrives (or PAUSE_MS after it), first for WARMUP seconds (not recorded), then for SECONDS.
+ * The pause is not part of a request's time; it leaves the node idle between requests as an encoding on the node would.
  * Prints one JSON line: requests, errors, qps, p50/p95/p99/mean in milliseconds.
  *
- * <p>usage: java bench/lib/LoadGen.java URL BODIES_FILE THREADS WARMUP_S SECONDS (one JSON body a line, POSTed)
+ * <p>usage: java bench/lib/LoadGen.java URL BODIES_FILE THREADS WARMUP_S SECONDS [PAUSE_MS] (one JSON body a line, POSTed)
  */
 public class LoadGen {
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: java LoadGen.java URL BODIES_FILE THREADS WARMUP_S SECONDS");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: java LoadGen.java URL BODIES_FILE THREADS WARMUP_S SECONDS [PAUSE_MS]");
             System.exit(2);
         }
         URI uri = URI.create(args[0]);
@@ -29,6 +31,7 @@ public class LoadGen {
         int threads = Integer.parseInt(args[2]);
         long warmupNanos = Duration.ofSeconds(Long.parseLong(args[3])).toNanos();
         long runNanos = Duration.ofSeconds(Long.parseLong(args[4])).toNanos();
+        long pauseNanos = args.length == 6 ? (long) (Double.parseDouble(args[5]) * 1e6) : 0;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         long start = System.nanoTime();
@@ -45,6 +48,9 @@ public class LoadGen {
             Thread worker = Thread.ofPlatform().start(() -> {
                 int n = 0;
                 while (true) {
+                    if (pauseNanos > 0) {
+                        LockSupport.parkNanos(pauseNanos);
+                    }
                     long t0 = System.nanoTime();
                     if (t0 >= end) {
                         break;

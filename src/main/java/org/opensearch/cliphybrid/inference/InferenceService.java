@@ -15,12 +15,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Runs CLIP work on the plugin's own bounded thread pool, never on transport, search or write threads. A full queue rejects
- * the task (HTTP 429, retryable) instead of piling up memory. Query embeddings are cached so that paging and repeated queries
- * do not encode the same text again.
+ * Runs CLIP work on the plugin's own bounded thread pools, never on transport, search or write threads: ingest batches,
+ * {@code _embed} and label prompts on {@link #THREAD_POOL}, the encodings a search waits for on {@link #QUERY_THREAD_POOL},
+ * so that a query never queues behind a bulk's image batches and concurrent queries encode side by side. A full queue
+ * rejects the task (HTTP 429, retryable) instead of piling up memory. Query embeddings are cached so that paging and
+ * repeated queries do not encode the same text again.
  */
 public final class InferenceService {
     public static final String THREAD_POOL = "clip_inference";
+    public static final String QUERY_THREAD_POOL = "clip_query";
 
     private final ModelRegistry models;
     private final ThreadPool threadPool;
@@ -64,8 +67,17 @@ public final class InferenceService {
 
     /** Runs {@code work} with the named (or default) model on the inference pool; the model loads on first use. */
     public <T> void execute(String model, CheckedFunction<ClipModel, T, Exception> work, ActionListener<T> listener) {
+        run(THREAD_POOL, model, work, listener);
+    }
+
+    /** As {@link #execute}, for the encodings of a search request: on the query pool. */
+    public <T> void executeForQuery(String model, CheckedFunction<ClipModel, T, Exception> work, ActionListener<T> listener) {
+        run(QUERY_THREAD_POOL, model, work, listener);
+    }
+
+    private <T> void run(String pool, String model, CheckedFunction<ClipModel, T, Exception> work, ActionListener<T> listener) {
         String name = resolve(model);
-        ExecutorService executor = threadPool.executor(THREAD_POOL);
+        ExecutorService executor = threadPool.executor(pool);
         try {
             executor.execute(() -> {
                 T result;
@@ -90,7 +102,7 @@ public final class InferenceService {
         return vector;
     }
 
-    /** The L2-normalised embedding of one query text. */
+    /** The L2-normalised embedding of one query text, encoded on the query pool. */
     public void embedText(String model, String text, ActionListener<float[]> listener) {
         TextKey key = new TextKey(resolve(model), text);
         float[] cached = textCache.get(key);
@@ -98,7 +110,7 @@ public final class InferenceService {
             listener.onResponse(cached);
             return;
         }
-        execute(key.model(), m -> encodeText(m, text), ActionListener.wrap(vector -> {
+        executeForQuery(key.model(), m -> encodeText(m, text), ActionListener.wrap(vector -> {
             textCache.put(key, vector);
             listener.onResponse(vector);
         }, listener::onFailure));

@@ -688,24 +688,10 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         boolean lookForNames = properNounsFound == null && properNouns != ProperNouns.OFF && textFields.isEmpty() == false && onCoordinator;
         if (lookForNames || queryVector == null) {
             ClipHybridQueryBuilder pending = copy();
-            if (lookForNames) {
-                SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
-                SetOnce<List<String>> found = new SetOnce<>();
-                context.registerAsyncAction(
-                    (client, listener) -> ProperNounDetector.find(
-                        client,
-                        request.indices(),
-                        request.indicesOptions(),
-                        queryTexts,
-                        textFields,
-                        into(found, listener)
-                    )
-                );
-                pending.pendingProperNouns = found;
-            }
             if (queryVector == null) {
                 // encoded once, on the coordinating node, while the names are looked up (for most queries none are found and
-                // the vector is ready with the answer); the shards get the vector
+                // the vector is ready with the answer); the shards get the vector. Registered first: the actions start in
+                // order, and sending the look-up's searches takes a while that the encoder need not wait for
                 SetOnce<float[]> encoded = new SetOnce<>();
                 List<String> texts = textsToEncode();
                 context.registerAsyncAction(
@@ -722,6 +708,21 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 );
                 pending.pendingVector = encoded;
                 pending.encodedTexts = texts;
+            }
+            if (lookForNames) {
+                SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
+                SetOnce<List<String>> found = new SetOnce<>();
+                context.registerAsyncAction(
+                    (client, listener) -> ProperNounDetector.find(
+                        client,
+                        request.indices(),
+                        request.indicesOptions(),
+                        queryTexts,
+                        textFields,
+                        into(found, listener)
+                    )
+                );
+                pending.pendingProperNouns = found;
             }
             return pending;
         }

@@ -157,7 +157,7 @@ public final class QueryVectors {
         }
         InferenceService service = inference.get();
         String where = "[" + ClipHybridQueryBuilder.NAME + "] [query_image]";
-        service.execute(model, m -> inputs.embedAlone(where, input, m, service), ActionListener.wrap(vector -> {
+        service.executeForQuery(model, m -> inputs.embedAlone(where, input, m, service), ActionListener.wrap(vector -> {
             imageCache.put(key, vector);
             listener.onResponse(vector);
         }, listener::onFailure));

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** This node's {@link NodeClipStats}: the counters, plus the plugin's two thread pools and the models loaded so far. */
+/** This node's {@link NodeClipStats}: the counters, plus the plugin's inference, query and fetch pools and the models loaded so far. */
 public final class NodeStatsReporter {
     private final ClipStats stats;
     private final ThreadPool threadPool;
@@ -31,6 +31,7 @@ public final class NodeStatsReporter {
         }
         Map<String, QueueStats> queues = new LinkedHashMap<>();
         queues.put("inference", queue(pools.get(InferenceService.THREAD_POOL)));
+        queues.put("query", queue(pools.get(InferenceService.QUERY_THREAD_POOL)));
         queues.put("fetch", queue(pools.get(ImageBatchEmbedder.FETCH_POOL)));
         Map<String, Long> loadMillis = new TreeMap<>();
         for (Map.Entry<String, ClipModel> model : models.loaded().entrySet()) {

@@ -66,7 +66,7 @@ public class ClipStatsIT {
                     number(node, "latency_ms." + stage + "." + field);
                 }
             }
-            for (String pool : new String[] { "inference", "fetch" }) {
+            for (String pool : new String[] { "inference", "query", "fetch" }) {
                 for (String field : new String[] { "active", "queued", "rejected" }) {
                     number(node, "queue." + pool + "." + field);
                 }

@@ -34,6 +34,7 @@ public final class InferenceFixture implements Closeable {
         threadPool = new TestThreadPool(
             name,
             new FixedExecutorBuilder(Settings.EMPTY, InferenceService.THREAD_POOL, 1, 10, "clip.inference"),
+            new FixedExecutorBuilder(Settings.EMPTY, InferenceService.QUERY_THREAD_POOL, 1, 10, "clip.query"),
             new FixedExecutorBuilder(Settings.EMPTY, ImageBatchEmbedder.FETCH_POOL, 1, fetchQueueSize, "clip.fetch")
         );
         Path miniClip = SharedFixtures.miniClip();
