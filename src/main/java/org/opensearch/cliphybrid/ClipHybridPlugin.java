@@ -100,8 +100,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         int fetchThreads = Math.max(4, 2 * processors);
         return List.of(
             new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, inferenceThreads, 1000, "clip.inference"),
-            // one query text is a short call that uses the cores badly alone: concurrent searches encode side by side
-            // (bench/latency, 4 clients), and never behind an ingest batch
+            // the encodings a search waits for: never behind an ingest batch, and several at once (bench/latency, 4 clients)
             new FixedExecutorBuilder(settings, InferenceService.QUERY_THREAD_POOL, processors, 1000, "clip.query"),
             new FixedExecutorBuilder(settings, ImageBatchEmbedder.FETCH_POOL, fetchThreads, 1000, "clip.fetch"),
             // harvests mostly wait on the network and on their own per-host pauses; two at a time, the rest queue
