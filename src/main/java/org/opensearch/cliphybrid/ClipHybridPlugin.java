@@ -78,9 +78,9 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
     private final SetOnce<ImageInputs> images = new SetOnce<>();
     private final SetOnce<Supplier<Calibration>> calibration = new SetOnce<>();
-    private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get, () -> calibration.get().get());
     private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
+    private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get, embedder::get, () -> calibration.get().get());
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -201,7 +201,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
         return List.of(
-            new RestEmbedAction(inference::get, images::get),
+            new RestEmbedAction(inference::get, images::get, embedder::get),
             new RestModelsAction(models::get, inference::get),
             new RestHarvestAction(),
             new RestSearchPageAction(UiAssets.load()),

@@ -1,7 +1,9 @@
 package org.opensearch.cliphybrid.inference;
 
 import org.opensearch.cliphybrid.image.ImageFailure;
+import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.stats.ClipStats;
+import org.opensearch.common.CheckedFunction;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.threadpool.ThreadPool;
 
@@ -35,8 +37,11 @@ public final class ImageBatchEmbedder {
         this.stats = stats;
     }
 
-    /** Calls {@code done} once, with one outcome per input in the same order, on whichever thread finished last. */
-    public void embed(String model, List<ImageInputs.Input> inputs, Consumer<Outcome[]> done) {
+    /**
+     * Calls {@code done} once, with one outcome per input in the same order, on whichever thread finished last; the images hold
+     * their bytes on behalf of {@code share}, the request they belong to.
+     */
+    public void embed(String model, List<ImageInputs.Input> inputs, BytesInFlight.Share share, Consumer<Outcome[]> done) {
         int size = inputs.size();
         Outcome[] outcomes = new Outcome[size];
         ImageInputs.Prepared[] prepared = new ImageInputs.Prepared[size];
@@ -52,7 +57,7 @@ public final class ImageBatchEmbedder {
             try {
                 threadPool.executor(FETCH_POOL).execute(() -> {
                     try {
-                        prepared[slot] = images.prepare(inputs.get(slot), inference.model(model));
+                        prepared[slot] = images.prepare(inputs.get(slot), inference.model(model), share);
                     } catch (Exception e) {
                         outcomes[slot] = new Outcome(null, e);
                     } finally {
@@ -64,6 +69,47 @@ public final class ImageBatchEmbedder {
                 outcomes[slot] = new Outcome(null, e);
                 oneDone.run();
             }
+        }
+    }
+
+    /**
+     * One image of a request ({@code _embed}, {@code query_image}) encoded alone, as ingest does with {@code batch_size} 1, so
+     * the vector equals a stored one bit for bit. Reading, fetching and decoding run on the fetch pool, as for ingest, so that a
+     * slow URL never holds an inference or query thread; the encoding runs on the query pool when {@code forQuery}, else on the
+     * inference pool. Failures name {@code where} and the image; a full queue or a spent byte budget stays a rejection (429).
+     */
+    public void embedAlone(String where, String model, ImageInputs.Input input, boolean forQuery, ActionListener<float[]> listener) {
+        BytesInFlight.Share share = images.share();
+        try {
+            threadPool.executor(FETCH_POOL).execute(() -> {
+                ClipModel loaded;
+                try {
+                    loaded = inference.model(model);
+                } catch (Exception e) {
+                    listener.onFailure(e);
+                    return;
+                }
+                ImageInputs.Prepared prepared;
+                try {
+                    prepared = images.prepare(input, loaded, share);
+                } catch (RejectedExecutionException e) {
+                    listener.onFailure(e);
+                    return;
+                } catch (Exception e) {
+                    listener.onFailure(ImageInputs.failure(where, input.source(), e));
+                    return;
+                }
+                CheckedFunction<ClipModel, float[], Exception> encode = m -> inference.encodeImages(m, List.of(prepared.pixelValues()))[0];
+                ActionListener<float[]> closing = ActionListener.runAfter(listener, prepared::close);
+                if (forQuery) {
+                    inference.executeForQuery(model, encode, closing);
+                } else {
+                    inference.execute(model, encode, closing);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            stats.failed(ImageFailure.REJECTED);
+            listener.onFailure(e);
         }
     }
 

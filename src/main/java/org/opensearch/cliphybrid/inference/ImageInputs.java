@@ -8,11 +8,9 @@ import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.lease.Releasable;
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -28,11 +26,13 @@ public final class ImageInputs {
     public static final class Prepared implements Releasable {
         private final float[] pixelValues;
         private final BytesInFlight budget;
+        private final BytesInFlight.Share share;
         private long reserved;
 
-        private Prepared(float[] pixelValues, BytesInFlight budget, long reserved) {
+        private Prepared(float[] pixelValues, BytesInFlight budget, BytesInFlight.Share share, long reserved) {
             this.pixelValues = pixelValues;
             this.budget = budget;
+            this.share = share;
             this.reserved = reserved;
         }
 
@@ -42,7 +42,7 @@ public final class ImageInputs {
 
         @Override
         public synchronized void close() {
-            budget.release(reserved);
+            budget.release(0, reserved, share);
             reserved = 0;
         }
     }
@@ -79,9 +79,10 @@ public final class ImageInputs {
 
     /**
      * Reads or fetches, decodes and preprocesses: slow and blocking, so it runs on the fetch pool (ingest) or the inference
-     * pool (REST), never on a transport or write thread. Fails with a 429 when the node's byte budget is spent.
+     * pool, never on a transport, write, inference or query thread. Holds its bytes on behalf of {@code share}, the request
+     * it belongs to; fails with a 429 when the node's byte budget is spent by other requests.
      */
-    public Prepared prepare(Input input, ClipModel model) throws IOException {
+    public Prepared prepare(Input input, ClipModel model, BytesInFlight.Share share) throws IOException {
         try {
             long start = System.nanoTime();
             byte[] bytes = loader.load(input.source(), input.limits());
@@ -91,26 +92,25 @@ public final class ImageInputs {
             // the model input is reserved up front with the encoded bytes, so an image that got this far is not refused later
             long modelInputBytes = (long) Float.BYTES * preprocessor.channels() * preprocessor.height() * preprocessor.width();
             String what = input.source().describe();
-            long held = bytes.length + modelInputBytes;
-            budget.reserve(held, 0, what);
+            budget.reserve(bytes.length, modelInputBytes, 0, share, what);
             long[] decodedBytes = { 0 };
             try {
                 BufferedImage image = ImageDecoder.decode(bytes, input.maxPixels(), (width, height) -> {
                     // the reader's raster and the upright RGB copy: about 4 bytes a pixel each
                     long need = 8L * width * height;
-                    budget.reserve(need, held, what);
+                    budget.reserve(need, 0, bytes.length, share, what);
                     decodedBytes[0] = need;
                 });
                 long decoded = System.nanoTime();
                 stats.stage(ClipStats.Stage.DECODE, decoded - loaded);
                 float[] pixels = preprocessor.preprocess(image);
                 stats.stage(ClipStats.Stage.PREPROCESS, System.nanoTime() - decoded);
-                return new Prepared(pixels, budget, modelInputBytes);
+                return new Prepared(pixels, budget, share, modelInputBytes);
             } catch (Exception e) {
-                budget.release(modelInputBytes);
+                budget.release(0, modelInputBytes, share);
                 throw e;
             } finally {
-                budget.release(bytes.length + decodedBytes[0]);
+                budget.release(bytes.length + decodedBytes[0], 0, share);
             }
         } catch (Exception e) {
             stats.failed(ImageFailure.of(e));
@@ -118,22 +118,9 @@ public final class ImageInputs {
         }
     }
 
-    /**
-     * Prepares one image and encodes it alone, as ingest does with {@code batch_size} 1, so the vector equals a stored one
-     * bit for bit. Failures name {@code where} and the image; a spent byte budget stays a rejection (429).
-     */
-    public float[] embedAlone(String where, Input input, ClipModel model, InferenceService service) throws Exception {
-        Prepared prepared;
-        try {
-            prepared = prepare(input, model);
-        } catch (OpenSearchRejectedExecutionException e) {
-            throw e;
-        } catch (Exception e) {
-            throw failure(where, input.source(), e);
-        }
-        try (prepared) {
-            return service.encodeImages(model, List.of(prepared.pixelValues()))[0];
-        }
+    /** A new holder of budget bytes, for the images of one request. */
+    public BytesInFlight.Share share() {
+        return budget.share();
     }
 
     /**

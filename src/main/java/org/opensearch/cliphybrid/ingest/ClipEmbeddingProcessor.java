@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.ingest;
 
 import org.opensearch.cliphybrid.image.ImageSource;
+import org.opensearch.cliphybrid.inference.BytesInFlight;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.labels.ZeroShotConfig;
@@ -33,6 +34,10 @@ import java.util.function.Supplier;
  */
 public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     public static final String TYPE = "clip_embedding";
+    /** The largest {@code batch_size}: one batch is one model call whose input is about 600 KB per image. */
+    public static final int MAX_BATCH_SIZE = 64;
+    /** Images of one bulk being read, decoded or encoded at once. */
+    static final int IMAGES_IN_FLIGHT = 64;
 
     private final String field;
     private final String targetField;
@@ -78,42 +83,44 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     }
 
     /**
-     * Cuts the documents into groups of {@code batch_size} that run side by side, and hands them back in slot order.
-     * OpenSearch's own cutting hands them back in the order the groups finish (and an {@code on_failure} branch before
-     * this processor reorders them too), while the bulk response is put together from the failures in the order they are
-     * reported: out of order, one item's error would be shown on another item.
+     * Cuts the documents into groups of {@code batch_size}, runs them in order with at most {@link #IMAGES_IN_FLIGHT} images at
+     * a time, and hands them back in slot order. The window bounds what one bulk holds and queues, so that its later images
+     * wait for the room its earlier ones free instead of being refused. OpenSearch's own cutting hands the documents back in
+     * the order the groups finish (and an {@code on_failure} branch before this processor reorders them too), while the bulk
+     * response is put together from the failures in the order they are reported: out of order, one item's error would be
+     * shown on another item.
      */
     @Override
     public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        if (documents.isEmpty()) {
-            handler.accept(documents);
-            return;
-        }
         IngestDocumentWrapper[] results = new IngestDocumentWrapper[documents.size()];
+        BytesInFlight.Share share = images.share();
         int groups = (documents.size() + batchSize - 1) / batchSize;
-        AtomicInteger pending = new AtomicInteger(groups);
-        for (int from = 0; from < documents.size(); from += batchSize) {
-            int offset = from;
-            subBatchExecute(documents.subList(from, Math.min(documents.size(), from + batchSize)), group -> {
+        new BoundedGroups(groups, Math.max(1, IMAGES_IN_FLIGHT / batchSize), (index, window) -> {
+            int offset = index * batchSize;
+            embedGroup(documents.subList(offset, Math.min(documents.size(), offset + batchSize)), share, group -> {
                 for (int i = 0; i < group.size(); i++) {
                     results[offset + i] = group.get(i);
                 }
-                // the decrement that reaches zero sees every group's writes
-                if (pending.decrementAndGet() == 0) {
-                    List<IngestDocumentWrapper> all = Arrays.asList(results);
-                    all.sort(Comparator.comparingInt(IngestDocumentWrapper::getSlot).thenComparingInt(IngestDocumentWrapper::getChildSlot));
-                    handler.accept(all);
-                }
+                window.finished();
             });
-        }
+        }, () -> {
+            // the group whose end was counted last saw every group's writes
+            List<IngestDocumentWrapper> all = Arrays.asList(results);
+            all.sort(Comparator.comparingInt(IngestDocumentWrapper::getSlot).thenComparingInt(IngestDocumentWrapper::getChildSlot));
+            handler.accept(all);
+        }).run();
+    }
+
+    @Override
+    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        embedGroup(documents, images.share(), handler);
     }
 
     /**
      * Hands back one wrapper per document, in order: the same one when the document passes, a new one carrying the error when
      * it fails. The wrappers that came in are never changed: with {@code ignore_failure}, OpenSearch carries on with them.
      */
-    @Override
-    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+    private void embedGroup(List<IngestDocumentWrapper> documents, BytesInFlight.Share share, Consumer<List<IngestDocumentWrapper>> handler) {
         IngestDocumentWrapper[] results = new IngestDocumentWrapper[documents.size()];
         List<Integer> waiting = new ArrayList<>(documents.size());
         List<ImageInputs.Input> inputs = new ArrayList<>(documents.size());
@@ -137,7 +144,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
             handler.accept(Arrays.asList(results));
             return;
         }
-        embedder.embed(model, inputs, outcomes -> {
+        embedder.embed(model, inputs, share, outcomes -> {
             List<Integer> embedded = new ArrayList<>(outcomes.length);
             for (int k = 0; k < outcomes.length; k++) {
                 int i = waiting.get(k);
@@ -264,6 +271,14 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
 
         @Override
         protected AbstractBatchingProcessor newProcessor(String tag, String description, int batchSize, Map<String, Object> config) {
+            if (batchSize > MAX_BATCH_SIZE) {
+                throw ConfigurationUtils.newConfigurationException(
+                    TYPE,
+                    tag,
+                    "batch_size",
+                    "must be at most " + MAX_BATCH_SIZE + " (images per model call), got " + batchSize
+                );
+            }
             String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
             String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field");
             String model = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "model");

@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.query;
 
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
+import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
@@ -34,6 +35,7 @@ public final class QueryVectors {
 
     private final Supplier<InferenceService> inference;
     private final Supplier<ImageInputs> images;
+    private final Supplier<ImageBatchEmbedder> embedder;
     private final Supplier<Calibration> calibration;
     /** Paging through an image query must not fetch and encode the image again; keyed by model and a digest of the value. */
     private final Cache<String, float[]> imageCache = CacheBuilder.<String, float[]>builder()
@@ -41,9 +43,15 @@ public final class QueryVectors {
         .setExpireAfterAccess(TimeValue.timeValueMinutes(10))
         .build();
 
-    public QueryVectors(Supplier<InferenceService> inference, Supplier<ImageInputs> images, Supplier<Calibration> calibration) {
+    public QueryVectors(
+        Supplier<InferenceService> inference,
+        Supplier<ImageInputs> images,
+        Supplier<ImageBatchEmbedder> embedder,
+        Supplier<Calibration> calibration
+    ) {
         this.inference = inference;
         this.images = images;
+        this.embedder = embedder;
         this.calibration = calibration;
     }
 
@@ -155,9 +163,8 @@ public final class QueryVectors {
             listener.onFailure(ImageInputs.failure("[" + ClipHybridQueryBuilder.NAME + "] [query_image]", null, e));
             return;
         }
-        InferenceService service = inference.get();
         String where = "[" + ClipHybridQueryBuilder.NAME + "] [query_image]";
-        service.executeForQuery(model, m -> inputs.embedAlone(where, input, m, service), ActionListener.wrap(vector -> {
+        embedder.get().embedAlone(where, model, input, true, ActionListener.wrap(vector -> {
             imageCache.put(key, vector);
             listener.onResponse(vector);
         }, listener::onFailure));

@@ -1,9 +1,11 @@
 package org.opensearch.cliphybrid.rest;
 
 import org.opensearch.cliphybrid.image.ImageSource;
+import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
@@ -19,18 +21,21 @@ import java.util.function.Supplier;
 
 /**
  * {@code _plugins/clip/_embed}: the vectors that ingest writes and {@code clip_hybrid} searches, for texts and images given in
- * the request, so that clients can compute, compare or store them themselves. All of the work, image loading included, runs as
- * one task on the inference pool; the netty thread only parses the JSON.
+ * the request, so that clients can compute, compare or store them themselves. The texts are encoded as one task on the
+ * inference pool; then the images, one at a time, each read, fetched and decoded on the fetch pool as ingest does, so that a
+ * slow URL never holds an inference thread. The netty thread only parses the JSON.
  */
 public final class RestEmbedAction extends BaseRestHandler {
     public static final String PATH = "/_plugins/clip/_embed";
 
     private final Supplier<InferenceService> inference;
     private final Supplier<ImageInputs> images;
+    private final Supplier<ImageBatchEmbedder> embedder;
 
-    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
+    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<ImageInputs> images, Supplier<ImageBatchEmbedder> embedder) {
         this.inference = inference;
         this.images = images;
+        this.embedder = embedder;
     }
 
     @Override
@@ -50,31 +55,57 @@ public final class RestEmbedAction extends BaseRestHandler {
             embed = EmbedRequest.parse(parser);
         }
         InferenceService service = inference.get();
-        ImageInputs inputs = images.get();
-        return channel -> service.execute(embed.model(), model -> embed(embed, service, inputs, model), new RestToXContentListener<>(channel));
+        return channel -> {
+            ActionListener<EmbedResponse> reply = new RestToXContentListener<>(channel);
+            service.execute(embed.model(), model -> new Texts(model, encodeTexts(embed, service, model)), ActionListener.wrap(texts -> {
+                ClipModel model = texts.model();
+                float[][] imageVectors = new float[embed.images().size()][];
+                List<ImageSource> sources = new ArrayList<>(imageVectors.length);
+                embedImages(0, embed, model.name(), sources, imageVectors, ActionListener.wrap(done -> reply.onResponse(
+                    new EmbedResponse(model.name(), model.dimension(), embed.texts(), texts.vectors(), sources, imageVectors)
+                ), reply::onFailure));
+            }, reply::onFailure));
+        };
     }
 
-    private static EmbedResponse embed(EmbedRequest request, InferenceService service, ImageInputs inputs, ClipModel model)
-        throws Exception {
+    private record Texts(ClipModel model, float[][] vectors) {}
+
+    private static float[][] encodeTexts(EmbedRequest request, InferenceService service, ClipModel model) throws Exception {
         // one at a time, as ingest and the query encode: a padded batch can differ in the last bits, and clients compare these
-        // vectors with stored ones; it also keeps a single image's pixels in memory at a time
-        float[][] textVectors = new float[request.texts().size()][];
-        for (int i = 0; i < textVectors.length; i++) {
-            textVectors[i] = service.encodeText(model, request.texts().get(i));
+        // vectors with stored ones
+        float[][] vectors = new float[request.texts().size()][];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = service.encodeText(model, request.texts().get(i));
         }
-        List<ImageSource> sources = new ArrayList<>(request.images().size());
-        float[][] imageVectors = new float[request.images().size()][];
-        for (int i = 0; i < imageVectors.length; i++) {
-            ImageInputs.Input input;
-            try {
-                input = inputs.parse(request.images().get(i));
-            } catch (IllegalArgumentException e) {
-                throw ImageInputs.failure("images[" + i + "]", null, e);
-            }
-            sources.add(input.source());
-            imageVectors[i] = inputs.embedAlone("images[" + i + "]", input, model, service);
+        return vectors;
+    }
+
+    /** Image {@code i} and then the rest, one after the other, so that a request holds a single image's pixels at a time. */
+    private void embedImages(
+        int i,
+        EmbedRequest request,
+        String model,
+        List<ImageSource> sources,
+        float[][] vectors,
+        ActionListener<Void> done
+    ) {
+        if (i == vectors.length) {
+            done.onResponse(null);
+            return;
         }
-        return new EmbedResponse(model.name(), model.dimension(), request.texts(), textVectors, sources, imageVectors);
+        String where = "images[" + i + "]";
+        ImageInputs.Input input;
+        try {
+            input = images.get().parse(request.images().get(i));
+        } catch (IllegalArgumentException e) {
+            done.onFailure(ImageInputs.failure(where, null, e));
+            return;
+        }
+        sources.add(input.source());
+        embedder.get().embedAlone(where, model, input, false, ActionListener.wrap(vector -> {
+            vectors[i] = vector;
+            embedImages(i + 1, request, model, sources, vectors, done);
+        }, done::onFailure));
     }
 
     record EmbedResponse(String model, int dimension, List<String> texts, float[][] textVectors, List<ImageSource> images, float[][] imageVectors)

@@ -47,12 +47,12 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
 
     private ImageBatchEmbedder.Outcome[] embed(String... references) throws Exception {
         CompletableFuture<ImageBatchEmbedder.Outcome[]> done = new CompletableFuture<>();
-        embedder.embed(null, java.util.Arrays.stream(references).map(inputs::parse).toList(), done::complete);
+        embedder.embed(null, java.util.Arrays.stream(references).map(inputs::parse).toList(), inputs.share(), done::complete);
         return done.get(60, TimeUnit.SECONDS);
     }
 
     private float[] single(String reference) throws Exception {
-        try (ImageInputs.Prepared prepared = inputs.prepare(inputs.parse(reference), inference.model(null))) {
+        try (ImageInputs.Prepared prepared = inputs.prepare(inputs.parse(reference), inference.model(null), inputs.share())) {
             return inference.encodeImages(inference.model(null), List.of(prepared.pixelValues()))[0];
         }
     }
@@ -92,7 +92,7 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
         busy.await();
         // the one fetch thread is taken and the queue holds one task: the first image waits, the second is refused
         CompletableFuture<ImageBatchEmbedder.Outcome[]> done = new CompletableFuture<>();
-        embedder.embed(null, List.of(inputs.parse(DOG), inputs.parse(OTHER)), done::complete);
+        embedder.embed(null, List.of(inputs.parse(DOG), inputs.parse(OTHER)), inputs.share(), done::complete);
         release.countDown();
         ImageBatchEmbedder.Outcome[] outcomes = done.get(60, TimeUnit.SECONDS);
         assertNull(outcomes[0].failure());
@@ -100,17 +100,22 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
         assertEquals(1L, (long) stats.snapshot(Map.of(), Map.of()).failures().get("rejected"));
     }
 
-    public void testTheByteBudgetRejectsWith429AndIsGivenBack() throws Exception {
-        // a lone image may go over the budget; a second one while the first is held may not
+    public void testTheByteBudgetRejectsWith429WhenOtherRequestsHoldItAndIsGivenBack() throws Exception {
         budget.setLimit(1);
+        BytesInFlight.Share other = budget.share();
+        budget.reserve(0, 1, 0, other, "another request's image");
         ImageBatchEmbedder.Outcome[] outcomes = embed(DOG, OTHER);
-        assertNull(outcomes[0].failure());
-        Exception refused = outcomes[1].failure();
-        assertTrue(String.valueOf(refused), refused instanceof OpenSearchRejectedExecutionException);
-        assertTrue(refused.getMessage(), refused.getMessage().contains("clip.ingest.max_bytes_in_flight"));
-        assertEquals(0, budget.used());
-        budget.setLimit(100L << 20);
+        for (ImageBatchEmbedder.Outcome outcome : outcomes) {
+            Exception refused = outcome.failure();
+            assertTrue(String.valueOf(refused), refused instanceof OpenSearchRejectedExecutionException);
+            assertTrue(refused.getMessage(), refused.getMessage().contains("clip.ingest.max_bytes_in_flight"));
+        }
+        assertEquals(1, budget.used());
+        budget.release(0, 1, other);
+        // alone on the node, a request goes through even when its images together are over the budget
         outcomes = embed(DOG, OTHER);
+        assertNull(outcomes[0].failure());
         assertNull(outcomes[1].failure());
+        assertEquals(0, budget.used());
     }
 }

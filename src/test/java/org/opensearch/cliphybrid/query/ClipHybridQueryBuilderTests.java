@@ -25,7 +25,7 @@ import static org.opensearch.core.xcontent.XContentHelper.toXContent;
 
 /** Writeable and XContent round trips of every option, and the parse errors users see. */
 public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
-    private static final QueryVectors VECTORS = new QueryVectors(() -> null, () -> null, () -> null);
+    private static final QueryVectors VECTORS = new QueryVectors(() -> null, () -> null, () -> null, () -> null);
     private final SearchModule search = new SearchModule(Settings.EMPTY, List.of(new ClipHybridPlugin(Settings.EMPTY)));
 
     @Override
