@@ -24,8 +24,10 @@ import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
+import org.opensearch.cliphybrid.ui.ImageFileAction;
 import org.opensearch.cliphybrid.ui.RestImageFileAction;
 import org.opensearch.cliphybrid.ui.RestSearchPageAction;
+import org.opensearch.cliphybrid.ui.TransportImageFileAction;
 import org.opensearch.cliphybrid.ui.UiAssets;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
@@ -177,7 +179,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             () -> new Harvester.Defaults(current.get(ClipSettings.HARVEST_HOST_DELAY).millis(), current.get(ClipSettings.HARVEST_MAX_PAGES)),
             client
         );
-        return List.of(registry, service, harvester, new NodeStatsReporter(stats, threadPool, registry));
+        // inputs: for TransportImageFileAction, which Guice builds
+        return List.of(registry, service, harvester, inputs, new NodeStatsReporter(stats, threadPool, registry));
     }
 
     @Override
@@ -205,7 +208,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new RestModelsAction(models::get, inference::get),
             new RestHarvestAction(),
             new RestSearchPageAction(UiAssets.load()),
-            new RestImageFileAction(images::get),
+            new RestImageFileAction(),
             new RestClipStatsAction()
         );
     }
@@ -214,7 +217,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
         return List.of(
             new ActionHandler<>(HarvestAction.INSTANCE, TransportHarvestAction.class),
-            new ActionHandler<>(ClipStatsAction.INSTANCE, TransportClipStatsAction.class)
+            new ActionHandler<>(ClipStatsAction.INSTANCE, TransportClipStatsAction.class),
+            new ActionHandler<>(ImageFileAction.INSTANCE, TransportImageFileAction.class)
         );
     }
 

@@ -24,7 +24,7 @@ public final class RestClipStatsAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, PATH));
+        return List.of(ClipActionNames.route(RestRequest.Method.GET, PATH, ClipActionNames.STATS));
     }
 
     @Override

@@ -45,7 +45,10 @@ public final class RestEmbedAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.POST, PATH), new Route(RestRequest.Method.GET, PATH));
+        return List.of(
+            ClipActionNames.route(RestRequest.Method.POST, PATH, ClipActionNames.EMBED),
+            ClipActionNames.route(RestRequest.Method.GET, PATH, ClipActionNames.EMBED)
+        );
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class RestHarvestAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.POST, PATH));
+        return List.of(ClipActionNames.route(RestRequest.Method.POST, PATH, ClipActionNames.HARVEST));
     }
 
     @Override

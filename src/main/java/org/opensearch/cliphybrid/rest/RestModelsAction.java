@@ -37,7 +37,7 @@ public final class RestModelsAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, PATH));
+        return List.of(ClipActionNames.route(RestRequest.Method.GET, PATH, ClipActionNames.MODELS));
     }
 
     @Override

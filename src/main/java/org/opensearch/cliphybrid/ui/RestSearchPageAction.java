@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.ui;
 
+import org.opensearch.cliphybrid.rest.ClipActionNames;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
@@ -34,7 +35,11 @@ public final class RestSearchPageAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, PATH), new Route(RestRequest.Method.GET, PATH + "/{asset}"));
+        // one name for the page and its files: a role that may open the page may also load its script
+        return List.of(
+            ClipActionNames.route(RestRequest.Method.GET, PATH, ClipActionNames.UI_PAGE),
+            ClipActionNames.route(RestRequest.Method.GET, PATH + "/{asset}", ClipActionNames.UI_PAGE)
+        );
     }
 
     @Override

@@ -4,12 +4,16 @@ import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.inference.BytesInFlight;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.stats.ClipStats;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 public class RestImageFileActionTests extends OpenSearchTestCase {
     private static final byte[] PNG = { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 };
@@ -41,16 +45,16 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
         );
     }
 
-    private RestImageFileAction.Reply read(String path) {
-        return RestImageFileAction.read(inputs(root, 1 << 20), path);
+    private ImageFileResponse read(String path) {
+        return TransportImageFileAction.read(inputs(root, 1 << 20), path);
     }
 
     public void testServesImagesUnderTheFolderWithTheTypeTheirBytesTell() {
-        RestImageFileAction.Reply png = read("a.png");
+        ImageFileResponse png = read("a.png");
         assertEquals(RestStatus.OK, png.status());
         assertEquals("image/png", png.contentType());
         assertArrayEquals(PNG, png.body());
-        RestImageFileAction.Reply jpeg = read("album/b.jpg");
+        ImageFileResponse jpeg = read("album/b.jpg");
         assertEquals(RestStatus.OK, jpeg.status());
         assertEquals("image/jpeg", jpeg.contentType());
     }
@@ -76,11 +80,41 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
     }
 
     public void testNoImagesFolderOrTooLargeIsNotFound() {
-        assertNotFound(RestImageFileAction.read(inputs(null, 1 << 20), "a.png"), "set clip.images.path");
-        assertNotFound(RestImageFileAction.read(inputs(root, 4), "a.png"), "over the limit");
+        assertNotFound(TransportImageFileAction.read(inputs(null, 1 << 20), "a.png"), "set clip.images.path");
+        assertNotFound(TransportImageFileAction.read(inputs(root, 4), "a.png"), "over the limit");
     }
 
-    private static void assertNotFound(RestImageFileAction.Reply reply, String reason) {
+    public void testRequestAndRepliesSurviveTheWire() throws Exception {
+        for (String path : new String[] { "album/b.jpg", null }) {
+            BytesStreamOutput out = new BytesStreamOutput();
+            new ImageFileRequest(path).writeTo(out);
+            assertEquals(path, new ImageFileRequest(out.bytes().streamInput()).path());
+        }
+        for (ImageFileResponse reply : new ImageFileResponse[] { read("a.png"), read("nope.png") }) {
+            BytesStreamOutput out = new BytesStreamOutput();
+            reply.writeTo(out);
+            ImageFileResponse copy = new ImageFileResponse(out.bytes().streamInput());
+            assertEquals(reply.status(), copy.status());
+            assertEquals(reply.contentType(), copy.contentType());
+            assertArrayEquals(reply.body(), copy.body());
+            assertEquals(reply.error(), copy.error());
+        }
+    }
+
+    public void testAnImageIsSentWithItsTypeAndARefusalAsAPlainTextNotFound() {
+        BytesRestResponse image = RestImageFileAction.toRest(read("album/b.jpg"));
+        assertEquals(RestStatus.OK, image.status());
+        assertEquals("image/jpeg", image.contentType());
+        assertArrayEquals(JPEG, BytesReference.toBytes(image.content()));
+        assertEquals(List.of("nosniff"), image.getHeaders().get("X-Content-Type-Options"));
+        assertEquals(List.of("default-src 'none'"), image.getHeaders().get("Content-Security-Policy"));
+        BytesRestResponse missing = RestImageFileAction.toRest(read("../private/secret.png"));
+        assertEquals(RestStatus.NOT_FOUND, missing.status());
+        assertEquals("text/plain; charset=UTF-8", missing.contentType());
+        assertEquals("image path [../private/secret.png] leads outside clip.images.path", missing.content().utf8ToString());
+    }
+
+    private static void assertNotFound(ImageFileResponse reply, String reason) {
         assertEquals(RestStatus.NOT_FOUND, reply.status());
         assertNull(reply.body());
         assertTrue(reply.error(), reply.error().contains(reason));

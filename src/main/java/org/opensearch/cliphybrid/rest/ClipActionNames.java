@@ -1,0 +1,35 @@
+package org.opensearch.cliphybrid.rest;
+
+import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.stats.ClipStatsAction;
+import org.opensearch.cliphybrid.ui.ImageFileAction;
+import org.opensearch.rest.NamedRoute;
+import org.opensearch.rest.RestRequest;
+
+/**
+ * The action names a security role grants or denies to reach each {@code _plugins/clip} endpoint; docs/security.md lists
+ * them. Every route is a {@link NamedRoute}, which the security plugin checks at the REST layer as a cluster permission.
+ * Where a transport action does the work, the route carries that action's name, so that one grant passes both the REST
+ * check and the transport check. {@code cluster:monitor/} holds the read-only views of node state, as in core;
+ * {@code cluster:admin/} holds the rest, as in ml-commons (inference is {@code cluster:admin/opensearch/ml/predict} there).
+ */
+public final class ClipActionNames {
+    /** Runs model inference on texts and images the caller gives (image URLs are fetched by the node). */
+    public static final String EMBED = "cluster:admin/clip/embed";
+    /** Lists the model folders and which of them this node has loaded. */
+    public static final String MODELS = "cluster:monitor/clip/models";
+    /** The search page and its script and style; the page searches through {@code _search} with the caller's own rights. */
+    public static final String UI_PAGE = "cluster:admin/clip/ui/page";
+    /** Image files under {@code clip.images.path}, for the page's thumbnails. */
+    public static final String UI_IMAGE = ImageFileAction.NAME;
+    /** Fetches web pages and writes their images into an index (the writes also need the index's write permission). */
+    public static final String HARVEST = HarvestAction.NAME;
+    /** Every node's counters, latencies and queues. */
+    public static final String STATS = ClipStatsAction.NAME;
+
+    private ClipActionNames() {}
+
+    public static NamedRoute route(RestRequest.Method method, String path, String name) {
+        return new NamedRoute.Builder().method(method).path(path).uniqueName(name).build();
+    }
+}
