@@ -28,8 +28,14 @@ public final class InferenceService {
     private final ModelRegistry models;
     private final ThreadPool threadPool;
     private final ClipStats stats;
+    /** The longest text the encoder takes: CLIP reads 77 tokens, and tokenizing a longer text is work a request should not buy. */
+    public static final int MAX_TEXT_CHARS = 2048;
+    /** Bytes of query embeddings kept: a count would let long texts or wide vectors take any amount of heap. */
+    private static final long TEXT_CACHE_BYTES = 16L << 20;
+
     private final Cache<TextKey, float[]> textCache = CacheBuilder.<TextKey, float[]>builder()
-        .setMaximumWeight(10_000)
+        .setMaximumWeight(TEXT_CACHE_BYTES)
+        .weigher((key, vector) -> 2L * (key.model().length() + key.text().length()) + 4L * vector.length + 64)
         .setExpireAfterAccess(TimeValue.timeValueMinutes(30))
         .build();
     private volatile String defaultModel;
@@ -96,10 +102,18 @@ public final class InferenceService {
 
     /** The embedding of one text, encoded alone as every text is, so that a vector never depends on its neighbours. */
     public float[] encodeText(ClipModel model, String text) throws Exception {
+        checkLength(text);
         long start = System.nanoTime();
         float[] vector = model.embedTexts(List.of(text))[0];
         stats.texts(1, System.nanoTime() - start);
         return vector;
+    }
+
+    /** Refuses a text longer than {@link #MAX_TEXT_CHARS}, whichever way it came in. */
+    public static void checkLength(String text) {
+        if (text.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException("text of " + text.length() + " characters is longer than the limit of " + MAX_TEXT_CHARS);
+        }
     }
 
     /** The L2-normalised embedding of one query text, encoded on the query pool. */

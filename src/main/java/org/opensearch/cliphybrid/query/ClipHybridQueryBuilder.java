@@ -3,6 +3,7 @@ package org.opensearch.cliphybrid.query;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.action.search.SearchRequest;
+import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
@@ -65,6 +66,12 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     public static final int DEFAULT_K = 100;
     public static final int MAX_K = 10_000;
+    /** Query texts of one query: each is encoded, so each costs an encoder call. */
+    public static final int MAX_QUERY_TEXTS = 16;
+    public static final int MAX_TEXT_FIELDS = 64;
+    public static final int MAX_PROMPT_TEMPLATE_CHARS = 256;
+    /** k-NN's own largest knn_vector dimension. */
+    public static final int MAX_DIMENSION = 16_000;
 
     /** How the two sides combine. */
     public enum Fusion {
@@ -213,6 +220,14 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     }
 
     public ClipHybridQueryBuilder queryTexts(List<String> texts) {
+        checkSize(QUERY_TEXT, texts.size(), MAX_QUERY_TEXTS, "texts");
+        for (String text : texts) {
+            if (text.length() > InferenceService.MAX_TEXT_CHARS) {
+                throw new IllegalArgumentException(
+                    "[" + NAME + "] [query_text] of " + text.length() + " characters is longer than the limit of " + InferenceService.MAX_TEXT_CHARS
+                );
+            }
+        }
         this.queryTexts = List.copyOf(texts);
         return this;
     }
@@ -228,11 +243,17 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     }
 
     public ClipHybridQueryBuilder queryVector(float[] queryVector) {
+        if (queryVector != null) {
+            checkSize(QUERY_VECTOR, queryVector.length, MAX_DIMENSION, "dimensions");
+        }
         this.queryVector = queryVector;
         return this;
     }
 
     public ClipHybridQueryBuilder promptTemplate(String template) {
+        if (template != null) {
+            checkSize(PROMPT_TEMPLATE, template.length(), MAX_PROMPT_TEMPLATE_CHARS, "characters");
+        }
         if (template != null && template.contains("{}") == false) {
             throw new IllegalArgumentException("[" + NAME + "] [prompt_template] must contain {} where the query text goes, got [" + template + "]");
         }
@@ -246,6 +267,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     }
 
     public ClipHybridQueryBuilder textFields(List<String> textFields) {
+        checkSize(TEXT_FIELDS, textFields.size(), MAX_TEXT_FIELDS, "fields");
         this.textFields = List.copyOf(textFields);
         return this;
     }
@@ -312,6 +334,12 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     public ClipHybridQueryBuilder efSearch(Integer efSearch) {
         this.efSearch = efSearch == null ? null : checkCount(EF_SEARCH, efSearch);
         return this;
+    }
+
+    private static void checkSize(ParseField name, int size, int max, String what) {
+        if (size > max) {
+            throw new IllegalArgumentException("[" + NAME + "] [" + name.getPreferredName() + "] has " + size + " " + what + ", more than the limit of " + max);
+        }
     }
 
     private static int checkCount(ParseField name, int value) {

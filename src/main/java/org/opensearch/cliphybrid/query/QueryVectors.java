@@ -39,7 +39,8 @@ public final class QueryVectors {
     private final Supplier<Calibration> calibration;
     /** Paging through an image query must not fetch and encode the image again; keyed by model and a digest of the value. */
     private final Cache<String, float[]> imageCache = CacheBuilder.<String, float[]>builder()
-        .setMaximumWeight(1_000)
+        .setMaximumWeight(8L << 20)
+        .weigher((key, vector) -> 2L * key.length() + 4L * vector.length + 64)
         .setExpireAfterAccess(TimeValue.timeValueMinutes(10))
         .build();
 

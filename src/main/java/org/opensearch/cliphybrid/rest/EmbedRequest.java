@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.rest;
 
+import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.core.xcontent.XContentParser.Token;
 
@@ -9,10 +10,10 @@ import java.util.List;
 
 /**
  * The body of {@code _plugins/clip/_embed}: texts and image references to embed with one model. Only the shape is checked
- * here; image references are parsed on the inference pool, since decoding a large base64 payload is work of its own.
+ * here; image references are parsed later, off the netty thread, since decoding a large base64 payload is work of its own.
  */
 public record EmbedRequest(List<String> texts, List<String> images, String model) {
-    /** A request is one task on one inference thread; the cap keeps a single request from holding that thread for long. */
+    /** The texts of a request are one task on one inference thread; the cap keeps a single request from holding it for long. */
     public static final int MAX_ENTRIES = 64;
 
     public static EmbedRequest parse(XContentParser parser) throws IOException {
@@ -46,6 +47,11 @@ public record EmbedRequest(List<String> texts, List<String> images, String model
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i).isBlank()) {
                 throw new IllegalArgumentException("texts[" + i + "] is empty");
+            }
+            if (texts.get(i).length() > InferenceService.MAX_TEXT_CHARS) {
+                throw new IllegalArgumentException(
+                    "texts[" + i + "] has " + texts.get(i).length() + " characters, more than the limit of " + InferenceService.MAX_TEXT_CHARS
+                );
             }
         }
         return new EmbedRequest(texts, images, model);

@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.query;
 
 import org.opensearch.cliphybrid.ClipHybridPlugin;
+import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
@@ -19,6 +20,7 @@ import org.opensearch.search.SearchModule;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
 
 import static org.opensearch.core.xcontent.XContentHelper.toXContent;
@@ -174,6 +176,20 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_vector\": [1], \"text_fields\": [\"t\"]}}", "need a [query_text]");
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"k\": 0}}", "[k] must be between 1");
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"rank_constant\": 0}}", "[rank_constant]");
+    }
+
+    public void testEverySizeARequestControlsHasALimit() {
+        String texts = "[" + String.join(",", Collections.nCopies(ClipHybridQueryBuilder.MAX_QUERY_TEXTS + 1, "\"dog\"")) + "]";
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": " + texts + "}}", "[query_text] has 17 texts, more than the limit of 16");
+        String longText = "a".repeat(InferenceService.MAX_TEXT_CHARS + 1);
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"" + longText + "\"}}", "[query_text] of 2049 characters");
+        String template = "{} " + "x".repeat(ClipHybridQueryBuilder.MAX_PROMPT_TEMPLATE_CHARS);
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"prompt_template\": \"" + template + "\"}}",
+            "[prompt_template] has 259 characters");
+        String fields = "[" + String.join(",", Collections.nCopies(ClipHybridQueryBuilder.MAX_TEXT_FIELDS + 1, "\"t\"")) + "]";
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"text_fields\": " + fields + "}}", "[text_fields] has 65 fields");
+        String vector = "[" + String.join(",", Collections.nCopies(ClipHybridQueryBuilder.MAX_DIMENSION + 1, "0.5")) + "]";
+        assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_vector\": " + vector + "}}", "[query_vector] has 16001 dimensions");
     }
 
     public void testProperNounsAreCapitalizedWordsAndLeaveTheRestToClip() {

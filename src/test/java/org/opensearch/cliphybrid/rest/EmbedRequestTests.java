@@ -56,6 +56,10 @@ public class EmbedRequestTests extends OpenSearchTestCase {
         assertRefused("{\"images\": " + over + "}", "[images] has more than 64 entries");
     }
 
+    public void testTextsHaveALengthLimit() {
+        assertRefused("{\"texts\": [\"ok\", \"" + "a".repeat(2049) + "\"]}", "texts[1] has 2049 characters, more than the limit of 2048");
+    }
+
     public void testBadBodies() {
         assertRefused("{}", "nothing to embed");
         assertRefused("{\"texts\": [], \"images\": []}", "nothing to embed");
