@@ -5,6 +5,7 @@ import org.opensearch.cliphybrid.image.ImageFailure;
 import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.model.DirectFloatPool;
 import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.lease.Releasable;
@@ -12,6 +13,7 @@ import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -24,24 +26,29 @@ public final class ImageInputs {
     /** A parsed reference with the limits in force when it arrived, so a settings change cannot apply halfway through. */
     public record Input(ImageSource source, ImageLoader.Limits limits, long maxPixels) {}
 
-    /** An image ready for the model; closing it gives its share of the budget back, so close it once the model has run. */
+    /**
+     * An image ready for the model, its {@code pixel_values} in a pooled direct buffer of the model's; closing it gives the
+     * buffer and its share of the budget back, so close it once the model has run, and read nothing from it after.
+     */
     public static final class Prepared implements Releasable {
-        private final float[] pixelValues;
+        private final DirectFloatPool.Lease pixelValues;
         private final BytesInFlight budget;
         private long reserved;
 
-        private Prepared(float[] pixelValues, BytesInFlight budget, long reserved) {
+        private Prepared(DirectFloatPool.Lease pixelValues, BytesInFlight budget, long reserved) {
             this.pixelValues = pixelValues;
             this.budget = budget;
             this.reserved = reserved;
         }
 
-        public float[] pixelValues() {
-            return pixelValues;
+        /** The image's {@code channels x height x width} floats, as the buffer's remaining values. */
+        public FloatBuffer pixelValues() {
+            return pixelValues.floats();
         }
 
         @Override
         public synchronized void close() {
+            pixelValues.close();
             budget.release(reserved);
             reserved = 0;
         }
@@ -103,7 +110,7 @@ public final class ImageInputs {
                 });
                 long decoded = System.nanoTime();
                 stats.stage(ClipStats.Stage.DECODE, decoded - loaded);
-                float[] pixels = preprocessor.preprocess(image);
+                DirectFloatPool.Lease pixels = model.preprocess(image);
                 stats.stage(ClipStats.Stage.PREPROCESS, System.nanoTime() - decoded);
                 return new Prepared(pixels, budget, modelInputBytes);
             } catch (Exception e) {
