@@ -173,11 +173,7 @@ public final class ClipModel implements Closeable {
 
     /** L2-normalised image embeddings of already preprocessed images ({@link ClipImagePreprocessor#preprocess}). */
     public float[][] embedImages(List<float[]> pixelValues) throws Exception {
-        List<FloatBuffer> buffers = new ArrayList<>(pixelValues.size());
-        for (float[] one : pixelValues) {
-            buffers.add(FloatBuffer.wrap(one));
-        }
-        return embedPixels(buffers);
+        return embedPixels(wrapped(pixelValues));
     }
 
     /**
@@ -191,11 +187,15 @@ public final class ClipModel implements Closeable {
 
     /** The warm-up's way in: heap arrays, as {@link #embedImages} takes them. */
     private float[][] runVision(List<float[]> pixelValues) throws Exception {
-        List<FloatBuffer> buffers = new ArrayList<>(pixelValues.size());
-        for (float[] one : pixelValues) {
+        return runVisionBuffers(wrapped(pixelValues));
+    }
+
+    private static List<FloatBuffer> wrapped(List<float[]> arrays) {
+        List<FloatBuffer> buffers = new ArrayList<>(arrays.size());
+        for (float[] one : arrays) {
             buffers.add(FloatBuffer.wrap(one));
         }
-        return runVisionBuffers(buffers);
+        return buffers;
     }
 
     private float[][] runText(List<long[]> ids) throws Exception {
@@ -231,6 +231,9 @@ public final class ClipModel implements Closeable {
             if (values != per) {
                 throw new IllegalArgumentException("pixel_values of image " + i + " has " + values + " values, expected " + per);
             }
+        }
+        if (batch == 0) {
+            return new float[0][];
         }
         FloatBuffer only = batch == 1 ? pixelValues.get(0) : null;
         if (only != null && only.isDirect() && only.order() == ByteOrder.nativeOrder()) {

@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.model;
 
 import org.opensearch.common.lease.Releasable;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 
 import java.io.Closeable;
 import java.nio.ByteOrder;
@@ -40,7 +41,15 @@ public final class DirectFloatPool implements Closeable {
         int bytes = floats * Float.BYTES;
         OffHeap.Block block = take(bytes);
         if (block == null) {
-            block = OffHeap.allocate(bytes);
+            try {
+                block = OffHeap.allocate(bytes);
+            } catch (OutOfMemoryError e) {
+                // native memory (or, on Java 21, -XX:MaxDirectMemorySize) ran out, not the heap: refuse this image as
+                // retryable, and keep the error from a pool thread's uncaught handler, which would stop the node
+                throw new OpenSearchRejectedExecutionException(
+                    "no native memory left for " + bytes + " bytes of model input: " + e.getMessage()
+                );
+            }
             allocations.incrementAndGet();
         }
         return new Lease(block, floats);
