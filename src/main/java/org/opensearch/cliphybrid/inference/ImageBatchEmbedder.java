@@ -7,6 +7,7 @@ import org.opensearch.common.CheckedFunction;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.threadpool.ThreadPool;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -115,7 +116,7 @@ public final class ImageBatchEmbedder {
 
     private void infer(String model, ImageInputs.Prepared[] prepared, Outcome[] outcomes, Consumer<Outcome[]> done) {
         List<Integer> slots = new ArrayList<>();
-        List<float[]> pixels = new ArrayList<>();
+        List<FloatBuffer> pixels = new ArrayList<>();
         for (int i = 0; i < prepared.length; i++) {
             if (prepared[i] != null) {
                 slots.add(i);

@@ -5,12 +5,14 @@ import org.opensearch.cliphybrid.image.ImageFailure;
 import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.model.DirectFloatPool;
 import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.lease.Releasable;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.function.Supplier;
 
 /**
@@ -22,26 +24,31 @@ public final class ImageInputs {
     /** A parsed reference with the limits in force when it arrived, so a settings change cannot apply halfway through. */
     public record Input(ImageSource source, ImageLoader.Limits limits, long maxPixels) {}
 
-    /** An image ready for the model; closing it gives its share of the budget back, so close it once the model has run. */
+    /**
+     * An image ready for the model, its {@code pixel_values} in a pooled direct buffer of the model's; closing it gives the
+     * buffer and its share of the budget back, so close it once the model has run, and read nothing from it after.
+     */
     public static final class Prepared implements Releasable {
-        private final float[] pixelValues;
+        private final DirectFloatPool.Lease pixelValues;
         private final BytesInFlight budget;
         private final BytesInFlight.Share share;
         private long reserved;
 
-        private Prepared(float[] pixelValues, BytesInFlight budget, BytesInFlight.Share share, long reserved) {
+        private Prepared(DirectFloatPool.Lease pixelValues, BytesInFlight budget, BytesInFlight.Share share, long reserved) {
             this.pixelValues = pixelValues;
             this.budget = budget;
             this.share = share;
             this.reserved = reserved;
         }
 
-        public float[] pixelValues() {
-            return pixelValues;
+        /** The image's {@code channels x height x width} floats, as the buffer's remaining values. */
+        public FloatBuffer pixelValues() {
+            return pixelValues.floats();
         }
 
         @Override
         public synchronized void close() {
+            pixelValues.close();
             budget.release(0, reserved, share);
             reserved = 0;
         }
@@ -78,7 +85,7 @@ public final class ImageInputs {
     }
 
     /**
-     * Reads or fetches, decodes and preprocesses: slow and blocking, so it runs on the fetch pool (ingest) or the inference
+     * Reads or fetches, decodes and preprocesses: slow and blocking, so it runs on the fetch pool
      * pool, never on a transport, write, inference or query thread. Holds its bytes on behalf of {@code share}, the request
      * it belongs to; fails with a 429 when the node's byte budget is spent by other requests.
      */
@@ -103,7 +110,7 @@ public final class ImageInputs {
                 });
                 long decoded = System.nanoTime();
                 stats.stage(ClipStats.Stage.DECODE, decoded - loaded);
-                float[] pixels = preprocessor.preprocess(image);
+                DirectFloatPool.Lease pixels = model.preprocess(image);
                 stats.stage(ClipStats.Stage.PREPROCESS, System.nanoTime() - decoded);
                 return new Prepared(pixels, budget, share, modelInputBytes);
             } catch (Exception e) {

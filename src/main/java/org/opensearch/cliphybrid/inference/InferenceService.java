@@ -10,6 +10,7 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.threadpool.ThreadPool;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,10 +64,13 @@ public final class InferenceService {
         return models.get(resolve(requested));
     }
 
-    /** One call of the image encoder on already preprocessed images, timed and counted as one batch. */
-    public float[][] encodeImages(ClipModel model, List<float[]> pixelValues) throws Exception {
+    /**
+     * One call of the image encoder on already preprocessed images ({@link ImageInputs.Prepared#pixelValues}), timed and
+     * counted as one batch.
+     */
+    public float[][] encodeImages(ClipModel model, List<FloatBuffer> pixelValues) throws Exception {
         long start = System.nanoTime();
-        float[][] vectors = model.embedImages(pixelValues);
+        float[][] vectors = model.embedPixels(pixelValues);
         stats.imageBatch(pixelValues.size(), System.nanoTime() - start);
         return vectors;
     }

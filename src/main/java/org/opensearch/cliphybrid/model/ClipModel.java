@@ -5,6 +5,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
@@ -13,7 +14,10 @@ import ai.djl.util.PairList;
 import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
 import org.opensearch.cliphybrid.model.text.ClipTokenizer;
 
+import java.awt.image.BufferedImage;
 import java.io.Closeable;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +29,10 @@ import java.util.List;
  */
 public final class ClipModel implements Closeable {
     private static final String ENGINE = "OnnxRuntime";
+    /** Idle image buffers kept for reuse (600 KB each at 224x224): about as many as images in preparation at once. */
+    private static final int SPARE_IMAGE_BUFFERS = 16;
+    /** Idle batch buffers kept: one per inference thread that is usually busy; larger batches of a burst are freed. */
+    private static final int SPARE_BATCH_BUFFERS = 2;
 
     private final ModelFolder folder;
     private final ClipTokenizer tokenizer;
@@ -34,6 +42,8 @@ public final class ClipModel implements Closeable {
     private final boolean textTakesAttentionMask;
     private final int dimension;
     private final long loadMillis;
+    private final DirectFloatPool imageBuffers = new DirectFloatPool(SPARE_IMAGE_BUFFERS);
+    private final DirectFloatPool batchBuffers = new DirectFloatPool(SPARE_BATCH_BUFFERS);
 
     private ClipModel(
         ModelFolder folder,
@@ -146,9 +156,46 @@ public final class ClipModel implements Closeable {
         });
     }
 
+    /**
+     * The {@code pixel_values} of one image in a pooled direct buffer, ready for {@link #embedPixels}: the image's share of
+     * the batch never sits on the heap. Close the lease once the image has been embedded, which gives the buffer back.
+     */
+    public DirectFloatPool.Lease preprocess(BufferedImage image) {
+        DirectFloatPool.Lease pixels = imageBuffers.acquire(preprocessor.size());
+        try {
+            preprocessor.preprocess(image, pixels.floats());
+            return pixels;
+        } catch (RuntimeException | Error e) {
+            pixels.close();
+            throw e;
+        }
+    }
+
     /** L2-normalised image embeddings of already preprocessed images ({@link ClipImagePreprocessor#preprocess}). */
     public float[][] embedImages(List<float[]> pixelValues) throws Exception {
-        return DjlRuntime.call(() -> normalized(runVision(pixelValues)));
+        return embedPixels(wrapped(pixelValues));
+    }
+
+    /**
+     * L2-normalised image embeddings of preprocessed images, each the {@code remaining()} floats of its buffer (such as
+     * {@link #preprocess} fills). A lone image in a native-order direct buffer goes to ONNX Runtime as it is; a batch is
+     * copied into one pooled direct buffer, which ONNX Runtime reads in place as well.
+     */
+    public float[][] embedPixels(List<FloatBuffer> pixelValues) throws Exception {
+        return DjlRuntime.call(() -> normalized(runVisionBuffers(pixelValues)));
+    }
+
+    /** The warm-up's way in: heap arrays, as {@link #embedImages} takes them. */
+    private float[][] runVision(List<float[]> pixelValues) throws Exception {
+        return runVisionBuffers(wrapped(pixelValues));
+    }
+
+    private static List<FloatBuffer> wrapped(List<float[]> arrays) {
+        List<FloatBuffer> buffers = new ArrayList<>(arrays.size());
+        for (float[] one : arrays) {
+            buffers.add(FloatBuffer.wrap(one));
+        }
+        return buffers;
     }
 
     private float[][] runText(List<long[]> ids) throws Exception {
@@ -175,20 +222,38 @@ public final class ClipModel implements Closeable {
         }
     }
 
-    private float[][] runVision(List<float[]> pixelValues) throws Exception {
+    private float[][] runVisionBuffers(List<FloatBuffer> pixelValues) throws Exception {
         int batch = pixelValues.size();
         int c = preprocessor.channels(), h = preprocessor.height(), w = preprocessor.width();
         int per = c * h * w;
-        float[] flat = new float[batch * per];
         for (int i = 0; i < batch; i++) {
-            float[] one = pixelValues.get(i);
-            if (one.length != per) {
-                throw new IllegalArgumentException("pixel_values of image " + i + " has " + one.length + " values, expected " + per);
+            int values = pixelValues.get(i).remaining();
+            if (values != per) {
+                throw new IllegalArgumentException("pixel_values of image " + i + " has " + values + " values, expected " + per);
             }
-            System.arraycopy(one, 0, flat, i * per, per);
         }
+        if (batch == 0) {
+            return new float[0][];
+        }
+        FloatBuffer only = batch == 1 ? pixelValues.get(0) : null;
+        if (only != null && only.isDirect() && only.order() == ByteOrder.nativeOrder()) {
+            return runVisionTensor(only.slice(), batch);
+        }
+        try (DirectFloatPool.Lease lease = batchBuffers.acquire(Math.multiplyExact(batch, per))) {
+            FloatBuffer flat = lease.floats();
+            for (int i = 0; i < batch; i++) {
+                FloatBuffer one = pixelValues.get(i);
+                flat.put(i * per, one, one.position(), per);
+            }
+            return runVisionTensor(flat, batch);
+        }
+    }
+
+    /** {@code flat} must stay unchanged until this returns: ONNX Runtime reads it in place (DJL hands a direct buffer on). */
+    private float[][] runVisionTensor(FloatBuffer flat, int batch) throws Exception {
         try (NDManager manager = vision.getNDManager().newSubManager()) {
-            NDArray pixels = manager.create(flat, new Shape(batch, c, h, w));
+            Shape shape = new Shape(batch, preprocessor.channels(), preprocessor.height(), preprocessor.width());
+            NDArray pixels = manager.create(flat, shape, DataType.FLOAT32);
             pixels.setName("pixel_values");
             return rows(predict(vision, new NDList(pixels)), "image_embeds", batch);
         }
@@ -241,5 +306,7 @@ public final class ClipModel implements Closeable {
         text.close();
         vision.close();
         tokenizer.close();
+        imageBuffers.close();
+        batchBuffers.close();
     }
 }

@@ -5,8 +5,12 @@ import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,6 +30,8 @@ public final class ClipImagePreprocessor {
     private static final int DEFAULT_SIZE = 224;
     private static final int PIL_BILINEAR = 2;
     private static final int PIL_BICUBIC = 3;
+    /** Beyond 2^53 a double no longer holds every integer, so the taps of an output index would be computed wrongly. */
+    private static final long MAX_RESIZED_SIDE = 1L << 53;
 
     private final boolean doResize;
     /** Resize target: the shortest edge when positive, else exactly {@link #resizeHeight} x {@link #resizeWidth}. */
@@ -178,49 +184,98 @@ public final class ClipImagePreprocessor {
         return outWidth;
     }
 
+    /** How many floats {@link #preprocess} writes: {@code channels() x height() x width()}. */
+    public int size() {
+        return CHANNELS * outHeight * outWidth;
+    }
+
     /**
      * The {@code pixel_values} of one image: float32, channels first, {@code channels() x height() x width()}.
      *
      * @param rgb an RGB image, such as {@code ImageDecoder.decode} returns (alpha, if any, is ignored)
      */
     public float[] preprocess(BufferedImage rgb) {
+        float[] out = new float[size()];
+        preprocess(rgb, FloatBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * Writes the {@code pixel_values} of one image into {@code out}, {@link #size()} floats from index 0, so that they can
+     * go to the model from off-heap memory without a copy on the heap.
+     */
+    public void preprocess(BufferedImage rgb, FloatBuffer out) {
+        if (out.capacity() < size()) {
+            throw new IllegalArgumentException("pixel_values need " + size() + " floats, the buffer holds " + out.capacity());
+        }
         int width = rgb.getWidth();
         int height = rgb.getHeight();
-        int[] pixels = rgb.getRGB(0, 0, width, height, null, 0, width);
+        long targetWidth = width;
+        long targetHeight = height;
         if (doResize) {
-            int targetWidth;
-            int targetHeight;
             if (shortestEdge > 0) {
                 // transformers' get_resize_output_image_size(default_to_square=False): the long side is truncated
-                int longSide = (int) ((double) shortestEdge * Math.max(width, height) / Math.min(width, height));
-                targetWidth = width <= height ? shortestEdge : longSide;
-                targetHeight = width <= height ? longSide : shortestEdge;
+                double longSide = (double) shortestEdge * Math.max(width, height) / Math.min(width, height);
+                if (longSide >= MAX_RESIZED_SIDE) {
+                    throw new IllegalArgumentException(
+                        "aspect ratio "
+                            + width
+                            + "x"
+                            + height
+                            + " too extreme: its shortest edge resized to "
+                            + shortestEdge
+                            + " makes the long side "
+                            + longSide
+                            + " pixels, more than the resize can represent exactly ("
+                            + MAX_RESIZED_SIDE
+                            + ")"
+                    );
+                }
+                targetWidth = width <= height ? shortestEdge : (long) longSide;
+                targetHeight = width <= height ? (long) longSide : shortestEdge;
             } else {
                 targetWidth = resizeWidth;
                 targetHeight = resizeHeight;
             }
-            pixels = PilResize.resize(pixels, width, height, targetWidth, targetHeight, filter);
-            width = targetWidth;
-            height = targetHeight;
         }
         // transformers' center_crop: offset (size - crop) // 2, and where the image is smaller, zero padding with the
         // image placed ceil((crop - size) / 2) in, which is the same floor division with a negative result
-        int top = doCenterCrop ? Math.floorDiv(height - outHeight, 2) : 0;
-        int left = doCenterCrop ? Math.floorDiv(width - outWidth, 2) : 0;
+        long top = doCenterCrop ? Math.floorDiv(targetHeight - outHeight, 2) : 0;
+        long left = doCenterCrop ? Math.floorDiv(targetWidth - outWidth, 2) : 0;
+        // only the pixels the crop keeps are resized: a long thin image would otherwise make a resized image of any size
+        PilResize.Window window = PilResize.window(width, height, targetWidth, targetHeight, left, top, outWidth, outHeight, filter);
+        int[] pixels = window.apply(source(rgb, window));
         int plane = outHeight * outWidth;
-        float[] out = new float[CHANNELS * plane];
-        for (int y = 0; y < outHeight; y++) {
-            int sy = y + top;
-            for (int x = 0; x < outWidth; x++) {
-                int sx = x + left;
-                int p = sy >= 0 && sy < height && sx >= 0 && sx < width ? pixels[sy * width + sx] : 0;
-                int i = y * outWidth + x;
-                out[i] = levels[0][(p >> 16) & 0xFF];
-                out[plane + i] = levels[1][(p >> 8) & 0xFF];
-                out[2 * plane + i] = levels[2][p & 0xFF];
-            }
+        for (int i = 0; i < plane; i++) {
+            int p = pixels[i];
+            out.put(i, levels[0][(p >> 16) & 0xFF]);
+            out.put(plane + i, levels[1][(p >> 8) & 0xFF]);
+            out.put(2 * plane + i, levels[2][p & 0xFF]);
         }
-        return out;
+    }
+
+    /**
+     * The pixels {@code window} reads. ImageDecoder's {@code TYPE_INT_RGB} is read in place from its own array, where
+     * {@code getRGB} would copy the whole image again; other types copy just the rectangle the window reads.
+     */
+    private static PilResize.Source source(BufferedImage image, PilResize.Window window) {
+        WritableRaster raster = image.getRaster();
+        if (image.getType() == BufferedImage.TYPE_INT_RGB
+            && raster.getDataBuffer() instanceof DataBufferInt data
+            && data.getNumBanks() == 1
+            && raster.getSampleModel() instanceof SinglePixelPackedSampleModel model) {
+            int origin = data.getOffset() + model.getOffset(-raster.getSampleModelTranslateX(), -raster.getSampleModelTranslateY());
+            return new PilResize.Source(data.getData(), origin, model.getScanlineStride());
+        }
+        int x = window.inputX();
+        int y = window.inputY();
+        int w = window.inputWidth();
+        int h = window.inputHeight();
+        if (w == 0 || h == 0) {
+            return new PilResize.Source(new int[0], 0, 0);
+        }
+        int[] copy = image.getRGB(x, y, w, h, null, 0, w);
+        return new PilResize.Source(copy, -(y * w + x), w);
     }
 
     private static boolean bool(Map<String, Object> config, String key, boolean defaultValue) {
