@@ -7,8 +7,8 @@ import java.net.InetAddress;
 /**
  * Refuses addresses an image URL must not reach from inside the cluster: loopback, private ranges, link-local (which holds the
  * cloud metadata service at 169.254.169.254), carrier-grade NAT, reserved and benchmarking ranges, unique-local IPv6, multicast
- * and the unspecified address. IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) are judged by
- * the IPv4 address inside, since a translator or tunnel on the path delivers the request there.
+ * and the unspecified address. IPv6 forms that carry an IPv4 address (mapped, translated, compatible, NAT64, 6to4, Teredo) are
+ * judged by the IPv4 address inside, since a translator or tunnel on the path delivers the request there.
  */
 public final class AddressGuard {
     private AddressGuard() {}
@@ -80,6 +80,9 @@ public final class AddressGuard {
         }
         if (allZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
             return embedded("IPv4-mapped", b, 12);
+        }
+        if (allZero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0) {
+            return embedded("IPv4-translated", b, 12);
         }
         if (allZero(b, 0, 12)) {
             return embedded("IPv4-compatible", b, 12);

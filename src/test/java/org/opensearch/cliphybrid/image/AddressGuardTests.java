@@ -81,6 +81,7 @@ public class AddressGuardTests extends OpenSearchTestCase {
         mapped[15] = 1;
         assertRefused(java.net.Inet6Address.getByAddress(null, mapped, -1), "IPv4-mapped address embedding 10.0.0.1, a private address");
         assertRefused(v6(0, 0, 0, 0, 0, 0xffff, 0xa9fe, 0xa9fe), "link-local");
+        assertRefused(v6(0, 0, 0, 0, 0xffff, 0, 0x0a00, 0x0001), "IPv4-translated address embedding 10.0.0.1");
         assertRefused(v6(0, 0, 0, 0, 0, 0, 0x7f00, 0x0001), "IPv4-compatible address embedding 127.0.0.1, a loopback address");
         assertRefused(v6(0x64, 0xff9b, 0, 0, 0, 0, 0xa9fe, 0xa9fe), "NAT64 address embedding 169.254.169.254, a link-local");
         assertRefused(v6(0x64, 0xff9b, 0, 0, 0, 0, 0xc0a8, 0x0101), "NAT64 address embedding 192.168.1.1");
