@@ -158,9 +158,10 @@ final class PinnedHttpClient {
         IOException last = null;
         for (InetAddress address : addresses) {
             // the TLS socket, when there is one, reads through this one, so the deadline holds for the handshake too
+            int connectTimeout = deadline.within(limits.connectTimeoutMillis(), uri);
             Socket socket = deadline.socket(uri, limits.readTimeoutMillis());
             try {
-                socket.connect(new InetSocketAddress(address, port), deadline.within(limits.connectTimeoutMillis(), uri));
+                socket.connect(new InetSocketAddress(address, port), connectTimeout);
                 return socket;
             } catch (IOException e) {
                 socket.close();
