@@ -168,6 +168,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
             (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
             (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
+            (int) current.get(ClipSettings.FETCH_TIMEOUT).millis(),
             current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
         );
         ImageInputs inputs = new ImageInputs(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS), budget, stats);

@@ -136,6 +136,19 @@ public final class ClipSettings {
         return value;
     }, Property.NodeScope);
 
+    /**
+     * Deadline of one URL fetch as a whole: connects, redirects, TLS handshakes and the body. The read timeout alone lets a
+     * server that sends a byte now and then hold a thread for as long as it likes.
+     */
+    public static final Setting<TimeValue> FETCH_TIMEOUT = Setting.timeSetting(
+        "clip.fetch.timeout",
+        TimeValue.timeValueMillis(org.opensearch.cliphybrid.image.ImageLoader.Limits.DEFAULT_FETCH_TIMEOUT_MILLIS),
+        TimeValue.timeValueMillis(1),
+        TimeValue.timeValueHours(1),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     public static List<Setting<?>> all() {
         return List.of(
             HYBRID_COSINE_LOW,
@@ -153,7 +166,8 @@ public final class ClipSettings {
             HARVEST_HOST_DELAY,
             HARVEST_MAX_PAGES,
             INGEST_MAX_BYTES_IN_FLIGHT,
-            INFERENCE_DEVICE
+            INFERENCE_DEVICE,
+            FETCH_TIMEOUT
         );
     }
 }

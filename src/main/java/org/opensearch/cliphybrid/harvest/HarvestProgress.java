@@ -17,6 +17,7 @@ public final class HarvestProgress {
     private String phase = "crawling";
     private long pagesFetched, pagesFailed, pagesSkipped, pagesQueued;
     private long imagesFound, imagesIndexed, imagesFailed, imagesSkipped;
+    private long linksDropped, imagesDropped;
     private final Map<String, long[]> failureCounts = new LinkedHashMap<>();
     private final Map<String, List<String>> failureExamples = new LinkedHashMap<>();
 
@@ -39,6 +40,16 @@ public final class HarvestProgress {
 
     public synchronized void pagesQueued(long queued) {
         pagesQueued = queued;
+    }
+
+    /** Same-site links left out because the queue already held as many pages as max_pages lets the harvest visit. */
+    public synchronized void linksDropped(long n) {
+        linksDropped += n;
+    }
+
+    /** New image URLs left out because the harvest had seen max_pages x {@link Harvester#MAX_IMAGES_PER_PAGE} already. */
+    public synchronized void imagesDropped(long n) {
+        imagesDropped += n;
     }
 
     public synchronized void imagesFound(long n) {
@@ -82,7 +93,9 @@ public final class HarvestProgress {
             imagesIndexed,
             imagesFailed,
             imagesSkipped,
-            failures
+            failures,
+            linksDropped,
+            imagesDropped
         );
     }
 }

@@ -23,6 +23,15 @@ import static org.opensearch.action.ValidateActions.addValidationError;
 /** What to harvest and where to put it; see docs/harvester.md. Null options take the node's {@code clip.harvest.*} settings. */
 public final class HarvestRequest extends ActionRequest {
     public static final int MAX_DEPTH = 5;
+    /** Starting pages of one request; more belong in several harvests, which the pool of two threads runs in turn. */
+    public static final int MAX_URLS = 100;
+    public static final int MAX_URL_LENGTH = 2048;
+    /** Pages of one harvest: its link queue, seen sets and status grow with it, and the harvest holds a pool thread throughout. */
+    public static final int MAX_PAGES = 10_000;
+    /** Below this a harvest asks one host more than ten times a second, more than a small site should take from one client. */
+    public static final TimeValue MIN_HOST_DELAY = TimeValue.timeValueMillis(100);
+    /** Above this a harvest of a few pages holds its pool thread for hours; a host that wants more should be left out. */
+    public static final TimeValue MAX_HOST_DELAY = TimeValue.timeValueMinutes(1);
     private static final Set<String> FIELDS = Set.of("urls", "depth", "index", "pipeline", "host_delay", "max_pages");
 
     private final List<String> urls;
@@ -88,8 +97,8 @@ public final class HarvestRequest extends ActionRequest {
         } else if (rawUrls != null) {
             throw new IllegalArgumentException("[urls] must be a string or a list of strings");
         }
-        int depth = intField(body, "depth", 0);
-        Integer maxPages = body.containsKey("max_pages") ? intField(body, "max_pages", 0) : null;
+        int depth = intField(body, "depth", 0, "between 0 and " + MAX_DEPTH);
+        Integer maxPages = body.containsKey("max_pages") ? intField(body, "max_pages", 0, "between 1 and " + MAX_PAGES) : null;
         TimeValue hostDelay = null;
         if (body.get("host_delay") != null) {
             hostDelay = TimeValue.parseTimeValue(body.get("host_delay").toString(), "host_delay");
@@ -109,13 +118,17 @@ public final class HarvestRequest extends ActionRequest {
         return request;
     }
 
-    private static int intField(Map<String, Object> body, String name, int missing) {
+    private static int intField(Map<String, Object> body, String name, int missing, String range) {
         Object v = body.get(name);
         if (v == null) {
             return missing;
         }
         if (v instanceof Integer i) {
             return i;
+        }
+        if (v instanceof Long || v instanceof java.math.BigInteger) {
+            // a whole number too large for an int: refused for its size, not its type
+            throw new IllegalArgumentException("[" + name + "] must be " + range + ", got " + v);
         }
         throw new IllegalArgumentException("[" + name + "] must be an integer, got [" + v + "]");
     }
@@ -134,7 +147,10 @@ public final class HarvestRequest extends ActionRequest {
         if (urls.isEmpty()) {
             e = addValidationError("[urls] must name at least one page", e);
         }
-        for (int i = 0; i < urls.size(); i++) {
+        if (urls.size() > MAX_URLS) {
+            e = addValidationError("[urls] must name at most " + MAX_URLS + " pages, got " + urls.size(), e);
+        }
+        for (int i = 0; i < Math.min(urls.size(), MAX_URLS); i++) {
             String problem = urlProblem(urls.get(i));
             if (problem != null) {
                 e = addValidationError("[urls][" + i + "] " + problem, e);
@@ -149,13 +165,22 @@ public final class HarvestRequest extends ActionRequest {
         if (maxPages != null && maxPages < 1) {
             e = addValidationError("[max_pages] must be at least 1, got " + maxPages, e);
         }
-        if (hostDelay != null && hostDelay.millis() < 0) {
-            e = addValidationError("[host_delay] must not be negative", e);
+        if (maxPages != null && maxPages > MAX_PAGES) {
+            e = addValidationError("[max_pages] must be at most " + MAX_PAGES + ", got " + maxPages, e);
+        }
+        if (hostDelay != null && hostDelay.compareTo(MIN_HOST_DELAY) < 0) {
+            e = addValidationError("[host_delay] must be at least " + MIN_HOST_DELAY + ", got " + hostDelay.getStringRep(), e);
+        }
+        if (hostDelay != null && hostDelay.compareTo(MAX_HOST_DELAY) > 0) {
+            e = addValidationError("[host_delay] must be at most " + MAX_HOST_DELAY + ", got " + hostDelay.getStringRep(), e);
         }
         return e;
     }
 
     private static String urlProblem(String url) {
+        if (url.length() > MAX_URL_LENGTH) {
+            return "is " + url.length() + " characters long, over the limit of " + MAX_URL_LENGTH;
+        }
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -20,7 +20,9 @@ public record HarvestStatus(
     long imagesIndexed,
     long imagesFailed,
     long imagesSkippedByRobots,
-    List<FailureGroup> failures
+    List<FailureGroup> failures,
+    long pagesLinksDropped,
+    long imagesDropped
 ) implements Task.Status {
 
     public static final String NAME = "clip_harvest";
@@ -50,7 +52,9 @@ public record HarvestStatus(
             in.readVLong(),
             in.readVLong(),
             in.readVLong(),
-            in.readList(FailureGroup::new)
+            in.readList(FailureGroup::new),
+            in.readVLong(),
+            in.readVLong()
         );
     }
 
@@ -66,6 +70,8 @@ public record HarvestStatus(
         out.writeVLong(imagesFailed);
         out.writeVLong(imagesSkippedByRobots);
         out.writeList(failures);
+        out.writeVLong(pagesLinksDropped);
+        out.writeVLong(imagesDropped);
     }
 
     @Override
@@ -88,12 +94,14 @@ public record HarvestStatus(
             .field("failed", pagesFailed)
             .field("skipped_by_robots", pagesSkippedByRobots)
             .field("queued", pagesQueued)
+            .field("links_dropped", pagesLinksDropped)
             .endObject();
         builder.startObject("images")
             .field("found", imagesFound)
             .field("indexed", imagesIndexed)
             .field("failed", imagesFailed)
             .field("skipped_by_robots", imagesSkippedByRobots)
+            .field("dropped", imagesDropped)
             .endObject();
         builder.startArray("failures");
         for (FailureGroup f : failures) {

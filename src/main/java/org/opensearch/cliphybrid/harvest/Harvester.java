@@ -33,6 +33,8 @@ public final class Harvester {
     /** Our product token in robots.txt and the User-Agent header ImageLoader sends. */
     public static final String AGENT = "clip-hybrid-search";
     private static final int MAX_BULK = 50;
+    /** Distinct image URLs one harvest keeps per page it may visit; a page full of images beyond that is not a gallery to index. */
+    static final int MAX_IMAGES_PER_PAGE = 100;
 
     /** The node's defaults for what a request leaves out. */
     public record Defaults(long hostDelayMillis, int maxPages) {}
@@ -52,12 +54,17 @@ public final class Harvester {
     public HarvestResponse run(HarvestRequest request, HarvestTask task, TaskId taskId) {
         long start = System.nanoTime();
         Defaults d = defaults.get();
-        long delay = request.hostDelay() != null ? request.hostDelay().millis() : d.hostDelayMillis();
-        int maxPages = request.maxPages() != null ? request.maxPages() : d.maxPages();
-        Run run = new Run(request, task, taskId, HostPacer.realTime(delay), limits.get(), maxPages);
+        // the request was validated against these bounds; the node settings were not, as they predate them
+        long delay = request.hostDelay() != null
+            ? request.hostDelay().millis()
+            : Math.min(Math.max(d.hostDelayMillis(), HarvestRequest.MIN_HOST_DELAY.millis()), HarvestRequest.MAX_HOST_DELAY.millis());
+        int maxPages = Math.min(request.maxPages() != null ? request.maxPages() : d.maxPages(), HarvestRequest.MAX_PAGES);
+        Run run = new Run(request, task, taskId, HostPacer.realTime(delay, task::sleepUnlessCancelled), limits.get(), maxPages);
         try {
             run.crawl();
             task.progress().phase(task.isCancelled() ? "cancelled" : "done");
+        } catch (Cancelled e) {
+            task.progress().phase("cancelled");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.progress().phase("interrupted");
@@ -66,6 +73,13 @@ public final class Harvester {
     }
 
     private record QueuedPage(URI url, int depth, String site) {}
+
+    /** The task was cancelled while the harvest waited its turn at a host: it ends without asking the host. */
+    private static final class Cancelled extends Exception {
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
 
     /** The state of one harvest: what was seen, each host's robots.txt, and the pacing. */
     private final class Run {
@@ -91,7 +105,7 @@ public final class Harvester {
             this.progress = task.progress();
         }
 
-        void crawl() throws InterruptedException {
+        void crawl() throws InterruptedException, Cancelled {
             ArrayDeque<QueuedPage> queue = new ArrayDeque<>();
             for (String url : request.urls()) {
                 URI uri = URI.create(url);
@@ -109,27 +123,44 @@ public final class Harvester {
                     continue;
                 }
                 if (page.depth() < request.depth()) {
+                    long dropped = 0;
                     for (URI link : found.links()) {
-                        if (host(link).equals(page.site()) && seenPages.add(link.toString())) {
-                            queue.add(new QueuedPage(link, page.depth() + 1, page.site()));
+                        if (host(link).equals(page.site()) && seenPages.contains(link.toString()) == false) {
+                            // each page polled counts towards max_pages, so the queue never needs more than what is left of it;
+                            // past that, a link would never be visited, and keeping it would only grow the queue and the seen set
+                            if (queue.size() < maxPages - visited) {
+                                seenPages.add(link.toString());
+                                queue.add(new QueuedPage(link, page.depth() + 1, page.site()));
+                            } else {
+                                dropped++;
+                            }
                         }
                     }
                     progress.pagesQueued(queue.size());
+                    progress.linksDropped(dropped);
                 }
                 List<HarvestedImage> fresh = new ArrayList<>();
+                long imagesDropped = 0;
                 for (HarvestedImage image : found.images()) {
-                    if (seenImages.add(image.url())) {
+                    if (seenImages.contains(image.url())) {
+                        continue;
+                    }
+                    if (seenImages.size() < (long) maxPages * MAX_IMAGES_PER_PAGE) {
+                        seenImages.add(image.url());
                         fresh.add(image);
+                    } else {
+                        imagesDropped++;
                     }
                 }
                 progress.imagesFound(fresh.size());
+                progress.imagesDropped(imagesDropped);
                 index(allowedImages(fresh));
             }
             progress.pagesQueued(queue.size());
         }
 
         /** Null when the page was skipped or failed; the progress says which and why. */
-        private PageExtractor.Page fetchPage(URI url) throws InterruptedException {
+        private PageExtractor.Page fetchPage(URI url) throws InterruptedException, Cancelled {
             String refusal = robotsRefusal(url);
             if (refusal != null) {
                 if (refusal.isEmpty()) {
@@ -161,7 +192,7 @@ public final class Harvester {
             }
         }
 
-        private List<HarvestedImage> allowedImages(List<HarvestedImage> images) throws InterruptedException {
+        private List<HarvestedImage> allowedImages(List<HarvestedImage> images) throws InterruptedException, Cancelled {
             List<HarvestedImage> allowed = new ArrayList<>();
             for (HarvestedImage image : images) {
                 URI uri;
@@ -184,7 +215,7 @@ public final class Harvester {
         }
 
         /** Null when allowed, empty when robots.txt disallows it, otherwise why robots.txt could not be read. */
-        private String robotsRefusal(URI url) throws InterruptedException {
+        private String robotsRefusal(URI url) throws InterruptedException, Cancelled {
             String site = url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority();
             Object rules = robots.get(site);
             if (rules == null) {
@@ -200,7 +231,7 @@ public final class Harvester {
         }
 
         /** RFC 9309: a 4xx means no rules; anything else that fails means "disallow everything" until it can be read. */
-        private Object readRobots(URI robotsUrl) throws InterruptedException {
+        private Object readRobots(URI robotsUrl) throws InterruptedException, Cancelled {
             try {
                 return RobotsTxt.parse(new String(get(robotsUrl).bytes(), StandardCharsets.UTF_8), AGENT);
             } catch (ImageLoader.HttpStatusException e) {
@@ -213,9 +244,12 @@ public final class Harvester {
             }
         }
 
-        private ImageLoader.Fetched get(URI url) throws IOException, InterruptedException {
+        private ImageLoader.Fetched get(URI url) throws IOException, InterruptedException, Cancelled {
             String host = host(url);
             pacer.awaitTurn(host);
+            if (task.isCancelled()) {
+                throw new Cancelled();
+            }
             try {
                 return loader.fetch(url, fetchLimits);
             } finally {

@@ -24,11 +24,13 @@ public final class HostPacer {
         this.sleeper = sleeper;
     }
 
-    public static HostPacer realTime(long delayMillis) {
-        return new HostPacer(delayMillis, System::currentTimeMillis, Thread::sleep);
+    /** On the wall clock, sleeping with {@code sleeper}: a harvest's sleeps end when the harvest is cancelled. */
+    public static HostPacer realTime(long delayMillis, Sleeper sleeper) {
+        // nanoTime: a wall clock set back would otherwise stretch a pause by as much
+        return new HostPacer(delayMillis, () -> System.nanoTime() / 1_000_000, sleeper);
     }
 
-    /** Waits until {@code host} may be asked again. */
+    /** Waits until {@code host} may be asked again, or less if the sleeper wakes early; callers check why they woke. */
     public void awaitTurn(String host) throws InterruptedException {
         Long last = lastDone.get(host);
         if (last != null) {

@@ -14,11 +14,35 @@ import java.nio.file.Path;
 
 /**
  * Reads the bytes of an {@link ImageSource} within limits: a byte cap for every source, timeouts and an address guard for
- * URLs, and confinement to the configured images folder for file paths.
+ * URLs (per read and for the whole fetch), and confinement to the configured images folder for file paths.
  */
 public final class ImageLoader {
-    /** The limits in force; taken anew for each image so that dynamic settings apply at once. */
-    public record Limits(Path imagesRoot, long maxBytes, int connectTimeoutMillis, int readTimeoutMillis, boolean allowPrivateAddresses) {}
+    /**
+     * The limits in force; taken anew for each image so that dynamic settings apply at once. {@code fetchTimeoutMillis} bounds a
+     * whole URL fetch (every redirect, TLS handshake and the body), where the read timeout bounds only the wait for one read.
+     */
+    public record Limits(
+        Path imagesRoot,
+        long maxBytes,
+        int connectTimeoutMillis,
+        int readTimeoutMillis,
+        int fetchTimeoutMillis,
+        boolean allowPrivateAddresses
+    ) {
+        /** The default of clip.fetch.timeout. */
+        public static final int DEFAULT_FETCH_TIMEOUT_MILLIS = 30_000;
+
+        public Limits {
+            if (fetchTimeoutMillis <= 0) {
+                throw new IllegalArgumentException("fetch timeout must be positive, got " + fetchTimeoutMillis + "ms (clip.fetch.timeout)");
+            }
+        }
+
+        /** With the default whole-fetch deadline, for callers that only read files or inline bytes. */
+        public Limits(Path imagesRoot, long maxBytes, int connectTimeoutMillis, int readTimeoutMillis, boolean allowPrivateAddresses) {
+            this(imagesRoot, maxBytes, connectTimeoutMillis, readTimeoutMillis, DEFAULT_FETCH_TIMEOUT_MILLIS, allowPrivateAddresses);
+        }
+    }
 
     /** Resolves host names; tests swap it to check the guard without sending traffic anywhere. */
     public interface Resolver {

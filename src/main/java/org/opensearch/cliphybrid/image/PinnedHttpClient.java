@@ -28,7 +28,16 @@ import java.util.Map;
  */
 final class PinnedHttpClient {
     static final int MAX_REDIRECTS = 5;
-    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+    static final int MAX_LINE_BYTES = 8 * 1024;
+    static final int MAX_HEADERS = 100;
+    /** A chunk size line is a few hex digits and, rarely, short extensions. */
+    static final int MAX_CHUNK_LINE_BYTES = 1024;
+    /** 15 hex digits (2^60) and 18 decimal ones stay clear of overflowing a long in any sum below. */
+    private static final int MAX_CHUNK_SIZE_DIGITS = 15;
+    private static final int MAX_LENGTH_DIGITS = 18;
+    /** The most a Java array holds, whatever clip.image.max_bytes says. */
+    private static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
 
     /** Returns why an address is refused, or null; {@link AddressGuard#refusal} outside tests. */
     interface AddressCheck {
@@ -45,21 +54,26 @@ final class PinnedHttpClient {
         this.tls = tls;
     }
 
-    /** The 200 answer to GET {@code uri}, following at most {@link #MAX_REDIRECTS} redirects, each checked anew. */
+    /**
+     * The 200 answer to GET {@code uri}, following at most {@link #MAX_REDIRECTS} redirects, each checked anew, all within the
+     * deadline of {@link ImageLoader.Limits#fetchTimeoutMillis}.
+     */
     ImageLoader.Fetched get(URI uri, ImageLoader.Limits limits) throws IOException {
+        FetchDeadline deadline = new FetchDeadline(uri, limits.fetchTimeoutMillis());
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            Response response = exchange(current, limits);
+            Response response;
+            try {
+                response = exchange(current, limits, deadline);
+            } catch (IOException e) {
+                // whatever failed once the time was up (a read, a TLS record) failed because it was up
+                if (deadline.passed()) {
+                    throw deadline.exceeded(current, e);
+                }
+                throw e;
+            }
             if (response.status >= 300 && response.status < 400) {
-                String location = response.headers.get("location");
-                if (location == null) {
-                    throw new ImageLoadException(ImageFailure.HTTP_STATUS, "HTTP " + response.status + " without a Location header from [" + current + "]");
-                }
-                current = current.resolve(location.strip());
-                String scheme = current.getScheme() == null ? "" : current.getScheme().toLowerCase(Locale.ROOT);
-                if (scheme.equals("http") == false && scheme.equals("https") == false) {
-                    throw new ImageLoadException(ImageFailure.INVALID, "redirect to unsupported scheme [" + current + "]");
-                }
+                current = redirectTarget(current, response);
                 continue;
             }
             if (response.status == 200) {
@@ -70,9 +84,31 @@ final class PinnedHttpClient {
         throw new ImageLoadException(ImageFailure.HTTP_STATUS, "more than " + MAX_REDIRECTS + " redirects from [" + uri + "]");
     }
 
+    private static URI redirectTarget(URI from, Response response) {
+        String location = response.headers.get("location");
+        if (location == null) {
+            throw new ImageLoadException(ImageFailure.HTTP_STATUS, "HTTP " + response.status + " without a Location header from [" + from + "]");
+        }
+        URI to;
+        try {
+            to = from.resolve(location.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ImageLoadException(ImageFailure.HTTP_STATUS, "HTTP " + response.status + " from [" + from + "] with a malformed Location [" + location + "]");
+        }
+        String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("http") == false && scheme.equals("https") == false) {
+            throw new ImageLoadException(ImageFailure.INVALID, "redirect to unsupported scheme [" + to + "]");
+        }
+        if ("https".equalsIgnoreCase(from.getScheme()) && scheme.equals("http")) {
+            // the next request, and any cookie or token in its URL, would cross the network unencrypted and unauthenticated
+            throw new ImageLoadException(ImageFailure.BLOCKED_ADDRESS, "refused redirect from https [" + from + "] to plain http [" + to + "]");
+        }
+        return to;
+    }
+
     private record Response(int status, Map<String, String> headers, byte[] body) {}
 
-    private Response exchange(URI uri, ImageLoader.Limits limits) throws IOException {
+    private Response exchange(URI uri, ImageLoader.Limits limits, FetchDeadline deadline) throws IOException {
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
             throw new ImageLoadException(ImageFailure.INVALID, "URL without a host [" + uri + "]");
@@ -82,12 +118,12 @@ final class PinnedHttpClient {
         String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         int port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
         InetAddress[] addresses = checkedAddresses(uri, bareHost, limits);
-        try (Socket socket = connect(addresses, port, limits)) {
-            socket.setSoTimeout(limits.readTimeoutMillis());
+        try (Socket socket = connect(addresses, port, uri, limits, deadline)) {
+            socket.setSoTimeout(deadline.within(limits.readTimeoutMillis(), uri));
             Socket channel = https ? startTls(socket, bareHost, port) : socket;
             try {
                 sendRequest(channel.getOutputStream(), uri, host, port, https);
-                return readResponse(new BufferedInputStream(channel.getInputStream()), limits.maxBytes());
+                return readResponse(new BufferedInputStream(channel.getInputStream()), uri, limits.maxBytes());
             } finally {
                 if (channel != socket) {
                     channel.close();
@@ -117,12 +153,15 @@ final class PinnedHttpClient {
         return addresses;
     }
 
-    private static Socket connect(InetAddress[] addresses, int port, ImageLoader.Limits limits) throws IOException {
+    private static Socket connect(InetAddress[] addresses, int port, URI uri, ImageLoader.Limits limits, FetchDeadline deadline)
+        throws IOException {
         IOException last = null;
         for (InetAddress address : addresses) {
-            Socket socket = new Socket();
+            // the TLS socket, when there is one, reads through this one, so the deadline holds for the handshake too
+            int connectTimeout = deadline.within(limits.connectTimeoutMillis(), uri);
+            Socket socket = deadline.socket(uri, limits.readTimeoutMillis());
             try {
-                socket.connect(new InetSocketAddress(address, port), limits.connectTimeoutMillis());
+                socket.connect(new InetSocketAddress(address, port), connectTimeout);
                 return socket;
             } catch (IOException e) {
                 socket.close();
@@ -168,28 +207,42 @@ final class PinnedHttpClient {
         out.flush();
     }
 
-    private static Response readResponse(InputStream in, long maxBytes) throws IOException {
-        String statusLine = readLine(in);
+    private static Response readResponse(InputStream in, URI uri, long maxBytes) throws IOException {
+        long cap = Math.min(maxBytes, MAX_BODY_BYTES);
+        String statusLine = readLine(in, MAX_LINE_BYTES, uri, "status line");
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || parts[0].startsWith("HTTP/1.") == false) {
-            throw new IOException("not an HTTP/1.x response: [" + statusLine + "]");
+            throw broken(uri, "not an HTTP/1.x status line [" + abbreviate(statusLine) + "]");
         }
         int status;
         try {
             status = Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-            throw new IOException("bad HTTP status line [" + statusLine + "]");
+            throw broken(uri, "bad HTTP status line [" + abbreviate(statusLine) + "]");
         }
         Map<String, String> headers = new HashMap<>();
-        int headerBytes = 0;
-        for (String line = readLine(in); line.isEmpty() == false; line = readLine(in)) {
-            headerBytes += line.length();
+        int headerBytes = 0, headerCount = 0;
+        while (true) {
+            String line = readLine(in, MAX_LINE_BYTES, uri, "header line");
+            if (line.isEmpty()) {
+                break;
+            }
+            headerBytes += line.length() + 2;
             if (headerBytes > MAX_HEADER_BYTES) {
-                throw new IOException("HTTP headers longer than " + MAX_HEADER_BYTES + " bytes");
+                throw broken(uri, "headers longer than " + MAX_HEADER_BYTES + " bytes");
+            }
+            if (++headerCount > MAX_HEADERS) {
+                throw broken(uri, "more than " + MAX_HEADERS + " headers");
             }
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+                String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).strip();
+                String earlier = headers.put(name, value);
+                if (name.equals("content-length") && earlier != null && earlier.equals(value) == false) {
+                    // two lengths: a proxy on the way may have framed the body by the other one
+                    throw broken(uri, "two different Content-Length headers [" + abbreviate(earlier) + "] and [" + abbreviate(value) + "]");
+                }
             }
         }
         if (status != 200) {
@@ -198,63 +251,91 @@ final class PinnedHttpClient {
         String transferEncoding = headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT);
         byte[] body;
         if (transferEncoding.contains("chunked")) {
-            body = readChunked(in, maxBytes);
+            body = readChunked(in, uri, maxBytes, cap);
         } else if (headers.containsKey("content-length")) {
-            long length;
-            try {
-                length = Long.parseLong(headers.get("content-length"));
-            } catch (NumberFormatException e) {
-                throw new IOException("bad Content-Length [" + headers.get("content-length") + "]");
-            }
+            long length = contentLength(headers.get("content-length"), uri);
             ImageLoader.tooLarge(length, maxBytes);
+            if (length > cap) {
+                throw broken(uri, "Content-Length " + length + " is over the " + cap + " bytes one fetch can hold");
+            }
             body = in.readNBytes((int) length);
             if (body.length < length) {
-                throw new IOException("connection closed after " + body.length + " of " + length + " bytes");
+                throw new IOException("connection closed after " + body.length + " of " + length + " bytes from [" + uri + "]");
             }
         } else {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            body = in.readNBytes((int) Math.min(cap, maxBytes + 1));
             ImageLoader.tooLarge(body.length, maxBytes);
         }
         return new Response(status, headers, body);
     }
 
-    private static byte[] readChunked(InputStream in, long maxBytes) throws IOException {
+    private static long contentLength(String value, URI uri) {
+        if (value.isEmpty() || value.chars().allMatch(c -> c >= '0' && c <= '9') == false) {
+            throw broken(uri, "Content-Length [" + abbreviate(value) + "] is not a non-negative decimal number");
+        }
+        if (value.length() > MAX_LENGTH_DIGITS) {
+            throw broken(uri, "Content-Length [" + abbreviate(value) + "] is too large");
+        }
+        return Long.parseLong(value);
+    }
+
+    private static byte[] readChunked(InputStream in, URI uri, long maxBytes, long cap) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            String sizeLine = readLine(in);
+            String sizeLine = readLine(in, MAX_CHUNK_LINE_BYTES, uri, "chunk size line");
             int semicolon = sizeLine.indexOf(';');
-            long size;
-            try {
-                size = Long.parseLong((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip(), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size [" + sizeLine + "]");
+            String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
+            if (hex.isEmpty() || hex.chars().allMatch(PinnedHttpClient::isHexDigit) == false) {
+                throw broken(uri, "chunk size [" + abbreviate(sizeLine) + "] is not a hexadecimal number");
             }
+            if (hex.length() > MAX_CHUNK_SIZE_DIGITS) {
+                throw broken(uri, "chunk size [" + abbreviate(hex) + "] is too large");
+            }
+            long size = Long.parseLong(hex, 16);
             if (size == 0) {
                 return body.toByteArray();
             }
+            // both terms are far from overflowing: the size has at most 15 hex digits, the body at most 2 GiB
             ImageLoader.tooLarge(body.size() + size, maxBytes);
+            if (body.size() + size > cap) {
+                throw broken(uri, "chunked body over the " + cap + " bytes one fetch can hold");
+            }
             byte[] chunk = in.readNBytes((int) size);
             if (chunk.length < size) {
-                throw new IOException("connection closed inside a chunk");
+                throw new IOException("connection closed inside a chunk from [" + uri + "]");
             }
             body.write(chunk);
-            readLine(in);
+            if (readLine(in, MAX_CHUNK_LINE_BYTES, uri, "chunk end").isEmpty() == false) {
+                throw broken(uri, "chunk of " + size + " bytes not followed by CRLF");
+            }
         }
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    private static String readLine(InputStream in, int maxBytes, URI uri, String what) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b == -1) {
-                throw new IOException("connection closed before the end of the HTTP headers");
+                throw new IOException("connection closed inside the " + what + " from [" + uri + "]");
             }
-            if (line.size() > MAX_HEADER_BYTES) {
-                throw new IOException("HTTP header line longer than " + MAX_HEADER_BYTES + " bytes");
+            if (line.size() >= maxBytes) {
+                throw broken(uri, what + " longer than " + maxBytes + " bytes");
             }
             if (b != '\r') {
                 line.write(b);
             }
         }
         return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isHexDigit(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static ImageLoadException broken(URI uri, String problem) {
+        return new ImageLoadException(ImageFailure.NETWORK, "broken HTTP response from [" + uri + "]: " + problem);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

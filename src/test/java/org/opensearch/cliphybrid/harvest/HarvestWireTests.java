@@ -68,11 +68,40 @@ public class HarvestWireTests extends OpenSearchTestCase {
         assertRefused("{\"urls\": [\"http://x/\"], \"index\": \"i\", \"colour\": 1}", "unknown field [colour]");
     }
 
+    public void testCountsSizesAndTimesHaveBounds() {
+        String base = "{\"urls\": [\"http://x/\"], \"index\": \"i\", ";
+        assertRefused(base + "\"max_pages\": 10001}", "[max_pages] must be at most 10000, got 10001");
+        assertRefused(base + "\"max_pages\": 99999999999}", "[max_pages] must be between 1 and 10000, got 99999999999");
+        assertRefused(base + "\"max_pages\": 99999999999999999999999}", "[max_pages] must be between 1 and 10000");
+        assertRefused(base + "\"depth\": 99999999999}", "[depth] must be between 0 and 5, got 99999999999");
+        assertRefused(base + "\"host_delay\": \"0ms\"}", "[host_delay] must be at least 100ms, got 0ms");
+        assertRefused(base + "\"host_delay\": \"99ms\"}", "[host_delay] must be at least 100ms, got 99ms");
+        assertRefused(base + "\"host_delay\": \"30d\"}", "[host_delay] must be at most 1m, got 30d");
+        assertRefused(base + "\"host_delay\": \"-1\"}", "[host_delay] must be at least 100ms");
+        StringBuilder many = new StringBuilder("{\"index\": \"i\", \"urls\": [");
+        for (int i = 0; i <= HarvestRequest.MAX_URLS; i++) {
+            many.append(i == 0 ? "" : ", ").append("\"http://x/").append(i).append("\"");
+        }
+        assertRefused(many.append("]}").toString(), "[urls] must name at most 100 pages, got 101");
+        String longUrl = "http://x/" + "a".repeat(HarvestRequest.MAX_URL_LENGTH);
+        assertRefused("{\"index\": \"i\", \"urls\": [\"" + longUrl + "\"]}", "[urls][0] is 2057 characters long, over the limit of 2048");
+        // the bounds themselves are accepted
+        for (String ok : new String[] { "\"max_pages\": 10000", "\"host_delay\": \"100ms\"", "\"host_delay\": \"1m\"" }) {
+            try {
+                parse(base + ok + "}");
+            } catch (IOException | IllegalArgumentException e) {
+                throw new AssertionError(ok, e);
+            }
+        }
+    }
+
     public void testStatusAndResponseRoundTripAndRender() throws IOException {
         HarvestProgress progress = new HarvestProgress();
         progress.pageFetched();
         progress.pageSkippedByRobots();
         progress.imagesFound(5);
+        progress.linksDropped(7);
+        progress.imagesDropped(2);
         progress.imageIndexed();
         for (int i = 0; i < 4; i++) {
             progress.imageFailed("http://h/" + i + ".jpg", "HTTP 404 from [http://h/" + i + ".jpg]");
@@ -98,7 +127,7 @@ public class HarvestWireTests extends OpenSearchTestCase {
         Map<String, Object> map = XContentHelper.convertToMap(json, false, MediaTypeRegistry.JSON).v2();
         assertEquals(1234, map.get("took_ms"));
         assertEquals("done", map.get("phase"));
-        assertEquals(Map.of("fetched", 1, "failed", 0, "skipped_by_robots", 1, "queued", 0), map.get("pages"));
-        assertEquals(Map.of("found", 5, "indexed", 1, "failed", 4, "skipped_by_robots", 0), map.get("images"));
+        assertEquals(Map.of("fetched", 1, "failed", 0, "skipped_by_robots", 1, "queued", 0, "links_dropped", 7), map.get("pages"));
+        assertEquals(Map.of("found", 5, "indexed", 1, "failed", 4, "skipped_by_robots", 0, "dropped", 2), map.get("images"));
     }
 }

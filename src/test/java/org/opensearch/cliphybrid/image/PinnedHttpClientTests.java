@@ -41,6 +41,8 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
         : null;
 
     private HttpServer server;
+    /** Where /to-http sends to. */
+    private int plainPort = -1;
     private final List<String> hostHeaders = new CopyOnWriteArrayList<>();
     private final List<String> paths = new CopyOnWriteArrayList<>();
 
@@ -81,11 +83,24 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
                     exchange.getResponseHeaders().add("Location", "http://" + target + ":" + server.getAddress().getPort() + "/image");
                     exchange.sendResponseHeaders(302, -1);
                 }
+                case "/to-http" -> {
+                    exchange.getResponseHeaders().add("Location", "http://plain.test:" + plainPort + "/image");
+                    exchange.sendResponseHeaders(302, -1);
+                }
                 case "/loop" -> {
                     exchange.getResponseHeaders().add("Location", "/loop");
                     exchange.sendResponseHeaders(301, -1);
                 }
-                default -> exchange.sendResponseHeaders(404, -1);
+                default -> {
+                    if (path.startsWith("/chain/")) {
+                        // /chain/n sends to /chain/n-1, and /chain/0 to the image: n redirects in all, each to a new URL
+                        int n = Integer.parseInt(path.substring("/chain/".length()));
+                        exchange.getResponseHeaders().add("Location", n == 0 ? "/image" : "/chain/" + (n - 1));
+                        exchange.sendResponseHeaders(302, -1);
+                    } else {
+                        exchange.sendResponseHeaders(404, -1);
+                    }
+                }
             }
             exchange.close();
         });
@@ -213,6 +228,113 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
         IOException wrongName = expectThrows(IOException.class, () -> get(loader, "https://other.test:" + port + "/image", limits(1000, true)));
         assertTrue(wrongName.toString(), wrongName.toString().contains("other.test"));
         assertEquals(1, paths.size());
+    }
+
+    public void testRedirectChainsLongerThanTheBoundStop() throws Exception {
+        int port = startHttp();
+        ImageLoader loader = new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") });
+        String base = "http://a.test:" + port;
+        int bound = PinnedHttpClient.MAX_REDIRECTS;
+        assertArrayEquals(IMAGE, get(loader, base + "/chain/" + (bound - 1), limits(1000, true)));
+        assertEquals("the bound itself is followed", bound + 1, paths.size());
+
+        paths.clear();
+        ImageLoadException e = expectThrows(ImageLoadException.class, () -> get(loader, base + "/chain/" + (bound + 3), limits(1000, true)));
+        assertEquals(ImageFailure.HTTP_STATUS, e.failure());
+        assertTrue(e.getMessage(), e.getMessage().contains("more than " + bound + " redirects from [" + base + "/chain/" + (bound + 3) + "]"));
+        assertEquals("the redirect past the bound is not followed", bound + 1, paths.size());
+    }
+
+    /** https to http would send the rest of the fetch in the clear; refused, naming both ends, before the http host is asked. */
+    public void testRedirectFromHttpsToHttpIsRefused() throws Exception {
+        HttpServer plain = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        List<String> plainPaths = new CopyOnWriteArrayList<>();
+        plain.createContext("/", exchange -> {
+            plainPaths.add(exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(200, IMAGE.length);
+            exchange.getResponseBody().write(IMAGE);
+            exchange.close();
+        });
+        plain.start();
+        try {
+            plainPort = plain.getAddress().getPort();
+            SSLContext[] contexts = tlsContexts("images.test");
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(contexts[0]));
+            int port = startServer(https);
+            ImageLoader loader = new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") }, AddressGuard::refusal, contexts[1].getSocketFactory());
+            String from = "https://images.test:" + port + "/to-http";
+            ImageLoadException e = expectThrows(ImageLoadException.class, () -> get(loader, from, limits(1000, true)));
+            assertEquals(ImageFailure.BLOCKED_ADDRESS, e.failure());
+            assertEquals(
+                "refused redirect from https [" + from + "] to plain http [http://plain.test:" + plainPort + "/image]",
+                e.getMessage()
+            );
+            assertEquals(List.of("/to-http"), paths);
+            assertEquals(List.of(), plainPaths);
+            // plain http itself, and http to https, stay allowed
+            assertArrayEquals(IMAGE, get(loader, "http://plain.test:" + plainPort + "/image", limits(1000, true)));
+        } finally {
+            plain.stop(0);
+        }
+    }
+
+    /**
+     * A JVM-wide SOCKS proxy would carry the connection to wherever the proxy sends it, past the address that was checked; the
+     * client connects directly anyway. The default ProxySelector never proxies loopback, whatever socksProxyHost says, so the
+     * test also installs a selector that proxies everything, as a socksNonProxyHosts-less configuration would.
+     */
+    public void testAJvmProxyIsNotUsed() throws Exception {
+        int port = startHttp();
+        int unusedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            unusedPort = probe.getLocalPort();
+        }
+        java.net.ProxySelector previous = java.net.ProxySelector.getDefault();
+        String previousHost = System.getProperty("socksProxyHost"), previousPort = System.getProperty("socksProxyPort");
+        java.net.Proxy socks = new java.net.Proxy(java.net.Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", unusedPort));
+        try {
+            System.setProperty("socksProxyHost", "127.0.0.1");
+            System.setProperty("socksProxyPort", Integer.toString(unusedPort));
+            java.net.ProxySelector.setDefault(new java.net.ProxySelector() {
+                @Override
+                public List<java.net.Proxy> select(java.net.URI uri) {
+                    return List.of(socks);
+                }
+
+                @Override
+                public void connectFailed(java.net.URI uri, java.net.SocketAddress sa, IOException ioe) {}
+            });
+            ImageLoader loader = new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") });
+            assertArrayEquals(IMAGE, get(loader, "http://a.test:" + port + "/image", limits(1000, true)));
+            assertEquals(List.of("/image"), paths);
+        } finally {
+            java.net.ProxySelector.setDefault(previous);
+            restore("socksProxyHost", previousHost);
+            restore("socksProxyPort", previousPort);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
+
+    /** A server context with a self-signed certificate for {@code dnsName}, and a client context that trusts only it. */
+    private static SSLContext[] tlsContexts(String dnsName) throws Exception {
+        KeyStore keys = selfSigned(dnsName);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "changeit".toCharArray());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(keys);
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        SSLContext clientContext = SSLContext.getInstance("TLS");
+        clientContext.init(null, tmf.getTrustManagers(), null);
+        return new SSLContext[] { serverContext, clientContext };
     }
 
     /** A key store with an EC key and a self-signed certificate for {@code dnsName}, built by hand: no keytool, no files. */
