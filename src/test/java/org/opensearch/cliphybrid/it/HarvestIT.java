@@ -126,7 +126,7 @@ public class HarvestIT {
 
     private static String harvestBody() {
         return "{\"urls\": [\"" + url("/index.html") + "\"], \"depth\": 1, \"index\": \"" + INDEX
-            + "\", \"pipeline\": \"clip-images\", \"host_delay\": \"20ms\"}";
+            + "\", \"pipeline\": \"clip-images\", \"host_delay\": \"100ms\"}";
     }
 
     @Test
