@@ -136,6 +136,17 @@ public final class ClipSettings {
         return value;
     }, Property.NodeScope);
 
+    /**
+     * How long a model that failed to load is remembered: requests fail at once with the same reason instead of loading it
+     * again; a changed file in its folder ends the wait early.
+     */
+    public static final Setting<TimeValue> MODEL_LOAD_RETRY_INTERVAL = Setting.timeSetting(
+        "clip.model.load_retry_interval",
+        TimeValue.timeValueSeconds(60),
+        TimeValue.ZERO,
+        Property.NodeScope
+    );
+
     public static List<Setting<?>> all() {
         return List.of(
             HYBRID_COSINE_LOW,
@@ -153,7 +164,8 @@ public final class ClipSettings {
             HARVEST_HOST_DELAY,
             HARVEST_MAX_PAGES,
             INGEST_MAX_BYTES_IN_FLIGHT,
-            INFERENCE_DEVICE
+            INFERENCE_DEVICE,
+            MODEL_LOAD_RETRY_INTERVAL
         );
     }
 }
