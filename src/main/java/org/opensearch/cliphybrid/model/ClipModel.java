@@ -124,7 +124,8 @@ public final class ClipModel implements Closeable {
         try {
             return ClipTokenizer.load(folder.tokenizer());
         } catch (Exception e) {
-            // the tokenizers library quotes the file's absolute path; the cause is left out for the same reason
+            // the tokenizers library may quote the file's absolute path, and a cause reaches the client too: both go to the log
+            logger.warn("CLIP model [" + folder.name() + "]: cannot load the tokenizer [" + folder.tokenizer() + "]", e);
             throw new IllegalArgumentException(
                 "CLIP model [" + folder.name() + "]: [" + folder.display(folder.tokenizer()) + "] is not a Hugging Face tokenizer: "
                     + folder.redact(e.getMessage())
@@ -154,6 +155,7 @@ public final class ClipModel implements Closeable {
         } catch (Exception | Error e) {
             model.close();
             if (e instanceof MalformedModelException || e instanceof IOException) {
+                logger.warn("CLIP model [" + folder.name() + "]: ONNX Runtime cannot load [" + onnx + "]", e);
                 throw new IllegalArgumentException(
                     "CLIP model [" + folder.name() + "]: ONNX Runtime cannot load [" + folder.display(onnx) + "]: "
                         + folder.redact(rootMessage(e))

@@ -88,6 +88,9 @@ public class ClipModelLifecycleTests extends OpenSearchTestCase {
         model.close();
         assertTrue(model.freed());
         expectThrows(IllegalStateException.class, () -> model.embedTexts(List.of("a dog")));
+        int pixels = model.preprocessor().channels() * model.preprocessor().height() * model.preprocessor().width();
+        // the image path reaches the closed vision tower's NDManager, which refuses it in Java before any native call
+        expectThrows(IllegalStateException.class, () -> model.embedImages(List.of(new float[pixels])));
     }
 
     public void testAnInvalidPreprocessorConfigLoadsNothingNative() throws Exception {

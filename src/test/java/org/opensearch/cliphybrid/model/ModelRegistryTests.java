@@ -112,11 +112,13 @@ public class ModelRegistryTests extends OpenSearchTestCase {
         try (ModelRegistry registry = registry(models)) {
             expectThrows(IllegalArgumentException.class, () -> registry.get("bad"));
             ClipModel good = registry.get("good");
-            assertEquals(256, good.embedTexts(List.of("a dog")).length == 1 ? good.dimension() : -1);
+            assertEquals(256, good.embedTexts(List.of("a dog"))[0].length);
             expectThrows(IllegalArgumentException.class, () -> registry.get("bad"));
             assertEquals(2, registry.loadAttempts());
             assertEquals(Map.of("good", good), registry.loaded());
-            assertEquals(Map.of("bad", "[clip-models/bad/config.json] is not a readable JSON object"), Map.of("bad", registry.failures().get("bad").replaceAll(":.*", "")));
+            assertEquals(java.util.Set.of("bad"), registry.failures().keySet());
+            String reason = registry.failures().get("bad");
+            assertTrue(reason, reason.startsWith("[clip-models/bad/config.json] is not a readable JSON object: "));
         }
     }
 
