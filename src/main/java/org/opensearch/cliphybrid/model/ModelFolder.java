@@ -82,14 +82,19 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
             // a folder that has gone leaves only the spellings above
         }
         for (String form : List.copyOf(forms)) {
-            forms.add(Path.of(form).toUri().toString());
-            forms.add(Path.of(form).toUri().getRawPath());
+            // a folder's URI ends in '/', which must stay in the message as the separator before a file name
+            forms.add(stripSlash(Path.of(form).toUri().toString()));
+            forms.add(stripSlash(Path.of(form).toUri().getRawPath()));
         }
         forms.removeIf(f -> f.length() < 2);
         // longest first: a path is never left half replaced by a shorter spelling that is its prefix
         List<String> sorted = new ArrayList<>(forms);
         sorted.sort((a, b) -> Integer.compare(b.length(), a.length()));
         return new LinkedHashSet<>(sorted);
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static String root(String name) {

@@ -170,6 +170,52 @@ public class ModelRegistryTests extends OpenSearchTestCase {
         assertEquals("CLIP model [slow] failed to load: stuck load given up", slowFailure.get().getMessage());
     }
 
+    /** Requests that arrive while a model is loading wait for that one load, and share its failure instead of trying again. */
+    public void testConcurrentRequestsShareOneFailedLoad() throws Exception {
+        Path models = createTempDir();
+        BrokenModels.link(models.resolve("m"), SharedFixtures.miniClip());
+        AtomicLong loads = new AtomicLong();
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ModelRegistry registry = new ModelRegistry(models, false, RETRY, clock::get, folder -> {
+            loads.incrementAndGet();
+            loading.countDown();
+            release.await();
+            throw new java.io.IOException("disk on fire");
+        });
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<String> messages = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < 4; i++) {
+            threads.add(new Thread(() -> {
+                try {
+                    registry.get("m");
+                } catch (IllegalStateException e) {
+                    messages.add(e.getMessage());
+                }
+            }));
+        }
+        try {
+            threads.get(0).start();
+            assertTrue(loading.await(10, TimeUnit.SECONDS));
+            for (Thread t : threads.subList(1, threads.size())) {
+                t.start();
+            }
+            // the others are blocked on the model's lock, not loading
+            assertBusy(() -> threads.subList(1, threads.size()).forEach(t -> assertEquals(Thread.State.BLOCKED, t.getState())));
+        } finally {
+            release.countDown();
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            registry.close();
+        }
+        assertEquals(1, loads.get());
+        assertEquals(4, messages.size());
+        for (String message : messages) {
+            assertTrue(message, message.contains("CLIP model [m] failed to load: disk on fire"));
+        }
+    }
+
     public void testCloseClosesTheModelsAndRefusesNewLoads() throws Exception {
         Path models = createTempDir();
         BrokenModels.link(models.resolve("m"), SharedFixtures.miniClip());
