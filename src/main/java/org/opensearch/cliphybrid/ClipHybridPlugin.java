@@ -142,7 +142,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             environment.configDir().resolve(ModelRegistry.MODELS_FOLDER),
             ClipSettings.QUANTIZED.get(settings),
             ClipSettings.ORT_INTRA_OP_THREADS.get(settings),
-            device
+            device,
+            ClipSettings.MODEL_LOAD_RETRY_INTERVAL.get(settings)
         );
         models.set(registry);
         ClipStats stats = new ClipStats();

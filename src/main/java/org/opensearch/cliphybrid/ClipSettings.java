@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid;
 
+import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.unit.TimeValue;
@@ -142,11 +143,22 @@ public final class ClipSettings {
      */
     public static final Setting<TimeValue> FETCH_TIMEOUT = Setting.timeSetting(
         "clip.fetch.timeout",
-        TimeValue.timeValueMillis(org.opensearch.cliphybrid.image.ImageLoader.Limits.DEFAULT_FETCH_TIMEOUT_MILLIS),
+        TimeValue.timeValueMillis(ImageLoader.Limits.DEFAULT_FETCH_TIMEOUT_MILLIS),
         TimeValue.timeValueMillis(1),
         TimeValue.timeValueHours(1),
         Property.NodeScope,
         Property.Dynamic
+    );
+
+    /**
+     * How long a model that failed to load is remembered: requests fail at once with the same reason instead of loading it
+     * again; a changed file in its folder ends the wait early.
+     */
+    public static final Setting<TimeValue> MODEL_LOAD_RETRY_INTERVAL = Setting.timeSetting(
+        "clip.model.load_retry_interval",
+        TimeValue.timeValueSeconds(60),
+        TimeValue.ZERO,
+        Property.NodeScope
     );
 
     public static List<Setting<?>> all() {
@@ -167,7 +179,8 @@ public final class ClipSettings {
             HARVEST_MAX_PAGES,
             INGEST_MAX_BYTES_IN_FLIGHT,
             INFERENCE_DEVICE,
-            FETCH_TIMEOUT
+            FETCH_TIMEOUT,
+            MODEL_LOAD_RETRY_INTERVAL
         );
     }
 }

@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.model;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -7,10 +8,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
 import ai.djl.util.PairList;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
 import org.opensearch.cliphybrid.model.text.ClipTokenizer;
 
@@ -18,21 +21,33 @@ import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One loaded CLIP model: its tokenizer, image preprocessor and the two ONNX Runtime sessions. It turns texts and
  * preprocessed images into L2-normalised embeddings. Thread-safe; callers choose the thread (see the inference package).
+ * <p>
+ * Every call holds a read lock for as long as it uses the natives, and {@link #close} frees them under the write lock: freeing
+ * an ONNX Runtime session while a thread is inside it is a use-after-free that takes the whole JVM down.
  */
 public final class ClipModel implements Closeable {
+    private static final Logger logger = LogManager.getLogger(ClipModel.class);
     private static final String ENGINE = "OnnxRuntime";
     /** Idle image buffers kept for reuse (600 KB each at 224x224): about as many as images in preparation at once. */
     private static final int SPARE_IMAGE_BUFFERS = 16;
     /** Idle batch buffers kept: one per inference thread that is usually busy; larger batches of a burst are freed. */
     private static final int SPARE_BATCH_BUFFERS = 2;
+    /** How long {@link #close()} waits for running calls; node shutdown should not hang on a stuck one. */
+    public static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private final ModelFolder folder;
     private final ClipTokenizer tokenizer;
@@ -44,6 +59,10 @@ public final class ClipModel implements Closeable {
     private final long loadMillis;
     private final DirectFloatPool imageBuffers = new DirectFloatPool(SPARE_IMAGE_BUFFERS);
     private final DirectFloatPool batchBuffers = new DirectFloatPool(SPARE_BATCH_BUFFERS);
+    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+    /** Set under the write lock; natives are freed exactly once, by close or by the last call it gave up waiting for. */
+    private volatile boolean freed;
 
     private ClipModel(
         ModelFolder folder,
@@ -76,44 +95,104 @@ public final class ClipModel implements Closeable {
         return load(folder, intraOpThreads, InferenceDevice.CPU);
     }
 
-    /** Loads both towers on {@code device}; must run inside {@link DjlRuntime#call}. */
+    /**
+     * Loads both towers on {@code device}; must run inside {@link DjlRuntime#call}. Every config file is read and checked
+     * before anything native exists, and whatever native was loaded is closed again when a later step fails.
+     */
     public static ClipModel load(ModelFolder folder, int intraOpThreads, InferenceDevice device) throws Exception {
         device.checkAvailable();
         long start = System.nanoTime();
-        ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());
-        ClipImagePreprocessor preprocessor = ClipImagePreprocessor.load(folder.preprocessorConfig());
-        ZooModel<NDList, NDList> text = null;
+        ClipImagePreprocessor preprocessor = preprocessor(folder);
+        List<AutoCloseable> opened = new ArrayList<>(3);
         try {
-            text = session(folder.textModel(), intraOpThreads, device);
-            ZooModel<NDList, NDList> vision = session(folder.visionModel(), intraOpThreads, device);
-            try {
-                return new ClipModel(folder, tokenizer, preprocessor, text, vision, start);
-            } catch (Exception | Error e) {
-                vision.close();
-                throw e;
-            }
+            ClipTokenizer tokenizer = tokenizer(folder);
+            opened.add(tokenizer);
+            ZooModel<NDList, NDList> text = session(folder, folder.textModel(), intraOpThreads, device);
+            opened.add(text);
+            ZooModel<NDList, NDList> vision = session(folder, folder.visionModel(), intraOpThreads, device);
+            opened.add(vision);
+            return new ClipModel(folder, tokenizer, preprocessor, text, vision, start);
         } catch (Exception | Error e) {
-            if (text != null) {
-                text.close();
-            }
-            tokenizer.close();
+            closeAll(opened, e);
             throw e;
         }
     }
 
-    private static ZooModel<NDList, NDList> session(Path onnx, int intraOpThreads, InferenceDevice device) throws Exception {
-        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
-            .setTypes(NDList.class, NDList.class)
-            .optModelPath(onnx)
-            .optEngine(ENGINE)
-            // a GPU device makes DJL add ONNX Runtime's CUDA execution provider to the session
-            .optDevice(device.djlDevice())
-            // several inference threads each run one session call; one inter-op thread avoids oversubscribing the cores
-            .optOption("interOpNumThreads", "1");
-        if (intraOpThreads > 0) {
-            criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads));
+    private static ClipImagePreprocessor preprocessor(ModelFolder folder) {
+        Map<String, Object> settings = folder.preprocessorSettings();
+        try {
+            return ClipImagePreprocessor.fromConfig(settings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                "CLIP model [" + folder.name() + "]: invalid image preprocessing in [" + folder.display(folder.preprocessorConfig()) + "]: "
+                    + e.getMessage()
+            );
         }
-        return criteria.build().loadModel();
+    }
+
+    private static ClipTokenizer tokenizer(ModelFolder folder) {
+        try {
+            return ClipTokenizer.load(folder.tokenizer());
+        } catch (Exception e) {
+            // the tokenizers library may quote the file's absolute path, and a cause reaches the client too: both go to the log
+            logger.warn("CLIP model [" + folder.name() + "]: cannot load the tokenizer [" + folder.tokenizer() + "]", e);
+            throw new IllegalArgumentException(
+                "CLIP model [" + folder.name() + "]: [" + folder.display(folder.tokenizer()) + "] is not a Hugging Face tokenizer: "
+                    + folder.redact(e.getMessage())
+            );
+        }
+    }
+
+    /**
+     * One ONNX Runtime session. Built by hand rather than through {@code Criteria}: DJL's model loader leaves the half-made
+     * model (its NDManager, under the engine's) open when the graph does not load.
+     */
+    private static ZooModel<NDList, NDList> session(ModelFolder folder, Path onnx, int intraOpThreads, InferenceDevice device)
+        throws Exception {
+        String file = onnx.getFileName().toString();
+        String graph = file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
+        Map<String, String> options = new HashMap<>();
+        // several inference threads each run one session call; one inter-op thread avoids oversubscribing the cores
+        options.put("interOpNumThreads", "1");
+        if (intraOpThreads > 0) {
+            options.put("intraOpNumThreads", Integer.toString(intraOpThreads));
+        }
+        // a GPU device makes DJL add ONNX Runtime's CUDA execution provider to the session
+        Model model = Model.newInstance(graph, device.djlDevice(), ENGINE);
+        try {
+            model.load(onnx.getParent(), graph, options);
+            return new ZooModel<>(model, new NoopTranslator());
+        } catch (Exception | Error e) {
+            model.close();
+            if (e instanceof MalformedModelException || e instanceof IOException) {
+                logger.warn("CLIP model [" + folder.name() + "]: ONNX Runtime cannot load [" + onnx + "]", e);
+                throw new IllegalArgumentException(
+                    "CLIP model [" + folder.name() + "]: ONNX Runtime cannot load [" + folder.display(onnx) + "]: "
+                        + folder.redact(rootMessage(e))
+                );
+            }
+            throw e;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && out.indexOf(c.getMessage()) < 0) {
+                out.append(": ").append(c.getMessage());
+            }
+        }
+        return out.toString();
+    }
+
+    private static void closeAll(List<AutoCloseable> opened, Throwable failure) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception | Error e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private static List<String> inputNames(Model model) {
@@ -147,13 +226,13 @@ public final class ClipModel implements Closeable {
 
     /** L2-normalised text embeddings, one per text, encoded as one batch padded to its longest member. */
     public float[][] embedTexts(List<String> texts) throws Exception {
-        return DjlRuntime.call(() -> {
+        return inFlight(() -> DjlRuntime.call(() -> {
             List<long[]> ids = new ArrayList<>(texts.size());
             for (String t : texts) {
                 ids.add(tokenizer.encode(t));
             }
             return normalized(runText(ids));
-        });
+        }));
     }
 
     /**
@@ -182,7 +261,7 @@ public final class ClipModel implements Closeable {
      * copied into one pooled direct buffer, which ONNX Runtime reads in place as well.
      */
     public float[][] embedPixels(List<FloatBuffer> pixelValues) throws Exception {
-        return DjlRuntime.call(() -> normalized(runVisionBuffers(pixelValues)));
+        return inFlight(() -> DjlRuntime.call(() -> normalized(runVisionBuffers(pixelValues))));
     }
 
     /** The warm-up's way in: heap arrays, as {@link #embedImages} takes them. */
@@ -259,10 +338,39 @@ public final class ClipModel implements Closeable {
         }
     }
 
-    private static NDList predict(ZooModel<NDList, NDList> model, NDList inputs) throws Exception {
-        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
-            return predictor.predict(inputs);
+    private NDList predict(ZooModel<NDList, NDList> model, NDList inputs) throws Exception {
+        return inFlight(() -> {
+            try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                return predictor.predict(inputs);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code body} with the natives held open: {@link #close} waits for it. Re-entrant, so a call may nest another; a
+     * call that starts once close has begun fails with IllegalStateException.
+     */
+    <T> T inFlight(Callable<T> body) throws Exception {
+        boolean nested = calls.getReadHoldCount() > 0;
+        if (closed && nested == false) {
+            throw closedException();
         }
+        calls.readLock().lock();
+        try {
+            if (closed && nested == false) {
+                throw closedException();
+            }
+            return body.call();
+        } finally {
+            calls.readLock().unlock();
+            if (closed && nested == false) {
+                freeIfIdle();
+            }
+        }
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("CLIP model [" + folder.name() + "] is closed");
     }
 
     private float[][] rows(NDList outputs, String name, int batch) {
@@ -301,12 +409,69 @@ public final class ClipModel implements Closeable {
         return vectors;
     }
 
+    /** Refuses new calls, waits up to {@link #CLOSE_WAIT_MILLIS} for running ones, then frees the natives. */
     @Override
     public void close() {
-        text.close();
-        vision.close();
-        tokenizer.close();
-        imageBuffers.close();
-        batchBuffers.close();
+        close(CLOSE_WAIT_MILLIS);
+    }
+
+    /**
+     * As {@link #close()}, waiting up to {@code waitMillis}. Calls still running then keep the natives: the last of them frees
+     * them as it ends, so that shutdown goes on without a crash and without a leak.
+     */
+    public void close(long waitMillis) {
+        closed = true;
+        boolean locked;
+        try {
+            locked = calls.writeLock().tryLock(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (locked) {
+            try {
+                free();
+            } finally {
+                calls.writeLock().unlock();
+            }
+        } else {
+            logger.warn(
+                "CLIP model [{}]: {} call(s) still running after {} ms; its ONNX Runtime sessions are freed when the last of them ends",
+                folder.name(),
+                calls.getReadLockCount(),
+                waitMillis
+            );
+            // the last call may have ended while this thread waited for the lock and found it taken
+            freeIfIdle();
+        }
+    }
+
+    private void freeIfIdle() {
+        if (calls.getReadLockCount() == 0 && calls.writeLock().tryLock()) {
+            try {
+                free();
+            } finally {
+                calls.writeLock().unlock();
+            }
+        }
+    }
+
+    /** Must hold the write lock. */
+    private void free() {
+        if (freed) {
+            return;
+        }
+        freed = true;
+        List<AutoCloseable> natives = List.of(tokenizer, text, vision, imageBuffers, batchBuffers);
+        RuntimeException failure = new IllegalStateException("CLIP model [" + folder.name() + "]: failed to free its natives");
+        closeAll(natives, failure);
+        if (failure.getSuppressed().length > 0) {
+            logger.warn("CLIP model [" + folder.name() + "]: closing failed", failure);
+        }
+    }
+
+    /** Whether the natives have been freed: only after close, and only when no call uses them. */
+    boolean freed() {
+        return freed;
     }
 }

@@ -1,47 +1,153 @@
 package org.opensearch.cliphybrid.model;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.common.unit.TimeValue;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
  * The CLIP models of this node: folders under {@code <config>/clip-models/}, each loaded on first use and kept until the node
  * stops. Loading is slow (seconds for ViT-B/32), so it happens once per model and never on a transport thread.
+ * <p>
+ * Each model loads under its own lock: a slow or stuck load delays only the requests for that model. A load that fails is
+ * remembered for {@code clip.model.load_retry_interval}: requests in that window fail at once with the same reason instead of
+ * each loading the broken model again; changing a file of the model folder ends the window early.
  */
 public final class ModelRegistry implements Closeable {
     public static final String MODELS_FOLDER = "clip-models";
+    public static final TimeValue DEFAULT_RETRY_INTERVAL = TimeValue.timeValueSeconds(60);
+
+    private static final Logger logger = LogManager.getLogger(ModelRegistry.class);
 
     private final Path modelsDir;
     private final boolean quantized;
-    private final int intraOpThreads;
-    private final InferenceDevice device;
-    private final Map<String, ClipModel> loaded = new ConcurrentHashMap<>();
+    private final TimeValue retryInterval;
+    private final LongSupplier nanoClock;
+    private final Loader loader;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final AtomicInteger loadAttempts = new AtomicInteger();
+    private boolean closed;
+
+    /** Turns a checked model folder into a loaded model; tests put a slow or counting one in. */
+    @FunctionalInterface
+    interface Loader {
+        ClipModel load(ModelFolder folder) throws Exception;
+    }
+
+    /** One model name: its lock, and the model or the last failure to load it. */
+    private static final class Slot {
+        volatile ClipModel model;
+        volatile Failure failure;
+    }
+
+    /**
+     * A failed load: what the client is told (no absolute paths), of which type, when, and the folder's state then.
+     * @param stamp the newest modification time in the folder, so that fixing a file is noticed
+     */
+    private record Failure(String reason, boolean badRequest, long atNanos, long stamp) {}
 
     public ModelRegistry(Path modelsDir, boolean quantized, int intraOpThreads, InferenceDevice device) {
+        this(modelsDir, quantized, intraOpThreads, device, DEFAULT_RETRY_INTERVAL);
+    }
+
+    public ModelRegistry(Path modelsDir, boolean quantized, int intraOpThreads, InferenceDevice device, TimeValue retryInterval) {
+        this(modelsDir, quantized, retryInterval, System::nanoTime, folder -> DjlRuntime.call(() -> ClipModel.load(folder, intraOpThreads, device)));
+    }
+
+    ModelRegistry(Path modelsDir, boolean quantized, TimeValue retryInterval, LongSupplier nanoClock, Loader loader) {
         this.modelsDir = modelsDir;
         this.quantized = quantized;
-        this.intraOpThreads = intraOpThreads;
-        this.device = device;
+        this.retryInterval = retryInterval;
+        this.nanoClock = nanoClock;
+        this.loader = loader;
     }
 
-    /** Throws IllegalArgumentException naming the models this node has when {@code name} is not one of them. */
+    /**
+     * The loaded model, loading it first if need be. Throws IllegalArgumentException for a name that is not a model folder of
+     * this node (naming those it has) and for a model folder whose files are invalid, IllegalStateException when the model
+     * fails to load otherwise or the registry is closed. A remembered failure is thrown again, with its age, of the same type.
+     */
     public ClipModel get(String name) {
-        ClipModel model = loaded.get(name);
-        if (model != null) {
-            return model;
+        Slot slot = slots.get(name);
+        if (slot != null && slot.model != null) {
+            return slot.model;
+        }
+        Path dir = folderOf(name);
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("CLIP models are closed: the node is shutting down");
+            }
+            slot = slots.computeIfAbsent(name, n -> new Slot());
+        }
+        synchronized (slot) {
+            if (slot.model != null) {
+                return slot.model;
+            }
+            Failure failure = slot.failure;
+            if (failure != null) {
+                long ageNanos = nanoClock.getAsLong() - failure.atNanos;
+                if (ageNanos < retryInterval.nanos() && stamp(dir) == failure.stamp) {
+                    throw remembered(name, failure, ageNanos);
+                }
+            }
+            return load(name, dir, slot);
+        }
+    }
+
+    private ClipModel load(String name, Path dir, Slot slot) {
+        long stamp = stamp(dir);
+        loadAttempts.incrementAndGet();
+        ModelFolder folder = null;
+        ClipModel model;
+        try {
+            folder = ModelFolder.open(name, dir, quantized);
+            model = loader.load(folder);
+        } catch (Exception e) {
+            boolean badRequest = e instanceof IllegalArgumentException;
+            String reason = folder == null ? e.getMessage() : folder.redact(e.getMessage());
+            if (badRequest == false) {
+                reason = "CLIP model [" + name + "] failed to load: " + reason;
+            }
+            // the node's log keeps the whole story, absolute paths and causes included; the client gets the reason alone
+            logger.warn("CLIP model [" + name + "] in [" + dir + "] failed to load; requests fail without a new attempt for " + retryInterval, e);
+            Failure failure = new Failure(reason, badRequest, nanoClock.getAsLong(), stamp);
+            slot.failure = failure;
+            throw failure.badRequest ? new IllegalArgumentException(reason) : new IllegalStateException(reason);
         }
         synchronized (this) {
-            return loaded.computeIfAbsent(name, this::load);
+            if (closed) {
+                model.close();
+                throw new IllegalStateException("CLIP models are closed: the node is shutting down");
+            }
+            slot.failure = null;
+            slot.model = model;
         }
+        logger.info("CLIP model [{}] loaded in {} ms, {} dimensions", name, model.loadMillis(), model.dimension());
+        return model;
     }
 
-    private ClipModel load(String name) {
+    private RuntimeException remembered(String name, Failure failure, long ageNanos) {
+        long ageSeconds = ageNanos / 1_000_000_000L;
+        long leftSeconds = Math.max(1, (retryInterval.nanos() - ageNanos + 999_999_999L) / 1_000_000_000L);
+        String message = "CLIP model [" + name + "] failed to load " + ageSeconds + "s ago: " + failure.reason
+            + "; it is tried again in " + leftSeconds + "s, or on the next request once a file in its folder changes";
+        return failure.badRequest ? new IllegalArgumentException(message) : new IllegalStateException(message);
+    }
+
+    /** The folder of a model name; a name that is no folder is refused without being remembered, since it holds no lock. */
+    private Path folderOf(String name) {
         if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             throw new IllegalArgumentException("invalid CLIP model name [" + name + "]");
         }
@@ -52,13 +158,32 @@ public final class ModelRegistry implements Closeable {
                 "unknown CLIP model [" + name + "]: no such folder under <config>/" + MODELS_FOLDER + "; models on this node: " + available()
             );
         }
-        ModelFolder folder = ModelFolder.open(name, dir, quantized);
+        return dir;
+    }
+
+    /** The newest modification time of the folder, its files and those under {@code onnx/}: a change means a fix may be in. */
+    private static long stamp(Path dir) {
+        long newest = mtime(dir);
+        for (Path sub : List.of(dir, dir.resolve("onnx"))) {
+            if (Files.isDirectory(sub)) {
+                newest = Math.max(newest, mtime(sub));
+                try (Stream<Path> files = Files.list(sub)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        newest = Math.max(newest, mtime(f));
+                    }
+                } catch (IOException e) {
+                    // an unreadable folder fails the load itself, with its reason
+                }
+            }
+        }
+        return newest;
+    }
+
+    private static long mtime(Path p) {
         try {
-            return DjlRuntime.call(() -> ClipModel.load(folder, intraOpThreads, device));
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("CLIP model [" + name + "] failed to load: " + e.getMessage(), e);
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
@@ -69,7 +194,8 @@ public final class ModelRegistry implements Closeable {
             try (Stream<Path> children = Files.list(modelsDir)) {
                 children.filter(Files::isDirectory).forEach(p -> names.add(p.getFileName().toString()));
             } catch (IOException e) {
-                throw new IllegalStateException("cannot list [" + modelsDir + "]", e);
+                logger.warn("cannot list [" + modelsDir + "]", e);
+                throw new IllegalStateException("cannot list the model folders under <config>/" + MODELS_FOLDER + ": " + e.getClass().getSimpleName());
             }
         }
         names.sort(null);
@@ -77,12 +203,49 @@ public final class ModelRegistry implements Closeable {
     }
 
     public Map<String, ClipModel> loaded() {
-        return Map.copyOf(loaded);
+        Map<String, ClipModel> out = new HashMap<>();
+        slots.forEach((name, slot) -> {
+            ClipModel model = slot.model;
+            if (model != null) {
+                out.put(name, model);
+            }
+        });
+        return Map.copyOf(out);
     }
 
+    /** The reasons of the failed loads still remembered, by model name, as clients are told them. */
+    public Map<String, String> failures() {
+        Map<String, String> out = new HashMap<>();
+        long now = nanoClock.getAsLong();
+        slots.forEach((name, slot) -> {
+            Failure failure = slot.failure;
+            if (failure != null && now - failure.atNanos < retryInterval.nanos()) {
+                out.put(name, failure.reason);
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    /** How many loads were started, failed or not: for tests of the failure memory. */
+    int loadAttempts() {
+        return loadAttempts.get();
+    }
+
+    /** Refuses further loads, then closes every model, each after its running calls end (see {@link ClipModel#close()}). */
     @Override
     public void close() {
-        loaded.values().forEach(ClipModel::close);
-        loaded.clear();
+        List<ClipModel> models = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            slots.values().forEach(slot -> {
+                ClipModel model = slot.model;
+                if (model != null) {
+                    models.add(model);
+                }
+                slot.model = null;
+            });
+            slots.clear();
+        }
+        models.forEach(ClipModel::close);
     }
 }

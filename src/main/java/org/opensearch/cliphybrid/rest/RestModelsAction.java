@@ -47,6 +47,7 @@ public final class RestModelsAction extends BaseRestHandler {
         String node = client.getLocalNodeId();
         return channel -> {
             Map<String, ClipModel> loaded = registry.loaded();
+            Map<String, String> failures = registry.failures();
             // a loaded model stays listed even if its folder has gone since: it is what this node still serves
             TreeSet<String> names = new TreeSet<>(registry.available());
             names.addAll(loaded.keySet());
@@ -57,6 +58,9 @@ public final class RestModelsAction extends BaseRestHandler {
                 builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null);
                 if (model != null) {
                     builder.field("dimension", model.dimension()).field("load_millis", model.loadMillis());
+                } else if (failures.containsKey(name)) {
+                    // the registry's reasons name files relative to clip-models/, never by the node's absolute paths
+                    builder.field("load_error", failures.get(name));
                 }
                 builder.endObject();
             }

@@ -37,6 +37,25 @@ public class ModelFolderTests extends OpenSearchTestCase {
         assertTrue(none.getMessage(), none.getMessage().contains("no model folder"));
     }
 
+    public void testMessagesNameFilesInsideClipModelsOnly() throws Exception {
+        Path dir = createTempDir();
+        Files.createFile(dir.resolve("text_model.onnx"));
+        Files.createFile(dir.resolve("vision_model.onnx"));
+        Files.createFile(dir.resolve("tokenizer.json"));
+        IllegalArgumentException missing = expectThrows(IllegalArgumentException.class, () -> ModelFolder.open("m", dir, false));
+        assertEquals("CLIP model [m]: missing [preprocessor_config.json] in [clip-models/m]", missing.getMessage());
+        Files.writeString(dir.resolve("preprocessor_config.json"), "{}");
+        Files.writeString(dir.resolve("config.json"), "[256]");
+        IllegalArgumentException array = expectThrows(IllegalArgumentException.class, () -> ModelFolder.open("m", dir, false));
+        assertEquals("[clip-models/m/config.json] is not a readable JSON object: it starts with START_ARRAY, not {", array.getMessage());
+        Files.writeString(dir.resolve("config.json"), "{\"projection_dim\": 8}");
+        ModelFolder folder = ModelFolder.open("m", dir, false);
+        assertEquals("clip-models/m/text_model.onnx", folder.display(folder.textModel()));
+        String native_ = "Load model from " + folder.textModel().toAbsolutePath() + " failed; see " + dir.toUri();
+        assertEquals("Load model from clip-models/m/text_model.onnx failed; see clip-models/m/", folder.redact(native_));
+        BrokenModels.assertNoAbsolutePath(folder.redact(native_), dir);
+    }
+
     /** ViT-B/32's exact graphs (constant weights) with the real tokenizer and configs: 512 dimensions, read from the graph. */
     public void testLoadsTheViTB32ExportLayout() throws Exception {
         ModelFolder folder = ModelFolder.open("clip-vit-b32-shape", SharedFixtures.b32Shape(), true);
