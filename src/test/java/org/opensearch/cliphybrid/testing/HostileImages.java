@@ -50,8 +50,16 @@ public final class HostileImages {
 
     private HostileImages() {}
 
-    /** Every case, in a fixed order with unique names. */
+    /** Every case, in a fixed order with unique names; built once, so do not modify the bytes. */
     public static List<Case> all() {
+        return Built.ALL;
+    }
+
+    private static final class Built {
+        static final List<Case> ALL = build();
+    }
+
+    private static List<Case> build() {
         List<Case> cases = new ArrayList<>();
         cases.add(ok("png-10000x1", grayPng(10000, 1), "a valid, very wide image"));
         cases.add(ok("png-1x10000", grayPng(1, 10000), "a valid, very tall image"));
@@ -68,6 +76,7 @@ public final class HostileImages {
         cases.add(ok("gif-1x1", gif(1, 1, 1, 1, false), "a valid 1x1 GIF"));
         cases.add(tooLarge("gif-huge-logical-screen", gif(65535, 65535, 1, 1, false), "logical screen 65535x65535, frame 1x1"));
         cases.add(tooLarge("gif-huge-frame", gif(1, 1, 65535, 65535, false), "logical screen 1x1, frame 0 65535x65535"));
+        cases.add(ok("gif-comment-8000-sub-blocks", gifWithComment(8000), "a 2 MB comment whose reading copied it once per 255-byte sub-block"));
         cases.add(ok("gif-huge-second-frame", gif(1, 1, 1, 1, true), "frame 1 declares 65535x65535; only frame 0 is read"));
         cases.add(tooLarge("jpeg-huge-sof", jpegHeaders(sof(0xC0, 65000, 65000)), "SOF0 declares 65000x65000"));
         cases.add(tooLarge("jpeg-huge-progressive-sof", jpegHeaders(sof(0xC2, 30000, 30000)), "SOF2 (progressive) declares 30000x30000"));
@@ -232,6 +241,25 @@ public final class HostileImages {
         }
         b.put((byte) 0x3B);
         return Arrays.copyOf(b.array(), b.position());
+    }
+
+    /** A valid 1x1 GIF with a comment extension of {@code subBlocks} full sub-blocks before its frame. */
+    private static byte[] gifWithComment(int subBlocks) {
+        byte[] plain = gif(1, 1, 1, 1, false);
+        int header = 6 + 7 + 6;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(plain, 0, header);
+        out.write(0x21);
+        out.write(0xFE);
+        byte[] block = new byte[255];
+        Arrays.fill(block, (byte) 'x');
+        for (int i = 0; i < subBlocks; i++) {
+            out.write(255);
+            out.writeBytes(block);
+        }
+        out.write(0);
+        out.write(plain, header, plain.length - header);
+        return out.toByteArray();
     }
 
     /** An image descriptor and LZW data for one pixel of colour 0 (clear, 0, end of information). */
