@@ -108,9 +108,20 @@ final class ImageHeaders {
         limit("GIF logical screen", u16le(b, 6), u16le(b, 8), maxPixels);
     }
 
-    /** Every SOF before the first scan is checked, not only the one the reader reports. */
+    /**
+     * TwelveMonkeys keeps an object for every marker segment (about 80 bytes of heap for a 4-byte segment, so a 20 MB
+     * file of empty APP segments would hold 1.7 GB); real JPEGs have a few dozen, progressive ones included.
+     */
+    static final int JPEG_MAX_SEGMENTS = 10_000;
+
+    /**
+     * Walks every marker segment of the first image, scans included: every SOF is checked, not only the one the reader
+     * reports, and the segments are counted.
+     */
     private static JpegFrame jpeg(byte[] b, long maxPixels) {
         JpegFrame first = null;
+        boolean scanned = false;
+        int segments = 0;
         int pos = 2;
         while (pos + 4 <= b.length) {
             if ((b[pos] & 0xFF) != 0xFF) {
@@ -133,6 +144,9 @@ final class ImageHeaders {
             if (length < 2 || payload + length - 2 > b.length) {
                 return first;
             }
+            if (++segments > JPEG_MAX_SEGMENTS) {
+                throw new ImageDecodeException("JPEG has more than " + JPEG_MAX_SEGMENTS + " marker segments, which no real image has");
+            }
             if (isSof(marker) && length >= 8) {
                 int height = u16be(b, payload + 1);
                 int width = u16be(b, payload + 3);
@@ -150,15 +164,23 @@ final class ImageHeaders {
                     first = new JpegFrame(width, height, h, v, progressive);
                 }
             }
+            pos += 2 + length;
             if (marker == 0xDA) {
                 // a first scan without every component means more scans follow: libjpeg then buffers all coefficients
-                int scanComponents = length >= 3 ? b[payload] & 0xFF : 0;
-                if (first != null && first.wholeImageCoefficients() == false && scanComponents < first.hSampling().length) {
+                int scanComponents = b[payload] & 0xFF;
+                if (scanned == false && first != null && first.wholeImageCoefficients() == false && scanComponents < first.hSampling().length) {
                     first = new JpegFrame(first.width(), first.height(), first.hSampling(), first.vSampling(), true);
                 }
-                return first;
+                scanned = true;
+                // entropy-coded data: a 0xFF in it is followed by a stuffed 0 or a restart marker, until the next segment
+                while (pos + 1 < b.length) {
+                    int next = b[pos + 1] & 0xFF;
+                    if ((b[pos] & 0xFF) == 0xFF && next != 0 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
+                        break;
+                    }
+                    pos++;
+                }
             }
-            pos += 2 + length;
         }
         return first;
     }

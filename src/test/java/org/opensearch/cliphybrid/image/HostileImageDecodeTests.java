@@ -93,6 +93,7 @@ public class HostileImageDecodeTests extends OpenSearchTestCase {
             "corrupt BMP: header declares 2147483632 bytes of RLE data, but the file holds 2 after the header",
             refusal("bmp-rle8-size-beyond-file")
         );
+        assertEquals("JPEG has more than 10000 marker segments, which no real image has", refusal("jpeg-20000-empty-segments"));
     }
 
     private static String refusal(String name) {

@@ -81,6 +81,8 @@ public final class HostileImages {
         cases.add(tooLarge("jpeg-huge-sof", jpegHeaders(sof(0xC0, 65000, 65000)), "SOF0 declares 65000x65000"));
         cases.add(tooLarge("jpeg-huge-progressive-sof", jpegHeaders(sof(0xC2, 30000, 30000)), "SOF2 (progressive) declares 30000x30000"));
         cases.add(tooLarge("jpeg-second-sof-huge", jpegHeaders(sof(0xC0, 8, 8), sof(0xC2, 65000, 65000)), "a small SOF0, then a huge SOF2"));
+        cases.add(decode("jpeg-20000-empty-segments", jpegWithEmptySegments(20000), "80 KB of empty APP5 segments, each an object in the reader"));
+        cases.add(ok("jpeg-64x64", smallImage("jpeg"), "a valid baseline JPEG"));
         cases.add(tooLarge("webp-vp8x-huge-canvas", webpVp8x(1 << 24, 1 << 24, false, vp8(16, 16)), "VP8X canvas 16777216x16777216"));
         cases.add(tooLarge("webp-vp8x-small-canvas-huge-vp8", webpVp8x(16, 16, false, vp8(16383, 16383)), "canvas 16x16, VP8 frame 16383x16383"));
         cases.add(decode("webp-vp8x-canvas-vp8-mismatch", webpVp8x(16, 16, false, vp8(1000, 1000)), "canvas 16x16, VP8 frame 1000x1000"));
@@ -278,6 +280,18 @@ public final class HostileImages {
             out.writeBytes(frame);
         }
         out.writeBytes(new byte[] { (byte) 0xFF, (byte) 0xD9 });
+        return out.toByteArray();
+    }
+
+    /** A valid JPEG with {@code count} empty APP5 segments after its SOI. */
+    private static byte[] jpegWithEmptySegments(int count) {
+        byte[] jpeg = smallImage("jpeg");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        for (int i = 0; i < count; i++) {
+            out.writeBytes(new byte[] { (byte) 0xFF, (byte) 0xE5, 0, 2 });
+        }
+        out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
     }
 
