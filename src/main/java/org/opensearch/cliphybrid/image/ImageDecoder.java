@@ -104,6 +104,11 @@ public final class ImageDecoder {
         // libjpeg pads a truncated JPEG with grey and only warns; PIL refuses it ("image file is truncated"), so do we
         for (String warning : warnings) {
             String lower = warning.toLowerCase(Locale.ROOT);
+            // a part the reader skips ("Bad 'ICC_PROFILE' chunk(s): Truncated ICC Profile data. Ignoring ICC profile.")
+            // leaves the pixels whole: PIL decodes such images too
+            if (lower.contains("ignoring")) {
+                continue;
+            }
             if (lower.contains("premature end") || lower.contains("truncated")) {
                 throw new ImageDecodeException("corrupt or truncated " + format + ": " + warning);
             }

@@ -147,6 +147,9 @@ final class ImageHeaders {
             if (++segments > JPEG_MAX_SEGMENTS) {
                 throw new ImageDecodeException("JPEG has more than " + JPEG_MAX_SEGMENTS + " marker segments, which no real image has");
             }
+            if (marker == 0xE2 && length - 2 >= ICC_IDENTIFIER.length + 2 + 4 && startsWith(b, payload, ICC_IDENTIFIER)) {
+                iccHeader(b, payload + ICC_IDENTIFIER.length + 2, payload + length - 2, "JPEG");
+            }
             if (isSof(marker) && length >= 8) {
                 int height = u16be(b, payload + 1);
                 int width = u16be(b, payload + 3);
@@ -183,6 +186,42 @@ final class ImageHeaders {
             }
         }
         return first;
+    }
+
+    private static final byte[] ICC_IDENTIFIER = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    /** The largest profile believed without the file holding it: bigger than any real profile (large CMYK ones are ~2 MB). */
+    static final long ICC_UNBACKED_MAX_BYTES = 4L * 1024 * 1024;
+    private static final byte[] ICC_MAGIC = "acsp".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    /**
+     * TwelveMonkeys reads an ICC profile (a JPEG's APP2 chunks, a WebP's ICCP chunk) by allocating the size its header
+     * declares before reading the rest: up to 2 GiB from a 128-byte header. A profile is part of the file, so one that
+     * declares more than the whole file, and more than the few MiB it is harmless to allocate, is refused. (One that
+     * declares a little more than it holds is a truncated profile, which the reader ignores with a warning; PIL decodes
+     * such images too, so they must still decode, small files included.)
+     */
+    private static void iccHeader(byte[] b, int from, int end, String format) {
+        if (end - from < 40 || startsWith(b, from + 36, ICC_MAGIC) == false) {
+            return; // no profile header here: the reader does not read a size from it either
+        }
+        long declared = (b[from] & 0xFFL) << 24 | (b[from + 1] & 0xFFL) << 16 | (b[from + 2] & 0xFFL) << 8 | (b[from + 3] & 0xFFL);
+        if (declared > Math.max(b.length, ICC_UNBACKED_MAX_BYTES)) {
+            throw new ImageDecodeException(
+                "corrupt " + format + ": its ICC profile declares " + declared + " bytes, more than the whole file (" + b.length + " bytes)"
+            );
+        }
+    }
+
+    private static boolean startsWith(byte[] b, int at, byte[] prefix) {
+        if (at < 0 || at + prefix.length > b.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isSof(int marker) {
@@ -247,6 +286,7 @@ final class ImageHeaders {
                     }
                 }
                 case "ALPH" -> alpha = true;
+                case "ICCP" -> iccHeader(b, data, (int) Math.min(b.length, data + length), "WEBP");
                 case "VP8 " -> {
                     vp8(b, data, length, width, height, "WebP VP8 frame", maxPixels);
                     return new WebpLayout(true, alpha);

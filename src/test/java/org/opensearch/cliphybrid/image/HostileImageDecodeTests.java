@@ -94,6 +94,14 @@ public class HostileImageDecodeTests extends OpenSearchTestCase {
             refusal("bmp-rle8-size-beyond-file")
         );
         assertEquals("JPEG has more than 10000 marker segments, which no real image has", refusal("jpeg-20000-empty-segments"));
+        assertEquals(
+            "corrupt JPEG: its ICC profile declares 2147483632 bytes, more than the whole file (1131 bytes)",
+            refusal("jpeg-icc-declares-2gib")
+        );
+        assertEquals(
+            "corrupt WEBP: its ICC profile declares 2147483632 bytes, more than the whole file (236 bytes)",
+            refusal("webp-iccp-declares-2gib")
+        );
     }
 
     private static String refusal(String name) {

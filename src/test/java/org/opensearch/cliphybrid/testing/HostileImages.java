@@ -82,10 +82,13 @@ public final class HostileImages {
         cases.add(tooLarge("jpeg-huge-progressive-sof", jpegHeaders(sof(0xC2, 30000, 30000)), "SOF2 (progressive) declares 30000x30000"));
         cases.add(tooLarge("jpeg-second-sof-huge", jpegHeaders(sof(0xC0, 8, 8), sof(0xC2, 65000, 65000)), "a small SOF0, then a huge SOF2"));
         cases.add(decode("jpeg-20000-empty-segments", jpegWithEmptySegments(20000), "80 KB of empty APP5 segments, each an object in the reader"));
+        cases.add(decode("jpeg-icc-declares-2gib", jpegWithIcc(0x7FFFFFF0), "an ICC profile header declaring 2 GiB in a 170-byte APP2"));
+        cases.add(ok("jpeg-icc-truncated", jpegWithIcc(4096), "an ICC profile header declaring 4 KiB, cut short: ignored, as PIL does"));
         cases.add(ok("jpeg-64x64", smallImage("jpeg"), "a valid baseline JPEG"));
         cases.add(tooLarge("webp-vp8x-huge-canvas", webpVp8x(1 << 24, 1 << 24, false, vp8(16, 16)), "VP8X canvas 16777216x16777216"));
         cases.add(tooLarge("webp-vp8x-small-canvas-huge-vp8", webpVp8x(16, 16, false, vp8(16383, 16383)), "canvas 16x16, VP8 frame 16383x16383"));
         cases.add(decode("webp-vp8x-canvas-vp8-mismatch", webpVp8x(16, 16, false, vp8(1000, 1000)), "canvas 16x16, VP8 frame 1000x1000"));
+        cases.add(decode("webp-iccp-declares-2gib", webpWithIcc(0x7FFFFFF0), "an ICCP chunk whose profile header declares 2 GiB"));
         cases.add(tooLarge("webp-vp8l-huge", webp(vp8l(16384, 16384)), "VP8L declares 16384x16384"));
         cases.add(tooLarge("webp-animated-huge-frame", webpVp8x(16, 16, true, anmf(1 << 24, 1 << 24, vp8(16, 16))), "ANMF frame 16777216x16777216"));
         cases.add(decode("png-truncated", half(smallImage("png")), "a valid PNG cut in half"));
@@ -293,6 +296,40 @@ public final class HostileImages {
         }
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
+    }
+
+    /** A valid JPEG with one APP2 ICC_PROFILE chunk holding just a profile header that declares {@code size} bytes. */
+    private static byte[] jpegWithIcc(int size) {
+        byte[] jpeg = smallImage("jpeg");
+        byte[] identifier = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer app2 = ByteBuffer.allocate(4 + identifier.length + 2 + 128);
+        app2.put((byte) 0xFF).put((byte) 0xE2).putShort((short) (2 + identifier.length + 2 + 128)).put(identifier).put((byte) 1).put((byte) 1);
+        app2.put(iccHeader(size));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.writeBytes(app2.array());
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** The 128-byte header of an RGB display profile declaring {@code size} bytes in all. */
+    private static byte[] iccHeader(int size) {
+        ByteBuffer header = ByteBuffer.allocate(128).putInt(size);
+        header.position(12);
+        header.put("mntrRGB XYZ ".getBytes(StandardCharsets.US_ASCII));
+        header.position(36);
+        header.put("acsp".getBytes(StandardCharsets.US_ASCII));
+        return header.array();
+    }
+
+    /** The lossless 3x2 WebP as an extended file whose ICCP chunk holds a profile header declaring {@code size} bytes. */
+    private static byte[] webpWithIcc(int size) {
+        ByteBuffer x = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        x.put((byte) 0x30).put(new byte[3]); // ICC profile and alpha
+        u24(x, 3 - 1);
+        u24(x, 2 - 1);
+        byte[] vp8l = Arrays.copyOfRange(LOSSLESS_WEBP_3X2, 12, LOSSLESS_WEBP_3X2.length);
+        return webp(riff("VP8X", x.array()), riff("ICCP", iccHeader(size)), vp8l);
     }
 
     /** A frame header with three components, 2x2 luma sampling. */
