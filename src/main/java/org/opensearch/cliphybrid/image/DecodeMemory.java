@@ -37,6 +37,9 @@ final class DecodeMemory {
     /** A lossy WebP's compressed alpha plane is decoded into a 4-byte-a-pixel raster of its own before it is copied in. */
     static final int WEBP_ALPHA_PLANE_BYTES_PER_PIXEL = 4;
 
+    /** A lossless JPEG's samples, held as ints. */
+    static final int JPEG_LOSSLESS_SAMPLE_BYTES = 4;
+
     /** libjpeg keeps one 16-bit coefficient per sample of every component when it must buffer the whole image. */
     static final int JPEG_COEFFICIENT_BYTES = 2;
 
@@ -55,7 +58,10 @@ final class DecodeMemory {
                     held += rasterBytes(raw, width, height);
                 }
                 ImageHeaders.JpegFrame frame = facts.jpeg();
-                if (frame != null && frame.wholeImageCoefficients()) {
+                if (frame != null && frame.lossless()) {
+                    // TwelveMonkeys' lossless decoder keeps every sample as an int, per component, then builds the image
+                    held += (long) JPEG_LOSSLESS_SAMPLE_BYTES * frame.hSampling().length * pixels;
+                } else if (frame != null && frame.wholeImageCoefficients()) {
                     held += coefficientBytes(frame);
                 }
             }

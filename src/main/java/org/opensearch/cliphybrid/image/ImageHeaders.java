@@ -14,10 +14,11 @@ final class ImageHeaders {
     }
 
     /**
-     * The first SOF of a JPEG: sampling factors per component, and whether libjpeg will buffer the whole image's DCT
-     * coefficients (progressive, or a first scan that does not hold every component).
+     * The first SOF of a JPEG: sampling factors per component, whether libjpeg will buffer the whole image's DCT
+     * coefficients (progressive, or a first scan that does not hold every component), and whether it is lossless (SOF3),
+     * which TwelveMonkeys decodes itself.
      */
-    record JpegFrame(int width, int height, int[] hSampling, int[] vSampling, boolean wholeImageCoefficients) {}
+    record JpegFrame(int width, int height, int[] hSampling, int[] vSampling, boolean wholeImageCoefficients, boolean lossless) {}
 
     /** The first frame of a WebP: lossy or lossless, and whether a separate (compressed) alpha plane comes with it. */
     record WebpLayout(boolean lossy, boolean alphaPlane) {}
@@ -164,7 +165,7 @@ final class ImageHeaders {
                         v[c] = Math.max(1, sampling & 0x0F);
                     }
                     boolean progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
-                    first = new JpegFrame(width, height, h, v, progressive);
+                    first = new JpegFrame(width, height, h, v, progressive, marker == 0xC3);
                 }
             }
             pos += 2 + length;
@@ -172,7 +173,7 @@ final class ImageHeaders {
                 // a first scan without every component means more scans follow: libjpeg then buffers all coefficients
                 int scanComponents = b[payload] & 0xFF;
                 if (scanned == false && first != null && first.wholeImageCoefficients() == false && scanComponents < first.hSampling().length) {
-                    first = new JpegFrame(first.width(), first.height(), first.hSampling(), first.vSampling(), true);
+                    first = new JpegFrame(first.width(), first.height(), first.hSampling(), first.vSampling(), true, first.lossless());
                 }
                 scanned = true;
                 // entropy-coded data: a 0xFF in it is followed by a stuffed 0 or a restart marker, until the next segment
