@@ -104,53 +104,29 @@ final class ExifOrientation {
     }
 
     /**
-     * The upright pixels (row-major, width then height of the upright image) of {@code pixels}, stored as
-     * {@code width} x {@code height} with the given orientation.
+     * Where the first pixel of stored row {@code y} goes in the upright image's row-major buffer; the row's next pixels
+     * follow {@link #step} apart. {@code width} and {@code height} are those of the stored image.
      */
-    static int[] apply(int[] pixels, int width, int height, int orientation) {
-        if (orientation == 1) {
-            return pixels;
-        }
-        int outWidth = swapsAxes(orientation) ? height : width;
-        int outHeight = swapsAxes(orientation) ? width : height;
-        int[] out = new int[pixels.length];
-        for (int y = 0; y < outHeight; y++) {
-            for (int x = 0; x < outWidth; x++) {
-                int sx;
-                int sy;
-                switch (orientation) {
-                    case 2 -> { // mirrored left-right
-                        sx = width - 1 - x;
-                        sy = y;
-                    }
-                    case 3 -> { // turned 180
-                        sx = width - 1 - x;
-                        sy = height - 1 - y;
-                    }
-                    case 4 -> { // mirrored top-bottom
-                        sx = x;
-                        sy = height - 1 - y;
-                    }
-                    case 5 -> { // transpose
-                        sx = y;
-                        sy = x;
-                    }
-                    case 6 -> { // shown turned 90 clockwise
-                        sx = y;
-                        sy = height - 1 - x;
-                    }
-                    case 7 -> { // transverse
-                        sx = width - 1 - y;
-                        sy = height - 1 - x;
-                    }
-                    default -> { // 8: shown turned 90 counter-clockwise
-                        sx = width - 1 - y;
-                        sy = x;
-                    }
-                }
-                out[y * outWidth + x] = pixels[sy * width + sx];
-            }
-        }
-        return out;
+    static int rowStart(int orientation, int y, int width, int height) {
+        return switch (orientation) {
+            case 2 -> y * width + width - 1; // mirrored left-right
+            case 3 -> (height - 1 - y) * width + width - 1; // turned 180
+            case 4 -> (height - 1 - y) * width; // mirrored top-bottom
+            case 5 -> y; // transpose: stored (x, y) is shown at (y, x)
+            case 6 -> height - 1 - y; // shown turned 90 clockwise
+            case 7 -> (width - 1) * height + height - 1 - y; // transverse
+            case 8 -> (width - 1) * height + y; // shown turned 90 counter-clockwise
+            default -> y * width;
+        };
+    }
+
+    /** How far apart in the upright buffer two neighbours of a stored row land. */
+    static int step(int orientation, int width, int height) {
+        return switch (orientation) {
+            case 2, 3 -> -1;
+            case 5, 6 -> height;
+            case 7, 8 -> -height;
+            default -> 1;
+        };
     }
 }

@@ -36,7 +36,7 @@ import java.util.Locale;
 public final class ImageDecoder {
     private ImageDecoder() {}
 
-    private enum Format {
+    enum Format {
         JPEG,
         PNG,
         GIF,
@@ -54,12 +54,16 @@ public final class ImageDecoder {
      * @throws ImageDecodeException when the bytes are empty, not a supported format, too large or corrupt
      */
     public static BufferedImage decode(byte[] bytes, long maxPixels) {
-        return decode(bytes, maxPixels, (width, height) -> {});
+        return decode(bytes, maxPixels, (width, height, bytesHeld) -> {});
     }
 
     /** Told the declared size of an image once its header is read, before any pixel is decoded; may refuse by throwing. */
     public interface DeclaredSize {
-        void check(int width, int height);
+        /**
+         * @param bytesHeld the most memory decoding will hold at once: the reader's image, the returned RGB image and
+         *                  what the format's decoder keeps besides (not the encoded bytes, which the caller already has)
+         */
+        void check(int width, int height, long bytesHeld);
     }
 
     /** As {@link #decode(byte[], long)}, and asks {@code declared} before decoding the pixels (to reserve memory for them). */
@@ -68,27 +72,26 @@ public final class ImageDecoder {
             throw new ImageDecodeException("empty image data");
         }
         Format format = sniff(bytes);
+        // before any reader: they size allocations from headers that nothing else checks
+        ImageHeaders.Facts facts = ImageHeaders.check(format, bytes, maxPixels);
         ImageReader reader = newReader(format);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage decoded;
         // MemoryCacheImageInputStream: never ImageIO's file cache, which needs a writable temp dir and leaks files
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, false);
+            // metadata is not used: EXIF orientation is read from the bytes, and what decoding needs (PNG's PLTE and tRNS,
+            // GIF's transparency, JPEG's ICC profile and Adobe marker, WebP's ICCP) the readers read either way. Reading it
+            // would inflate every PNG zTXt/iTXt chunk (up to 256 KiB each, from a few hundred bytes) and copy a GIF
+            // comment over again for each of its sub-blocks.
+            reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             if (width <= 0 || height <= 0) {
                 throw new ImageDecodeException("corrupt " + format + ": header declares " + width + "x" + height + " pixels");
             }
-            long pixels = (long) width * height;
-            if (pixels > maxPixels) {
-                throw new ImageDecodeException(
-                    ImageFailure.TOO_LARGE,
-                    "image declares " + width + "x" + height + " = " + pixels + " pixels, over the limit of " + maxPixels
-                        + " (clip.image.max_pixels)"
-                );
-            }
-            declared.check(width, height);
+            ImageHeaders.limit("image", width, height, maxPixels);
+            declared.check(width, height, DecodeMemory.peakBytes(format, reader, width, height, facts));
             decoded = reader.read(0, reader.getDefaultReadParam());
         } catch (ImageDecodeException | OpenSearchRejectedExecutionException e) {
             throw e;
@@ -101,6 +104,11 @@ public final class ImageDecoder {
         // libjpeg pads a truncated JPEG with grey and only warns; PIL refuses it ("image file is truncated"), so do we
         for (String warning : warnings) {
             String lower = warning.toLowerCase(Locale.ROOT);
+            // a part the reader skips ("Bad 'ICC_PROFILE' chunk(s): Truncated ICC Profile data. Ignoring ICC profile.")
+            // leaves the pixels whole: PIL decodes such images too
+            if (lower.contains("ignoring")) {
+                continue;
+            }
             if (lower.contains("premature end") || lower.contains("truncated")) {
                 throw new ImageDecodeException("corrupt or truncated " + format + ": " + warning);
             }
@@ -208,6 +216,7 @@ public final class ImageDecoder {
     /**
      * Reads the decoded samples themselves rather than {@link BufferedImage#getRGB}: Java 2D treats grey images as
      * linear light and would brighten them on the way to sRGB, while PIL (and so the model) takes grey values as they are.
+     * Each pixel is written once, straight to its upright place in the output's buffer: no intermediate copy.
      */
     private static BufferedImage toUprightRgb(BufferedImage decoded, int orientation) {
         if (decoded.isAlphaPremultiplied()) {
@@ -215,7 +224,10 @@ public final class ImageDecoder {
         }
         int width = decoded.getWidth();
         int height = decoded.getHeight();
-        int[] rgb = new int[width * height];
+        boolean swap = ExifOrientation.swapsAxes(orientation);
+        BufferedImage out = new BufferedImage(swap ? height : width, swap ? width : height, BufferedImage.TYPE_INT_RGB);
+        int[] rgb = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        int step = ExifOrientation.step(orientation, width, height);
         ColorModel cm = decoded.getColorModel();
         Raster raster = decoded.getRaster();
         int bands = raster.getNumBands();
@@ -223,9 +235,10 @@ public final class ImageDecoder {
         if (cm instanceof IndexColorModel palette) {
             for (int y = 0; y < height; y++) {
                 raster.getPixels(0, y, width, 1, row);
-                for (int x = 0; x < width; x++) {
+                int at = ExifOrientation.rowStart(orientation, y, width, height);
+                for (int x = 0; x < width; x++, at += step) {
                     int argb = palette.getRGB(row[x]);
-                    rgb[y * width + x] = onWhite((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24);
+                    rgb[at] = onWhite((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24);
                 }
             }
         } else if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
@@ -233,10 +246,11 @@ public final class ImageDecoder {
             int alphaBits = cm.hasAlpha() ? cm.getComponentSize(1) : 0;
             for (int y = 0; y < height; y++) {
                 raster.getPixels(0, y, width, 1, row);
-                for (int x = 0; x < width; x++) {
+                int at = ExifOrientation.rowStart(orientation, y, width, height);
+                for (int x = 0; x < width; x++, at += step) {
                     int g = to8Bits(row[x * bands], grayBits);
                     int a = alphaBits > 0 ? to8Bits(row[x * bands + 1], alphaBits) : 255;
-                    rgb[y * width + x] = onWhite(g, g, g, a);
+                    rgb[at] = onWhite(g, g, g, a);
                 }
             }
         } else if (cm.getColorSpace().isCS_sRGB() && bands >= 3) {
@@ -244,9 +258,10 @@ public final class ImageDecoder {
             boolean alpha = cm.hasAlpha() && bands >= 4;
             for (int y = 0; y < height; y++) {
                 raster.getPixels(0, y, width, 1, row);
-                for (int x = 0; x < width; x++) {
+                int at = ExifOrientation.rowStart(orientation, y, width, height);
+                for (int x = 0; x < width; x++, at += step) {
                     int i = x * bands;
-                    rgb[y * width + x] = onWhite(
+                    rgb[at] = onWhite(
                         to8Bits(row[i], bits[0]),
                         to8Bits(row[i + 1], bits[1]),
                         to8Bits(row[i + 2], bits[2]),
@@ -256,17 +271,16 @@ public final class ImageDecoder {
             }
         } else {
             // other colour spaces (an ICC profile the reader kept): Java 2D's conversion to sRGB is the best there is
+            int[] argbRow = new int[width];
             for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int argb = decoded.getRGB(x, y);
-                    rgb[y * width + x] = onWhite((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24);
+                decoded.getRGB(0, y, width, 1, argbRow, 0, width);
+                int at = ExifOrientation.rowStart(orientation, y, width, height);
+                for (int x = 0; x < width; x++, at += step) {
+                    int argb = argbRow[x];
+                    rgb[at] = onWhite((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24);
                 }
             }
         }
-        int[] upright = ExifOrientation.apply(rgb, width, height, orientation);
-        boolean swap = ExifOrientation.swapsAxes(orientation);
-        BufferedImage out = new BufferedImage(swap ? height : width, swap ? width : height, BufferedImage.TYPE_INT_RGB);
-        System.arraycopy(upright, 0, ((DataBufferInt) out.getRaster().getDataBuffer()).getData(), 0, upright.length);
         return out;
     }
 

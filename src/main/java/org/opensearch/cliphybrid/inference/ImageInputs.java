@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.inference;
 
 import org.opensearch.cliphybrid.image.ImageDecoder;
 import org.opensearch.cliphybrid.image.ImageFailure;
+import org.opensearch.cliphybrid.image.ImageLoadException;
 import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.model.ClipModel;
@@ -76,8 +77,13 @@ public final class ImageInputs {
 
     /** Throws IllegalArgumentException when {@code value} is no image reference (bad base64, unsupported scheme, ...). */
     public Input parse(String value) {
+        ImageLoader.Limits now = limits.get();
         try {
-            return new Input(ImageSource.parse(value), limits.get(), maxPixels.get());
+            // the byte cap applies to inline images before their base64 is decoded
+            return new Input(ImageSource.parse(value, now.maxBytes()), now, maxPixels.get());
+        } catch (ImageLoadException e) {
+            stats.failed(e.failure());
+            throw e;
         } catch (IllegalArgumentException e) {
             stats.failed(ImageFailure.INVALID);
             throw e;
@@ -102,11 +108,10 @@ public final class ImageInputs {
             budget.reserve(bytes.length, modelInputBytes, 0, share, what);
             long[] decodedBytes = { 0 };
             try {
-                BufferedImage image = ImageDecoder.decode(bytes, input.maxPixels(), (width, height) -> {
-                    // the reader's raster and the upright RGB copy: about 4 bytes a pixel each
-                    long need = 8L * width * height;
-                    budget.reserve(need, 0, bytes.length, share, what);
-                    decodedBytes[0] = need;
+                BufferedImage image = ImageDecoder.decode(bytes, input.maxPixels(), (width, height, bytesHeld) -> {
+                    // what the decoder says it will hold at its peak, worked out from the reader's image type and format
+                    budget.reserve(bytesHeld, 0, bytes.length, share, what);
+                    decodedBytes[0] = bytesHeld;
                 });
                 long decoded = System.nanoTime();
                 stats.stage(ClipStats.Stage.DECODE, decoded - loaded);

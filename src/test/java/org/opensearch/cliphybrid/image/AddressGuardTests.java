@@ -118,7 +118,7 @@ public class AddressGuardTests extends OpenSearchTestCase {
         ImageLoader.Limits limits = new ImageLoader.Limits((Path) null, 1000, 100, 100, false);
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
-            () -> loader.load(ImageSource.parse("http://images.example.com/cat.jpg"), limits)
+            () -> loader.load(ImageSource.parse("http://images.example.com/cat.jpg", Long.MAX_VALUE), limits)
         );
         assertTrue(e.getMessage(), e.getMessage().contains("169.254.169.254"));
         assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.allow_private_addresses"));
@@ -128,7 +128,7 @@ public class AddressGuardTests extends OpenSearchTestCase {
         ImageLoader loader = new ImageLoader();
         IllegalArgumentException none = expectThrows(
             IllegalArgumentException.class,
-            () -> loader.load(ImageSource.parse("cat.jpg"), new ImageLoader.Limits(null, 1000, 100, 100, false))
+            () -> loader.load(ImageSource.parse("cat.jpg", Long.MAX_VALUE), new ImageLoader.Limits(null, 1000, 100, 100, false))
         );
         assertTrue(none.getMessage(), none.getMessage().contains("clip.images.path"));
         Path root = createTempDir();
@@ -137,14 +137,14 @@ public class AddressGuardTests extends OpenSearchTestCase {
         java.nio.file.Files.write(outside, new byte[] { 9 });
         java.nio.file.Files.createSymbolicLink(root.resolve("link"), outside);
         ImageLoader.Limits limits = new ImageLoader.Limits(root, 1000, 100, 100, false);
-        assertArrayEquals(new byte[] { 1, 2, 3 }, loader.load(ImageSource.parse("cat.jpg"), limits));
+        assertArrayEquals(new byte[] { 1, 2, 3 }, loader.load(ImageSource.parse("cat.jpg", Long.MAX_VALUE), limits));
         for (String escape : new String[] { "../secret", "link", "/etc/passwd" }) {
-            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> loader.load(ImageSource.parse(escape), limits));
+            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> loader.load(ImageSource.parse(escape, Long.MAX_VALUE), limits));
             assertTrue(e.getMessage(), e.getMessage().contains("leads outside clip.images.path"));
         }
         IllegalArgumentException big = expectThrows(
             IllegalArgumentException.class,
-            () -> loader.load(ImageSource.parse("cat.jpg"), new ImageLoader.Limits(root, 2, 100, 100, false))
+            () -> loader.load(ImageSource.parse("cat.jpg", Long.MAX_VALUE), new ImageLoader.Limits(root, 2, 100, 100, false))
         );
         assertTrue(big.getMessage(), big.getMessage().contains("clip.image.max_bytes"));
     }

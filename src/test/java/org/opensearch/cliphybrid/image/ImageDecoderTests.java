@@ -1,6 +1,8 @@
 package org.opensearch.cliphybrid.image;
 
+import org.opensearch.cliphybrid.testing.HostileImages;
 import org.opensearch.cliphybrid.testing.SharedFixtures;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.test.OpenSearchTestCase;
 
 import javax.imageio.IIOImage;
@@ -279,6 +281,110 @@ public class ImageDecoderTests extends OpenSearchTestCase {
             assertEquals(32, decoded.getWidth());
             assertEquals(16, decoded.getHeight());
         }
+    }
+
+    /** The figure the reserve callback sees follows the reader's own image type: 1 byte a pixel for grey, 8 for 16-bit RGBA. */
+    public void testDeclaredBytesFollowTheReadersImageType() throws IOException {
+        BufferedImage gray = new BufferedImage(100, 50, BufferedImage.TYPE_BYTE_GRAY);
+        assertEquals((1 + 4) * 5000L, declaredBytes(encode(gray, "png")));
+        BufferedImage rgb = new BufferedImage(100, 50, BufferedImage.TYPE_INT_RGB);
+        assertEquals((3 + 4) * 5000L, declaredBytes(encode(rgb, "png")));
+        ComponentColorModel rgba16Model = new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            true,
+            false,
+            Transparency.TRANSLUCENT,
+            DataBuffer.TYPE_USHORT
+        );
+        BufferedImage rgba16 = new BufferedImage(rgba16Model, rgba16Model.createCompatibleWritableRaster(100, 50), false, null);
+        long sixteenBit = declaredBytes(encode(rgba16, "png"));
+        assertEquals((8 + 4) * 5000L, sixteenBit);
+        assertTrue(sixteenBit > declaredBytes(encode(gray, "png")));
+        // 2 bits a pixel, packed: one byte holds a row of 4
+        IndexColorModel palette = new IndexColorModel(2, 4, new byte[4], new byte[4], new byte[4]);
+        assertEquals(1 + 4 * 4L, declaredBytes(encode(new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, palette), "png")));
+        // lossless WebP: 4 bytes a pixel of RGBA, the output, and a byte for its transform images
+        byte[] webp = Base64.getDecoder()
+            .decode(
+                "UklGRkoAAABXRUJQVlA4TD0AAAAvAkAAEC9AkG2zOQzs/jLXIJO2ad/61zNrI5O2aT30nn+XI5ikqctjly/gP+IBWa0tQSBAGSse2Cai/zFeAA=="
+            );
+        assertEquals((4 + 4 + 1) * 6L, declaredBytes(webp));
+    }
+
+    /** A progressive JPEG keeps every DCT coefficient until its last scan: 2 bytes per sample of every component. */
+    public void testDeclaredBytesOfAProgressiveJpegCountItsCoefficients() throws IOException {
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        byte[] baseline = encode(image, "jpeg");
+        assertEquals((3 + 4) * 4096L, declaredBytes(baseline));
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        // 4:2:0: per 16x16 MCU, 4 luma blocks and one of each chroma, 64 coefficients of 2 bytes each; 4x4 MCUs
+        long coefficients = 16L * (4 + 1 + 1) * 64 * 2;
+        assertEquals((3 + 4) * 4096L + coefficients, declaredBytes(bytes.toByteArray()));
+    }
+
+    /** The callback runs before any pixel is decoded: a reservation refused there wins over what the pixels would do. */
+    public void testDeclaredSizeIsAskedBeforeThePixelsAreDecoded() throws IOException {
+        byte[] png = encode(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png");
+        byte[] truncated = Arrays.copyOf(png, png.length - 20);
+        int[] seen = new int[2];
+        OpenSearchRejectedExecutionException e = expectThrows(
+            OpenSearchRejectedExecutionException.class,
+            () -> ImageDecoder.decode(truncated, MAX_PIXELS, (width, height, bytesHeld) -> {
+                seen[0] = width;
+                seen[1] = height;
+                throw new OpenSearchRejectedExecutionException("budget spent: " + bytesHeld);
+            })
+        );
+        assertEquals("budget spent: " + (3 + 4) * 4096, e.getMessage());
+        assertArrayEquals(new int[] { 64, 64 }, seen);
+    }
+
+    /** Metadata is not read: a zTXt chunk is not even inflated, so one that is no zlib stream does not matter. */
+    public void testPngTextChunksAreNotInflated() {
+        BufferedImage decoded = ImageDecoder.decode(HostileImages.pngWithUndecodableZtxt(), MAX_PIXELS);
+        assertEquals(1, decoded.getWidth());
+        long start = System.nanoTime();
+        ImageDecoder.decode(HostileImages.named("png-ztxt-bomb").bytes(), MAX_PIXELS);
+        ImageDecoder.decode(HostileImages.named("png-itxt-bomb").bytes(), MAX_PIXELS);
+        long allocatedBefore = allocated();
+        ImageDecoder.decode(HostileImages.named("png-ztxt-bomb").bytes(), MAX_PIXELS);
+        long allocated = allocated() - allocatedBefore;
+        assertTrue("decoding the zTXt bomb allocated " + allocated + " bytes", allocated < 16 * 1024 * 1024);
+        assertTrue((System.nanoTime() - start) / 1_000_000 + " ms", System.nanoTime() - start < 5_000_000_000L);
+    }
+
+    /**
+     * The upright image is written straight into the output's buffer, orientation applied on the way: a 1000x1000 grey
+     * JPEG turned by EXIF holds its 1 MB raster and the 4 MB output, no 4 MB intermediate and no 4 MB rotated copy.
+     */
+    public void testOrientationIsAppliedWithoutIntermediateCopies() throws IOException {
+        BufferedImage gray = new BufferedImage(1000, 1000, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] jpeg = withExif(encode(gray, "jpeg"), tiffWithOrientation(ByteOrder.BIG_ENDIAN, 6));
+        ImageDecoder.decode(jpeg, MAX_PIXELS); // warm up: class loading and the readers' tables
+        long before = allocated();
+        BufferedImage upright = ImageDecoder.decode(jpeg, MAX_PIXELS);
+        long allocated = allocated() - before;
+        assertEquals(1000, upright.getWidth());
+        assertTrue("decoding allocated " + allocated + " bytes", allocated < 7_000_000);
+    }
+
+    private static long declaredBytes(byte[] image) {
+        long[] declared = { -1 };
+        ImageDecoder.decode(image, MAX_PIXELS, (width, height, bytesHeld) -> declared[0] = bytesHeld);
+        return declared[0];
+    }
+
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     private static String quadrants(BufferedImage image) {

@@ -113,7 +113,7 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
     }
 
     private static byte[] get(ImageLoader loader, String url, ImageLoader.Limits limits) throws IOException {
-        return loader.load(ImageSource.parse(url), limits);
+        return loader.load(ImageSource.parse(url, limits.maxBytes()), limits);
     }
 
     public void testConnectsToTheAddressItCheckedAndSendsTheHostName() throws Exception {
