@@ -73,7 +73,7 @@ final class HostileServer implements Closeable {
                 out.write(head("200 OK", "Content-Length: " + body.length));
                 out.write(body);
             } else if (path.equals("/drip")) {
-                out.write(head("200 OK", "Content-Length: 100000000"));
+                out.write(head("200 OK", "Content-Length: 1000000"));
                 drip(out, new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF });
             } else if (path.equals("/drip-headers")) {
                 drip(out, head("200 OK", "Content-Length: 10"));
