@@ -17,34 +17,15 @@ final class ExifOrientation {
      * when the EXIF is malformed, since a broken tag must not make a decodable image fail.
      */
     static int ofJpeg(byte[] jpeg) {
-        int pos = 2;
-        while (pos + 4 <= jpeg.length) {
-            if ((jpeg[pos] & 0xFF) != 0xFF) {
-                return 1;
+        int[] orientation = { 1 };
+        JpegSegments.walk(jpeg, false, (marker, payload, length) -> {
+            if (marker == 0xE1 && length >= 6 && isExifHeader(jpeg, payload)) {
+                orientation[0] = ofTiff(jpeg, payload + 6, length - 6);
+                return false;
             }
-            int marker = jpeg[pos + 1] & 0xFF;
-            if (marker == 0xFF) {
-                pos++;
-                continue;
-            }
-            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
-                pos += 2;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                return 1;
-            }
-            int length = u16(jpeg, pos + 2, false);
-            int payload = pos + 4;
-            if (length < 2 || payload + length - 2 > jpeg.length) {
-                return 1;
-            }
-            if (marker == 0xE1 && length - 2 >= 6 && isExifHeader(jpeg, payload)) {
-                return ofTiff(jpeg, payload + 6, length - 2 - 6);
-            }
-            pos += 2 + length;
-        }
-        return 1;
+            return true;
+        });
+        return orientation[0];
     }
 
     private static boolean isExifHeader(byte[] b, int at) {

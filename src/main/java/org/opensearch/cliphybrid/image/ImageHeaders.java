@@ -120,43 +120,22 @@ final class ImageHeaders {
      * reports, and the segments are counted.
      */
     private static JpegFrame jpeg(byte[] b, long maxPixels) {
-        JpegFrame first = null;
-        boolean scanned = false;
-        int segments = 0;
-        int pos = 2;
-        while (pos + 4 <= b.length) {
-            if ((b[pos] & 0xFF) != 0xFF) {
-                return first; // garbage between segments: the reader will say what is wrong
-            }
-            int marker = b[pos + 1] & 0xFF;
-            if (marker == 0xFF) {
-                pos++;
-                continue;
-            }
-            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
-                pos += 2;
-                continue;
-            }
-            if (marker == 0xD9) {
-                return first;
-            }
-            int length = u16be(b, pos + 2);
-            int payload = pos + 4;
-            if (length < 2 || payload + length - 2 > b.length) {
-                return first;
-            }
-            if (++segments > JPEG_MAX_SEGMENTS) {
+        JpegFrame[] first = { null };
+        boolean[] scanned = { false };
+        int[] segments = { 0 };
+        JpegSegments.walk(b, true, (marker, payload, length) -> {
+            if (++segments[0] > JPEG_MAX_SEGMENTS) {
                 throw new ImageDecodeException("JPEG has more than " + JPEG_MAX_SEGMENTS + " marker segments, which no real image has");
             }
-            if (marker == 0xE2 && length - 2 >= ICC_IDENTIFIER.length + 2 + 4 && startsWith(b, payload, ICC_IDENTIFIER)) {
-                iccHeader(b, payload + ICC_IDENTIFIER.length + 2, payload + length - 2, "JPEG");
+            if (marker == 0xE2 && length >= ICC_IDENTIFIER.length + 2 + 4 && startsWith(b, payload, ICC_IDENTIFIER)) {
+                iccHeader(b, payload + ICC_IDENTIFIER.length + 2, payload + length, "JPEG");
             }
-            if (isSof(marker) && length >= 8) {
+            if (isSof(marker) && length >= 6) {
                 int height = u16be(b, payload + 1);
                 int width = u16be(b, payload + 3);
-                limit(first == null ? "image" : "JPEG's further frame header (SOF" + (marker - 0xC0) + ")", width, height, maxPixels);
+                limit(first[0] == null ? "image" : "JPEG's further frame header (SOF" + (marker - 0xC0) + ")", width, height, maxPixels);
                 int components = b[payload + 5] & 0xFF;
-                if (first == null && length - 2 >= 6 + 3 * components && components > 0) {
+                if (first[0] == null && length >= 6 + 3 * components && components > 0) {
                     int[] h = new int[components];
                     int[] v = new int[components];
                     for (int c = 0; c < components; c++) {
@@ -165,28 +144,20 @@ final class ImageHeaders {
                         v[c] = Math.max(1, sampling & 0x0F);
                     }
                     boolean progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
-                    first = new JpegFrame(width, height, h, v, progressive, marker == 0xC3);
+                    first[0] = new JpegFrame(width, height, h, v, progressive, marker == 0xC3);
                 }
             }
-            pos += 2 + length;
             if (marker == 0xDA) {
                 // a first scan without every component means more scans follow: libjpeg then buffers all coefficients
-                int scanComponents = b[payload] & 0xFF;
-                if (scanned == false && first != null && first.wholeImageCoefficients() == false && scanComponents < first.hSampling().length) {
-                    first = new JpegFrame(first.width(), first.height(), first.hSampling(), first.vSampling(), true, first.lossless());
+                JpegFrame frame = first[0];
+                if (scanned[0] == false && frame != null && frame.wholeImageCoefficients() == false && (b[payload] & 0xFF) < frame.hSampling().length) {
+                    first[0] = new JpegFrame(frame.width(), frame.height(), frame.hSampling(), frame.vSampling(), true, frame.lossless());
                 }
-                scanned = true;
-                // entropy-coded data: a 0xFF in it is followed by a stuffed 0 or a restart marker, until the next segment
-                while (pos + 1 < b.length) {
-                    int next = b[pos + 1] & 0xFF;
-                    if ((b[pos] & 0xFF) == 0xFF && next != 0 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
-                        break;
-                    }
-                    pos++;
-                }
+                scanned[0] = true;
             }
-        }
-        return first;
+            return true;
+        });
+        return first[0];
     }
 
     private static final byte[] ICC_IDENTIFIER = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -40,7 +40,7 @@ final class PilResize {
             }
         };
 
-        private final double support;
+        final double support;
 
         Filter(double support) {
             this.support = support;
@@ -50,102 +50,14 @@ final class PilResize {
     }
 
     /**
-     * Resizes packed {@code 0xRRGGBB} pixels (row-major) to {@code outWidth} x {@code outHeight}; returns a new array.
+     * Resizes packed {@code 0xRRGGBB} pixels (row-major) to {@code outWidth} x {@code outHeight}; returns a new array. The
+     * whole image as one {@link #window}.
      */
     static int[] resize(int[] rgb, int width, int height, int outWidth, int outHeight, Filter filter) {
         if (rgb.length != width * height) {
             throw new IllegalArgumentException("expected " + width + "x" + height + " pixels, got " + rgb.length);
         }
-        int[] out = rgb;
-        if (outWidth != width) {
-            out = horizontal(out, width, height, coefficients(width, outWidth, filter));
-        }
-        if (outHeight != height) {
-            out = vertical(out, outWidth, coefficients(height, outHeight, filter));
-        }
-        return out == rgb ? rgb.clone() : out;
-    }
-
-    /** For each output index: the first input index, how many inputs it reads, and their fixed-point weights. */
-    private record Coefficients(int outSize, int ksize, int[] first, int[] count, int[] weights) {}
-
-    private static Coefficients coefficients(int inSize, int outSize, Filter filter) {
-        double scale = (double) inSize / outSize;
-        double filterScale = Math.max(scale, 1.0);
-        double support = filter.support * filterScale;
-        // PIL multiplies by the reciprocal; dividing instead would change the last bit of some weights
-        double invFilterScale = 1.0 / filterScale;
-        int ksize = (int) Math.ceil(support) * 2 + 1;
-        int[] first = new int[outSize];
-        int[] count = new int[outSize];
-        int[] weights = new int[outSize * ksize];
-        double[] k = new double[ksize];
-        for (int xx = 0; xx < outSize; xx++) {
-            double center = (xx + 0.5) * scale;
-            // (int) truncates toward zero like C's cast, which is what PIL's "+ 0.5" rounding relies on
-            int xmin = Math.max((int) (center - support + 0.5), 0);
-            int n = Math.min((int) (center + support + 0.5), inSize) - xmin;
-            double sum = 0.0;
-            for (int x = 0; x < n; x++) {
-                k[x] = filter.weight((x + xmin - center + 0.5) * invFilterScale);
-                sum += k[x];
-            }
-            for (int x = 0; x < n; x++) {
-                double w = sum != 0.0 ? k[x] / sum : k[x];
-                weights[xx * ksize + x] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
-            }
-            first[xx] = xmin;
-            count[xx] = n;
-        }
-        return new Coefficients(outSize, ksize, first, count, weights);
-    }
-
-    private static int[] horizontal(int[] in, int width, int height, Coefficients c) {
-        int outWidth = c.outSize();
-        int[] out = new int[outWidth * height];
-        for (int y = 0; y < height; y++) {
-            int row = y * width;
-            for (int xx = 0; xx < outWidth; xx++) {
-                int r = 1 << (PRECISION_BITS - 1);
-                int g = r;
-                int b = r;
-                int from = row + c.first()[xx];
-                int k = xx * c.ksize();
-                for (int x = 0; x < c.count()[xx]; x++) {
-                    int p = in[from + x];
-                    int w = c.weights()[k + x];
-                    r += ((p >> 16) & 0xFF) * w;
-                    g += ((p >> 8) & 0xFF) * w;
-                    b += (p & 0xFF) * w;
-                }
-                out[y * outWidth + xx] = clip8(r) << 16 | clip8(g) << 8 | clip8(b);
-            }
-        }
-        return out;
-    }
-
-    private static int[] vertical(int[] in, int width, Coefficients c) {
-        int outHeight = c.outSize();
-        int[] out = new int[width * outHeight];
-        for (int yy = 0; yy < outHeight; yy++) {
-            int from = c.first()[yy] * width;
-            int k = yy * c.ksize();
-            int n = c.count()[yy];
-            for (int x = 0; x < width; x++) {
-                int r = 1 << (PRECISION_BITS - 1);
-                int g = r;
-                int b = r;
-                for (int y = 0; y < n; y++) {
-                    int p = in[from + y * width + x];
-                    int w = c.weights()[k + y];
-                    r += ((p >> 16) & 0xFF) * w;
-                    g += ((p >> 8) & 0xFF) * w;
-                    b += (p & 0xFF) * w;
-                }
-                out[yy * width + x] = clip8(r) << 16 | clip8(g) << 8 | clip8(b);
-            }
-        }
-        return out;
+        return window(width, height, outWidth, outHeight, 0, 0, outWidth, outHeight, filter).apply(new Source(rgb, 0, width));
     }
 
     /**

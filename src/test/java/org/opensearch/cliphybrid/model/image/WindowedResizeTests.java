@@ -38,7 +38,7 @@ public class WindowedResizeTests extends OpenSearchTestCase {
         int cropHeight,
         PilResize.Filter filter
     ) {
-        int[] resized = PilResize.resize(source, width, height, outWidth, outHeight, filter);
+        int[] resized = ReferencePilResize.resize(source, width, height, outWidth, outHeight, filter);
         int[] out = new int[cropWidth * cropHeight];
         for (int y = 0; y < cropHeight; y++) {
             for (int x = 0; x < cropWidth; x++) {
