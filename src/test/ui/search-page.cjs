@@ -159,6 +159,10 @@ async function main() {
     check((await cardIds(page)).length === 24, 'odd filter names still show a full page of pictures');
     check(!/f\.(__proto__|constructor|prototype)/.test(page.url()), 'odd filter names are dropped from the URL: ' + page.url());
     check(problems.length === 0, 'no errors in the page: ' + problems.join('; '));
+  } catch (e) {
+    // a wait that times out is often explained by what the page threw meanwhile
+    if (problems.length) console.error('errors in the page so far: ' + problems.join('; '));
+    throw e;
   } finally {
     await context.close();
   }
