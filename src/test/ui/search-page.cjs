@@ -32,6 +32,13 @@ async function loadedThumbnails(page, n) {
   return page.$$eval('.card img', (imgs, n) => imgs.slice(0, n).filter((img) => img.naturalWidth > 0).length, n);
 }
 
+/** The page itself came back (not the JSON of an error), for a URL that carries the page's state. */
+function checkIsThePage(response, what) {
+  check(response && response.status() === 200, `${what} answers 200, got ${response && response.status()}`);
+  const type = response.headers()['content-type'] || '';
+  check(type.startsWith('text/html'), `${what} answers the page, got ${type}`);
+}
+
 const cardIds = (page) => page.$$eval('.card', (cards) => cards.map((c) => c.dataset.id));
 
 async function main() {
@@ -129,7 +136,33 @@ async function main() {
     check(new URL(page.url()).searchParams.get('from') === '24', 'the page is in the URL: ' + page.url());
     result.page2 = page2.length;
     await page.screenshot({ path: path.join(outDir, 'more-like-this-page-2.png') });
+
+    // a reload shows the same page: the server serves the page whatever state the script wrote into the URL
+    checkIsThePage(await page.reload(WAIT), 'a reload');
+    await waitForResults(page, 'similar pictures');
+    check((await page.textContent('.pager .range')).startsWith('25–'), 'the reload is on page 2 again');
+    check(JSON.stringify(await cardIds(page)) === JSON.stringify(page2), 'the reload shows the same pictures');
+
+    // a shared link with an index, a query and a filter
+    const shared = new URLSearchParams({ index: 'clip-images-flickr8k', q: QUERY, 'f.labels': 'dog' });
+    checkIsThePage(await page.goto(`${base}/_plugins/clip/ui?${shared}`, WAIT), 'a shared link');
+    result.sharedStatus = await waitForResults(page, 'results for');
+    check((await page.inputValue('#q')) === QUERY, 'the shared link fills in the query');
+    const sharedBucket = page.locator('#facets .facet[data-field="labels"] label.bucket', { hasText: /^dog/ }).locator('input');
+    check(await sharedBucket.isChecked(), 'the shared filter is checked');
+    const sharedLabels = await page.$$eval('.card', (cards) => cards.map((c) => [...c.querySelectorAll('.chip')].map((x) => x.textContent)));
+    check(sharedLabels.length > 0 && sharedLabels.every((l) => l.includes('dog')), 'the shared link filters: ' + JSON.stringify(sharedLabels));
+
+    // filter names that are also names of Object.prototype's members are no filters and break nothing
+    checkIsThePage(await page.goto(`${base}/_plugins/clip/ui?f.__proto__=x&f.constructor=y&f.prototype=z`, WAIT), 'odd filter names');
+    result.oddNamesStatus = await waitForResults(page, 'pictures');
+    check((await cardIds(page)).length === 24, 'odd filter names still show a full page of pictures');
+    check(!/f\.(__proto__|constructor|prototype)/.test(page.url()), 'odd filter names are dropped from the URL: ' + page.url());
     check(problems.length === 0, 'no errors in the page: ' + problems.join('; '));
+  } catch (e) {
+    // a wait that times out is often explained by what the page threw meanwhile
+    if (problems.length) console.error('errors in the page so far: ' + problems.join('; '));
+    throw e;
   } finally {
     await context.close();
   }

@@ -151,17 +151,29 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
         }
     }
 
-    static void checkDimension(QueryShardContext context, String vectorField, int dimension) {
+    /**
+     * The 400 for a query vector of another dimension than the field's. The mapping answers even on a shard without vectors,
+     * where Lucene would quietly find nothing; the segments answer for a mapping that names no dimension.
+     */
+    static void checkDimension(QueryShardContext context, String vectorField, int dimension) throws IOException {
+        int mapped = MappedDimension.of(context, context.fieldMapper(vectorField).name());
+        if (mapped != MappedDimension.UNKNOWN && mapped != dimension) {
+            throw dimensionMismatch(context, vectorField, dimension, mapped);
+        }
         for (LeafReaderContext leaf : context.getIndexReader().leaves()) {
             FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(vectorField);
             if (info != null && info.getVectorDimension() > 0 && info.getVectorDimension() != dimension) {
-                throw new QueryShardException(
-                    context,
-                    "[" + ClipHybridQueryBuilder.NAME + "] the query vector has " + dimension + " dimensions but field [" + vectorField
-                        + "] holds vectors of " + info.getVectorDimension() + ": use the model that embedded the images"
-                );
+                throw dimensionMismatch(context, vectorField, dimension, info.getVectorDimension());
             }
         }
+    }
+
+    private static QueryShardException dimensionMismatch(QueryShardContext context, String vectorField, int dimension, int held) {
+        return new QueryShardException(
+            context,
+            "[" + ClipHybridQueryBuilder.NAME + "] the query vector has " + dimension + " dimensions but field [" + vectorField
+                + "] holds vectors of " + held + ": use the model that embedded the images"
+        );
     }
 
     @Override

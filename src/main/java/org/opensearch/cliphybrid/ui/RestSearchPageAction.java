@@ -44,6 +44,7 @@ public final class RestSearchPageAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        consumeAll(request);
         UiAssets.Asset asset = assets.get(request.param("asset"));
         return channel -> {
             if (asset == null) {
@@ -57,6 +58,17 @@ public final class RestSearchPageAction extends BaseRestHandler {
             response.addHeader("Cache-Control", "no-cache");
             channel.sendResponse(response);
         };
+    }
+
+    /**
+     * The page keeps its state in its own URL ({@code ?index=…&q=…&f.<field>=…}) so that a reload or a shared link shows the
+     * same search; those parameters are the script's, read in the browser, and naming them here would break every link the
+     * moment the script writes a new one. The server answers the same static file whatever they say.
+     */
+    private static void consumeAll(RestRequest request) {
+        for (String name : List.copyOf(request.params().keySet())) {
+            request.param(name);
+        }
     }
 
     static BytesRestResponse notFound(String message) {

@@ -12,9 +12,14 @@ const MAX_FACETS = 8;
 const IMAGE_FIELDS = ['thumbnail', 'thumbnail_url', 'image_url', 'url', 'image', 'file', 'path'];
 const TITLE_FIELDS = ['title', 'caption', 'name', 'file'];
 const SOURCE_FIELDS = ['source_page', 'source_url', 'page', 'url'];
-const TEXT_BOOSTS = { title: 2 };
+const TEXT_BOOSTS = new Map([['title', 2]]);
 
 const $ = (id) => document.getElementById(id);
+
+// Names that come from the URL or from a mapping (filter fields, index names, agg names) are kept in Maps or in objects
+// without a prototype: as a key of a plain object, "__proto__" replaces the prototype and "constructor" reads as a function.
+const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const dict = () => Object.create(null);
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -69,25 +74,26 @@ function fieldsOf(properties, prefix = '') {
 
 /** Indices that hold image vectors, with the fields the page uses. */
 function searchableIndices(mappings) {
-  const indices = {};
+  const indices = new Map();
   for (const [index, body] of Object.entries(mappings)) {
     if (index.startsWith('.')) continue;
     const fields = fieldsOf(body.mappings && body.mappings.properties);
     const vectors = fields.filter((f) => f.type === 'knn_vector').map((f) => f.path);
     if (vectors.length === 0) continue;
-    indices[index] = {
+    indices.set(index, {
       vectorField: vectors.includes('image_vector') ? 'image_vector' : vectors[0],
-      textFields: fields.filter((f) => f.type === 'text').map((f) => (TEXT_BOOSTS[f.path] ? `${f.path}^${TEXT_BOOSTS[f.path]}` : f.path)),
+      textFields: fields.filter((f) => f.type === 'text').map((f) => (TEXT_BOOSTS.has(f.path) ? `${f.path}^${TEXT_BOOSTS.get(f.path)}` : f.path)),
       keywordFields: fields.filter((f) => f.type === 'keyword').map((f) => f.path),
-    };
+    });
   }
   return indices;
 }
 
 // ---------- page state, kept in the URL so that a link or a reload shows the same page ----------
 
-const state = { index: '', q: '', from: 0, filters: {}, like: null, fusion: '' };
-let indices = {};
+// filters: field -> selected values
+const state = { index: '', q: '', from: 0, filters: new Map(), like: null, fusion: '' };
+let indices = new Map();
 let facetFields = null; // keyword fields worth filtering on, found once per index
 
 function readUrl() {
@@ -96,9 +102,12 @@ function readUrl() {
   state.q = params.get('q') || '';
   state.from = Math.max(0, parseInt(params.get('from') || '0', 10) || 0);
   state.fusion = params.get('fusion') || '';
-  state.filters = {};
+  state.filters = new Map();
   for (const [k, v] of params) {
-    if (k.startsWith('f.')) (state.filters[k.slice(2)] = state.filters[k.slice(2)] || []).push(v);
+    const field = k.startsWith('f.') ? k.slice(2) : '';
+    if (!field || UNSAFE_NAMES.has(field)) continue;
+    if (!state.filters.has(field)) state.filters.set(field, []);
+    state.filters.get(field).push(v);
   }
   state.like = params.get('like') ? { id: params.get('like') } : null;
 }
@@ -110,14 +119,14 @@ function writeUrl() {
   if (state.like) params.set('like', state.like.id);
   if (state.from) params.set('from', String(state.from));
   if (state.fusion) params.set('fusion', state.fusion);
-  for (const [field, values] of Object.entries(state.filters)) values.forEach((v) => params.append('f.' + field, v));
+  for (const [field, values] of state.filters) values.forEach((v) => params.append('f.' + field, v));
   history.replaceState(null, '', `${UI}?${params}`);
 }
 
 // ---------- the query ----------
 
 function filterClauses() {
-  return Object.entries(state.filters)
+  return [...state.filters]
     .filter(([, values]) => values.length)
     .map(([field, values]) => ({ terms: { [field]: values } }));
 }
@@ -138,7 +147,7 @@ function buildQuery(schema) {
 }
 
 function buildSearch(schema, aggFields) {
-  const aggs = {};
+  const aggs = dict();
   aggFields.forEach((f) => (aggs[f] = { terms: { field: f, size: FACET_SIZE } }));
   return {
     from: state.from,
@@ -155,7 +164,7 @@ function buildSearch(schema, aggFields) {
 async function findFacetFields(index, schema) {
   const candidates = schema.keywordFields.slice(0, 20);
   if (!candidates.length) return [];
-  const aggs = {};
+  const aggs = dict();
   candidates.forEach((f) => (aggs[f] = { terms: { field: f, size: 2 } }));
   const r = await call('POST', `/${encodeURIComponent(index)}/_search`, { size: 0, aggs });
   return candidates.filter((f) => (r.aggregations[f].buckets || []).some((b) => b.doc_count > 1)).slice(0, MAX_FACETS);
@@ -276,7 +285,7 @@ function renderFacets(aggregations) {
   box.replaceChildren();
   for (const field of facetFields || []) {
     const agg = aggregations && aggregations[field];
-    const selected = state.filters[field] || [];
+    const selected = state.filters.get(field) || [];
     const buckets = (agg ? agg.buckets : []).slice();
     selected.filter((v) => !buckets.some((b) => b.key === v)).forEach((v) => buckets.push({ key: v, doc_count: 0 }));
     if (!buckets.length) continue;
@@ -298,8 +307,8 @@ function renderFacets(aggregations) {
       )
     );
   }
-  if (Object.values(state.filters).some((v) => v.length)) {
-    box.append(el('button', { class: 'clear', type: 'button', onclick: () => ((state.filters = {}), (state.from = 0), search()) }, 'Clear filters'));
+  if ([...state.filters.values()].some((v) => v.length)) {
+    box.append(el('button', { class: 'clear', type: 'button', onclick: () => ((state.filters = new Map()), (state.from = 0), search()) }, 'Clear filters'));
   }
 }
 
@@ -341,7 +350,7 @@ let searchSeq = 0;
 
 async function search() {
   const seq = ++searchSeq;
-  const schema = indices[state.index];
+  const schema = indices.get(state.index);
   writeUrl();
   renderLike();
   document.body.classList.add('busy');
@@ -387,8 +396,8 @@ function moreLikeThis(hit, title, image) {
 }
 
 function toggleFilter(field, value) {
-  const values = state.filters[field] || [];
-  state.filters[field] = values.includes(value) ? values.filter((v) => v !== value) : values.concat([value]);
+  const values = state.filters.get(field) || [];
+  state.filters.set(field, values.includes(value) ? values.filter((v) => v !== value) : values.concat([value]));
   state.from = 0;
   search();
 }
@@ -408,16 +417,16 @@ async function start() {
     setStatus(`Cannot read the mappings: ${e.message}`, true);
     return;
   }
-  const names = Object.keys(indices).sort();
+  const names = [...indices.keys()].sort();
   if (!names.length) {
     setStatus('No index has a knn_vector field yet: index some images with the clip_embedding processor first.', true);
     return;
   }
-  if (!indices[state.index]) state.index = names.includes(DEMO_INDEX) ? DEMO_INDEX : names[0];
+  if (!indices.has(state.index)) state.index = names.includes(DEMO_INDEX) ? DEMO_INDEX : names[0];
   $('index').replaceChildren(...names.map((n) => el('option', { value: n, selected: n === state.index }, n)));
   $('index').addEventListener('change', () => {
     state.index = $('index').value;
-    state.filters = {};
+    state.filters = new Map();
     state.like = null;
     state.from = 0;
     facetFields = null;

@@ -291,8 +291,42 @@ public class ClipHybridQueryIT {
             "2 dimensions");
     }
 
+    /** An index without documents has no vectors in its segments: the mapping alone tells the field's dimension. */
+    @Test
+    public void anEmptyIndexWhoseVectorsHaveAnotherDimensionIsABadRequest() throws IOException {
+        String empty = "clip-it-empty-3d";
+        cluster.delete("/" + empty);
+        ClusterClient.Response created = cluster.put("/" + empty, """
+            {"settings": {"index.knn": true, "number_of_shards": 2},
+             "mappings": {"properties": {"title": {"type": "text"}, "image_vector": {"type": "knn_vector", "dimension": 3,
+               "space_type": "cosinesimil", "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
+        assertEquals(created.raw(), 200, created.status());
+        try {
+            for (String fusion : List.of("calibrated", "rrf")) {
+                String body = """
+                    {"query": {"clip_hybrid": {"query_text": "a dog", "vector_field": "image_vector", "text_fields": ["title"],
+                     "fusion": "%s"}}}""".formatted(fusion);
+                // the model's text embeddings have more than 3 dimensions, whichever model the cluster runs
+                assertBadRequest(empty, body, "dimensions but field [image_vector] holds vectors of 3");
+                assertBadRequest(empty, body, "the query vector has ");
+            }
+            String knn2 = "{\"query\": {\"clip_knn\": {\"vector_field\": \"image_vector\", \"query_vector\": [0.1, 0.2]}}}";
+            assertBadRequest(empty, knn2, "the query vector has 2 dimensions but field [image_vector] holds vectors of 3");
+            String knn3 = "{\"query\": {\"clip_knn\": {\"vector_field\": \"image_vector\", \"query_vector\": [0.1, 0.2, 0.3]}}}";
+            ClusterClient.Response fits = cluster.post("/" + empty + "/_search", knn3);
+            assertEquals(fits.raw(), 200, fits.status());
+            assertEquals(fits.raw(), 0, ((Number) fits.path("hits.total.value")).intValue());
+        } finally {
+            cluster.delete("/" + empty);
+        }
+    }
+
     private static void assertBadRequest(String body, String fragment) throws IOException {
-        ClusterClient.Response r = search(body);
+        assertBadRequest(INDEX, body, fragment);
+    }
+
+    private static void assertBadRequest(String index, String body, String fragment) throws IOException {
+        ClusterClient.Response r = cluster.post("/" + index + "/_search", body);
         assertEquals(r.raw(), 400, r.status());
         assertTrue("[" + fragment + "] not in " + r.raw(), r.raw().contains(fragment));
     }

@@ -19,7 +19,8 @@ import static org.junit.Assert.fail;
 
 /**
  * The search page in a real headless Chromium, against the demo index: a typed query, thumbnails, scores, a facet, "more like
- * this" and the next page (src/test/ui/search-page.cjs does the clicking). Screenshots stay in target/search-page/.
+ * this", the next page, a reload, a shared link and filter names such as __proto__ (src/test/ui/search-page.cjs does the
+ * clicking). Screenshots stay in target/search-page/.
  */
 public class SearchPageIT {
     private static final String INSTALL = "run src/test/ui/install-browser (as root: it apt-get installs chromium and npm installs "
@@ -73,6 +74,12 @@ public class SearchPageIT {
         assertEquals("text/html; charset=UTF-8", page.headers().firstValue("content-type").orElse(null));
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
         assertTrue(page.body(), page.body().contains("<script src=\"/_plugins/clip/ui/app.js\""));
+        // the state the page's script writes into its URL: a reload or a shared link must get the page, not a 400
+        HttpResponse<String> link = get("/_plugins/clip/ui?index=clip-images-flickr8k&q=a%20dog&from=24&fusion=rrf&like=x.jpg&f.labels=dog"
+            + "&f.__proto__=x&f.constructor=y");
+        assertEquals(link.body(), 200, link.statusCode());
+        assertEquals("text/html; charset=UTF-8", link.headers().firstValue("content-type").orElse(null));
+        assertTrue(link.body(), link.body().contains("<script src=\"/_plugins/clip/ui/app.js\""));
         assertEquals("text/javascript; charset=UTF-8", get("/_plugins/clip/ui/app.js").headers().firstValue("content-type").orElse(null));
         assertEquals(404, get("/_plugins/clip/ui/pom.xml").statusCode());
         HttpResponse<String> image = get("/_plugins/clip/ui/image/1082379191_ec1e53f996.jpg");
