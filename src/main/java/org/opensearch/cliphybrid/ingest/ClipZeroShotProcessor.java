@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.ingest;
 
 import org.opensearch.cliphybrid.labels.ZeroShotConfig;
 import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
+import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
@@ -71,17 +72,7 @@ public final class ClipZeroShotProcessor extends AbstractProcessor {
 
     private float[] vector(Object value) {
         if (value instanceof List<?> list && list.isEmpty() == false) {
-            float[] vector = new float[list.size()];
-            for (int i = 0; i < vector.length; i++) {
-                if (list.get(i) instanceof Number n) {
-                    vector[i] = n.floatValue();
-                } else {
-                    throw new IllegalArgumentException(
-                        "[" + TYPE + "] field [" + field + "] must be a vector of numbers, but element " + i + " is [" + list.get(i) + "]"
-                    );
-                }
-            }
-            return vector;
+            return Vectors.fromList(list, "[" + TYPE + "] field [" + field + "]");
         }
         throw new IllegalArgumentException(
             "[" + TYPE + "] field [" + field + "] must be a non-empty vector of numbers (an image embedding), got "

@@ -3,6 +3,7 @@ package org.opensearch.cliphybrid.labels;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelFolder;
+import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
 import org.opensearch.core.action.ActionListener;
@@ -117,25 +118,16 @@ public final class ZeroShotLabeler {
                 sum[d] += v[d];
             }
         }
-        double norm = 0;
-        for (double s : sum) {
-            norm += s * s;
-        }
-        norm = Math.sqrt(norm);
         float[] out = new float[dimension];
         for (int d = 0; d < dimension; d++) {
-            out[d] = (float) (norm == 0 ? 0 : sum[d] / norm);
+            out[d] = (float) sum[d];
         }
-        return out;
+        return Vectors.normalise(out);
     }
 
     /** Softmax over {@code logitScale × cosine(image, label)}; the image vector need not be unit length. */
     static double[] probabilities(float[] image, float[][] labels, double logitScale) {
-        double imageNorm = 0;
-        for (float x : image) {
-            imageNorm += (double) x * x;
-        }
-        imageNorm = Math.sqrt(imageNorm);
+        double imageNorm = Vectors.length(image);
         if (imageNorm == 0 || Double.isFinite(imageNorm) == false) {
             throw new IllegalArgumentException("the vector has no direction (its length is " + imageNorm + ")");
         }

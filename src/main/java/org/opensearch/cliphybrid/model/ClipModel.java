@@ -395,16 +395,7 @@ public final class ClipModel implements Closeable {
 
     static float[][] normalized(float[][] vectors) {
         for (float[] v : vectors) {
-            double norm = 0;
-            for (float x : v) {
-                norm += (double) x * x;
-            }
-            norm = Math.sqrt(norm);
-            if (norm > 0) {
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (v[i] / norm);
-                }
-            }
+            Vectors.normalise(v);
         }
         return vectors;
     }

@@ -5,6 +5,7 @@ import org.opensearch.action.get.GetRequest;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
@@ -132,20 +133,7 @@ public final class QueryVectors {
                 mean[i] += v[i];
             }
         }
-        return normalise(mean);
-    }
-
-    /** Scales {@code v} to unit length in place; stored vectors from other tools need not be normalised. */
-    static float[] normalise(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += (double) x * x;
-        }
-        norm = Math.sqrt(norm);
-        for (int i = 0; i < v.length; i++) {
-            v[i] = norm == 0 ? 0f : (float) (v[i] / norm);
-        }
-        return v;
+        return Vectors.normalise(mean);
     }
 
     private void embedImage(String model, String value, ActionListener<float[]> listener) {
@@ -182,11 +170,8 @@ public final class QueryVectors {
             }
             Object value = extract(response.getSourceAsMap(), vectorField);
             if (value instanceof List<?> list && list.isEmpty() == false) {
-                float[] v = new float[list.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = ((Number) list.get(i)).floatValue();
-                }
-                listener.onResponse(normalise(v));
+                // stored vectors from other tools need not be normalised
+                listener.onResponse(Vectors.normalise(Vectors.fromList(list, what + " [" + vectorField + "]")));
             } else {
                 listener.onFailure(new OpenSearchStatusException(what + " has no vector in [" + vectorField + "]", RestStatus.BAD_REQUEST));
             }
