@@ -45,7 +45,7 @@ final class DecodeMemory {
 
     private DecodeMemory() {}
 
-    static long peakBytes(ImageDecoder.Format format, ImageReader reader, int width, int height, ImageHeaders.Facts facts)
+    static long peakBytes(ImageFormat format, ImageReader reader, int width, int height, ImageHeaders.Facts facts)
         throws IOException {
         long pixels = (long) width * height;
         ImageTypeSpecifier destination = firstType(reader);

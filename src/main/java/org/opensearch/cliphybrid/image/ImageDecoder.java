@@ -36,17 +36,6 @@ import java.util.Locale;
 public final class ImageDecoder {
     private ImageDecoder() {}
 
-    enum Format {
-        JPEG,
-        PNG,
-        GIF,
-        BMP,
-        WEBP
-    }
-
-    /** DIB header sizes of the BMP variants; checking one keeps a text that happens to start with "BM" out. */
-    private static final List<Integer> BMP_INFO_HEADER_SIZES = List.of(12, 40, 52, 56, 64, 108, 124);
-
     /**
      * Decodes {@code bytes} to an upright {@link BufferedImage#TYPE_INT_RGB}.
      *
@@ -71,7 +60,7 @@ public final class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException("empty image data");
         }
-        Format format = sniff(bytes);
+        ImageFormat format = sniff(bytes);
         // before any reader: they size allocations from headers that nothing else checks
         ImageHeaders.Facts facts = ImageHeaders.check(format, bytes, maxPixels);
         ImageReader reader = newReader(format);
@@ -113,43 +102,17 @@ public final class ImageDecoder {
                 throw new ImageDecodeException("corrupt or truncated " + format + ": " + warning);
             }
         }
-        int orientation = format == Format.JPEG ? ExifOrientation.ofJpeg(bytes) : 1;
+        int orientation = format == ImageFormat.JPEG ? ExifOrientation.ofJpeg(bytes) : 1;
         return toUprightRgb(decoded, orientation);
     }
 
-    private static Format sniff(byte[] b) {
-        if (startsWith(b, 0xFF, 0xD8, 0xFF)) {
-            return Format.JPEG;
-        }
-        if (startsWith(b, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
-            return Format.PNG;
-        }
-        if (startsWith(b, 'G', 'I', 'F', '8', '7', 'a') || startsWith(b, 'G', 'I', 'F', '8', '9', 'a')) {
-            return Format.GIF;
-        }
-        if (startsWith(b, 'B', 'M') && b.length >= 18) {
-            int infoHeaderSize = (b[14] & 0xFF) | (b[15] & 0xFF) << 8 | (b[16] & 0xFF) << 16 | (b[17] & 0xFF) << 24;
-            if (BMP_INFO_HEADER_SIZES.contains(infoHeaderSize)) {
-                return Format.BMP;
-            }
-        }
-        if (startsWith(b, 'R', 'I', 'F', 'F') && b.length >= 12 && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
-            return Format.WEBP;
+    private static ImageFormat sniff(byte[] b) {
+        ImageFormat format = ImageFormat.of(b);
+        if (format != null) {
+            return format;
         }
         String first = HexFormat.ofDelimiter(" ").formatHex(Arrays.copyOf(b, Math.min(b.length, 8)));
         throw new ImageDecodeException("not a supported image format (first bytes " + first + "); expected JPEG, PNG, GIF, BMP or WebP");
-    }
-
-    private static boolean startsWith(byte[] b, int... prefix) {
-        if (b.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if ((b[i] & 0xFF) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -157,7 +120,7 @@ public final class ImageDecoder {
      * the global registry is filled through the thread context class loader and may not see (or may shadow) the
      * plugin's own readers.
      */
-    private static ImageReader newReader(Format format) {
+    private static ImageReader newReader(ImageFormat format) {
         try {
             return switch (format) {
                 case JPEG -> TwelveMonkeysJpeg.SPI.createReaderInstance();

@@ -31,7 +31,7 @@ final class ImageHeaders {
 
     private ImageHeaders() {}
 
-    static Facts check(ImageDecoder.Format format, byte[] b, long maxPixels) {
+    static Facts check(ImageFormat format, byte[] b, long maxPixels) {
         return switch (format) {
             case BMP -> {
                 bmp(b, maxPixels);

@@ -33,4 +33,14 @@ public class UiAssetsTests extends OpenSearchTestCase {
         assertNull(ImageKind.of(new byte[] { (byte) 0xFF, (byte) 0xD8 }));
         assertNull(ImageKind.of(new byte[0]));
     }
+
+    /** The decoder's answer: a BMP is one whose DIB header size is a known one, not any file that starts with "BM". */
+    public void testBmpIsToldByItsDibHeaderAsTheDecoderTellsIt() {
+        byte[] bmp = new byte[54];
+        bmp[0] = 'B';
+        bmp[1] = 'M';
+        bmp[14] = 40;
+        assertEquals("image/bmp", ImageKind.of(bmp));
+        assertNull(ImageKind.of("BMW is a car maker, not a bitmap".getBytes(StandardCharsets.US_ASCII)));
+    }
 }
