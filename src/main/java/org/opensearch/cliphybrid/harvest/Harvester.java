@@ -5,6 +5,7 @@ import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
+import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.transport.client.Client;
@@ -320,7 +321,6 @@ public final class Harvester {
     }
 
     private static String message(Throwable e) {
-        Throwable cause = ExceptionsHelper.unwrapCause(e);
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return ErrorReason.of(ExceptionsHelper.unwrapCause(e));
     }
 }

@@ -3,6 +3,7 @@ package org.opensearch.cliphybrid.image;
 import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 
+import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 
 import javax.imageio.ImageIO;
@@ -171,7 +172,7 @@ public final class ImageDecoder {
             if (message.isEmpty() == false) {
                 message.append(": ");
             }
-            message.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+            message.append(ErrorReason.of(t));
         }
         return message.toString();
     }

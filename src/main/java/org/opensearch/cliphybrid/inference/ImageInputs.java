@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.inference;
 
+import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.cliphybrid.image.ImageDecoder;
 import org.opensearch.cliphybrid.image.ImageFailure;
 import org.opensearch.cliphybrid.image.ImageLoadException;
@@ -145,14 +146,10 @@ public final class ImageInputs {
 
     /** Names where the value was ({@code where}), which image it named when that is known, and the cause. */
     public static IllegalArgumentException failure(String where, ImageSource source, Exception cause) {
-        return new IllegalArgumentException(where + describe(source) + ": " + reason(cause), cause);
+        return new IllegalArgumentException(where + describe(source) + ": " + ErrorReason.of(cause), cause);
     }
 
     public static String describe(ImageSource source) {
         return source == null ? "" : " " + source.describe();
-    }
-
-    public static String reason(Exception cause) {
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.ingest;
 
+import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.inference.BytesInFlight;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
@@ -234,7 +235,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
     private RuntimeException failure(ImageSource source, Exception cause) {
         String where = "[" + TYPE + "] field [" + field + "]";
         if (cause instanceof RejectedExecutionException) {
-            return new OpenSearchRejectedExecutionException(where + ImageInputs.describe(source) + ": " + ImageInputs.reason(cause));
+            return new OpenSearchRejectedExecutionException(where + ImageInputs.describe(source) + ": " + ErrorReason.of(cause));
         }
         return ImageInputs.failure(where, source, cause);
     }

@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.ingest;
 
+import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.cliphybrid.labels.ZeroShotConfig;
 import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.model.Vectors;
@@ -85,7 +86,7 @@ public final class ClipZeroShotProcessor extends AbstractProcessor {
         if (cause instanceof RejectedExecutionException) {
             return cause;
         }
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String reason = ErrorReason.of(cause);
         return new IllegalArgumentException("[" + TYPE + "] field [" + field + "]: " + reason, cause);
     }
 

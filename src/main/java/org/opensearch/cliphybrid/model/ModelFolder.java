@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.model;
 
+import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -156,7 +157,7 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
     }
 
     private static String parserReason(Exception e, Path file, String shownAs) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String reason = ErrorReason.of(e);
         Throwable cause = e.getCause();
         // XContent wraps Jackson's exception, whose message says where in the file the error is
         if (cause != null && cause.getMessage() != null && reason.contains(cause.getMessage()) == false) {

@@ -3,6 +3,7 @@ package org.opensearch.cliphybrid.ui;
 import org.opensearch.action.ActionRunnable;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
@@ -45,7 +46,7 @@ public final class TransportImageFileAction extends HandledTransportAction<Image
             bytes = inputs.readFile(path);
         } catch (Exception e) {
             // outside the folder, missing, too large, no images folder at all: the reason goes into the 404's body
-            return ImageFileResponse.notFound(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return ImageFileResponse.notFound(ErrorReason.of(e));
         }
         String type = ImageKind.of(bytes);
         if (type == null) {
