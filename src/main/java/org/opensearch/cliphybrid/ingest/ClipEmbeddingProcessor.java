@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * document's error (or its {@code on_failure} branch) and never touches the other documents of the bulk. With {@code zero_shot},
  * the fresh vector is also labelled (see {@link ZeroShotLabeler}), so pictures become filterable by what they show.
  */
-public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
+public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor implements AsyncClipProcessor {
     public static final String TYPE = "clip_embedding";
     /** The largest {@code batch_size}: one batch is one model call whose input is about 600 KB per image. */
     public static final int MAX_BATCH_SIZE = 64;
@@ -208,12 +208,9 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
 
     /** The image reference of {@code document}, or null when it has none and {@code ignore_missing} lets it pass unchanged. */
     private ImageInputs.Input input(IngestDocument document) {
-        Object value = document.getFieldValue(field, Object.class, true);
+        Object value = fieldValue(document, field, ignoreMissing);
         if (value == null) {
-            if (ignoreMissing) {
-                return null;
-            }
-            throw new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is missing or null");
+            return null;
         }
         if (value instanceof String == false) {
             throw new IllegalArgumentException(
@@ -246,11 +243,6 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor {
             list.add(v);
         }
         return list;
-    }
-
-    @Override
-    public IngestDocument execute(IngestDocument document) {
-        throw new UnsupportedOperationException("[" + TYPE + "] runs asynchronously");
     }
 
     @Override

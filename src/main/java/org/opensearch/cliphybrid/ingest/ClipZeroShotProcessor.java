@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * {@code clip_embedding}), choosing among configured labels by CLIP zero-shot classification, and writes the best labels to
  * {@code target_field}. Label texts are encoded once, on the inference pool; after that a document costs a few dot products.
  */
-public final class ClipZeroShotProcessor extends AbstractProcessor {
+public final class ClipZeroShotProcessor extends AbstractProcessor implements AsyncClipProcessor {
     public static final String TYPE = "clip_zero_shot";
 
     private final String field;
@@ -49,17 +49,13 @@ public final class ClipZeroShotProcessor extends AbstractProcessor {
 
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
-        Object value = document.getFieldValue(field, Object.class, true);
-        if (value == null) {
-            if (ignoreMissing) {
-                handler.accept(document, null);
-            } else {
-                handler.accept(null, new IllegalArgumentException("[" + TYPE + "] field [" + field + "] is missing or null"));
-            }
-            return;
-        }
         float[] vector;
         try {
+            Object value = fieldValue(document, field, ignoreMissing);
+            if (value == null) {
+                handler.accept(document, null);
+                return;
+            }
             vector = vector(value);
         } catch (IllegalArgumentException e) {
             handler.accept(null, e);
@@ -88,11 +84,6 @@ public final class ClipZeroShotProcessor extends AbstractProcessor {
         }
         String reason = ErrorReason.of(cause);
         return new IllegalArgumentException("[" + TYPE + "] field [" + field + "]: " + reason, cause);
-    }
-
-    @Override
-    public IngestDocument execute(IngestDocument document) {
-        throw new UnsupportedOperationException("[" + TYPE + "] runs asynchronously");
     }
 
     @Override
