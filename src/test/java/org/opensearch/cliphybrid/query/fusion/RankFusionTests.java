@@ -86,4 +86,17 @@ public class RankFusionTests extends OpenSearchTestCase {
         expectThrows(IllegalArgumentException.class, () -> new Calibration(0.3f, 0.1f, 5f));
         expectThrows(IllegalArgumentException.class, () -> new Calibration(0.1f, 0.3f, 0f));
     }
+
+    public void testCalibrationChecksNameTheOptionAndTheValue() {
+        Calibration.checkBand(-1f, 1f);
+        Calibration.checkSaturation(0.5f);
+        assertEquals(
+            "[vector_calibration] needs -1 <= cosine_low < cosine_high <= 1, got [0.2, 0.2]",
+            expectThrows(IllegalArgumentException.class, () -> Calibration.checkBand(0.2f, 0.2f)).getMessage()
+        );
+        assertEquals(
+            "[text_saturation] must be a positive number, got Infinity",
+            expectThrows(IllegalArgumentException.class, () -> Calibration.checkSaturation(Float.POSITIVE_INFINITY)).getMessage()
+        );
+    }
 }
