@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.model.image;
 
 import org.opensearch.OpenSearchParseException;
+import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 
@@ -316,11 +317,8 @@ public final class ClipImagePreprocessor {
             return out;
         }
         if (v instanceof List<?> list && list.size() == CHANNELS && list.stream().allMatch(e -> e instanceof Number)) {
-            for (int c = 0; c < CHANNELS; c++) {
-                // numpy: np.array(mean, dtype=float32), i.e. the float64 JSON value rounded once to float32
-                out[c] = ((Number) list.get(c)).floatValue();
-            }
-            return out;
+            // numpy: np.array(mean, dtype=float32), i.e. the float64 JSON value rounded once to float32
+            return Vectors.fromList(list, key);
         }
         throw new IllegalArgumentException(key + " must be a number or a list of " + CHANNELS + " numbers, but was [" + v + "]");
     }
