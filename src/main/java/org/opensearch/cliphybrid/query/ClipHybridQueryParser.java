@@ -15,7 +15,6 @@ import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ final class ClipHybridQueryParser {
                 if (token == XContentParser.Token.FIELD_NAME) {
                     current = parser.currentName();
                 } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
-                    b.queryTexts(strings(parser));
+                    b.queryTexts(DslValues.strings(parser));
                 } else if (QUERY_IMAGE.match(current, parser.getDeprecationHandler())) {
                     if (token == XContentParser.Token.START_OBJECT) {
                         Map<String, Object> ref = parser.map();
@@ -72,13 +71,13 @@ final class ClipHybridQueryParser {
                         b.queryImage(parser.text());
                     }
                 } else if (QUERY_VECTOR.match(current, parser.getDeprecationHandler())) {
-                    b.queryVector(floats(parser));
+                    b.queryVector(DslValues.floats(parser));
                 } else if (PROMPT_TEMPLATE.match(current, parser.getDeprecationHandler())) {
                     b.promptTemplate(parser.text());
                 } else if (VECTOR_FIELD.match(current, parser.getDeprecationHandler())) {
                     b.vectorField(parser.text());
                 } else if (TEXT_FIELDS.match(current, parser.getDeprecationHandler())) {
-                    b.textFields(strings(parser));
+                    b.textFields(DslValues.strings(parser));
                 } else if (FUSION.match(current, parser.getDeprecationHandler())) {
                     b.fusion(OptionNames.parse(Fusion.class, FUSION.getPreferredName(), parser.text()));
                 } else if (WEIGHTS.match(current, parser.getDeprecationHandler())) {
@@ -285,32 +284,5 @@ final class ClipHybridQueryParser {
             return n.floatValue();
         }
         throw new IllegalArgumentException("[" + NAME + "] [" + key + "] must be a number, got [" + value + "]");
-    }
-
-    static float[] floats(XContentParser parser) throws IOException {
-        if (parser.currentToken() != XContentParser.Token.START_ARRAY) {
-            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [query_vector] must be an array of numbers");
-        }
-        List<Float> values = new ArrayList<>();
-        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-            values.add(parser.floatValue());
-        }
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
-
-    private static List<String> strings(XContentParser parser) throws IOException {
-        List<String> values = new ArrayList<>();
-        if (parser.currentToken() == XContentParser.Token.START_ARRAY) {
-            while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-                values.add(parser.text());
-            }
-        } else {
-            values.add(parser.text());
-        }
-        return values;
     }
 }

@@ -89,7 +89,7 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
             } else if (VECTOR_FIELD.match(current, parser.getDeprecationHandler())) {
                 vectorField = parser.text();
             } else if (QUERY_VECTOR.match(current, parser.getDeprecationHandler())) {
-                vector = ClipHybridQueryParser.floats(parser);
+                vector = DslValues.floats(parser);
             } else if (K.match(current, parser.getDeprecationHandler())) {
                 k = parser.intValue();
             } else if (FILTER.match(current, parser.getDeprecationHandler())) {
