@@ -77,7 +77,7 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
     public static ClipKnnQueryBuilder fromXContent(XContentParser parser) throws IOException {
         String vectorField = null;
         float[] vector = null;
-        int k = ClipHybridQueryBuilder.DEFAULT_K;
+        int k = ClipHybridOptions.DEFAULT_K;
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
         String queryName = null;
@@ -89,7 +89,7 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
             } else if (VECTOR_FIELD.match(current, parser.getDeprecationHandler())) {
                 vectorField = parser.text();
             } else if (QUERY_VECTOR.match(current, parser.getDeprecationHandler())) {
-                vector = ClipHybridQueryBuilder.floats(parser);
+                vector = DslValues.floats(parser);
             } else if (K.match(current, parser.getDeprecationHandler())) {
                 k = parser.intValue();
             } else if (FILTER.match(current, parser.getDeprecationHandler())) {
@@ -105,8 +105,8 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
         if (vectorField == null || vector == null) {
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] requires [vector_field] and [query_vector]");
         }
-        if (k < 1 || k > ClipHybridQueryBuilder.MAX_K) {
-            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [k] must be between 1 and " + ClipHybridQueryBuilder.MAX_K);
+        if (k < 1 || k > ClipHybridOptions.MAX_K) {
+            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [k] must be between 1 and " + ClipHybridOptions.MAX_K);
         }
         ClipKnnQueryBuilder b = new ClipKnnQueryBuilder(vectorField, vector, k, filter);
         b.boost(boost).queryName(queryName);
@@ -139,13 +139,13 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
         if (fieldType == null) {
             throw new QueryShardException(
                 context,
-                "[" + ClipHybridQueryBuilder.NAME + "] [vector_field] [" + vectorField + "] does not exist in the mapping"
+                "[" + ClipHybridOptions.NAME + "] [vector_field] [" + vectorField + "] does not exist in the mapping"
             );
         }
         if ("knn_vector".equals(fieldType.typeName()) == false) {
             throw new QueryShardException(
                 context,
-                "[" + ClipHybridQueryBuilder.NAME + "] [vector_field] [" + vectorField + "] is of type [" + fieldType.typeName()
+                "[" + ClipHybridOptions.NAME + "] [vector_field] [" + vectorField + "] is of type [" + fieldType.typeName()
                     + "], not [knn_vector]"
             );
         }
@@ -171,7 +171,7 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
     private static QueryShardException dimensionMismatch(QueryShardContext context, String vectorField, int dimension, int held) {
         return new QueryShardException(
             context,
-            "[" + ClipHybridQueryBuilder.NAME + "] the query vector has " + dimension + " dimensions but field [" + vectorField
+            "[" + ClipHybridOptions.NAME + "] the query vector has " + dimension + " dimensions but field [" + vectorField
                 + "] holds vectors of " + held + ": use the model that embedded the images"
         );
     }

@@ -9,13 +9,17 @@ import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.cliphybrid.query.fusion.Ranked;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,59 @@ final class GlobalCandidates {
 
     /** A fused document of the whole target, addressed by index and id. */
     record Hit(String index, String id, Fused fused) {}
+
+    /** The fused hits as the coordinator ships them to the shards; null: not fused (yet). */
+    static List<Hit> readHits(StreamInput in) throws IOException {
+        if (in.readBoolean() == false) {
+            return null;
+        }
+        int n = in.readVInt();
+        List<Hit> hits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String index = in.readString();
+            String id = in.readString();
+            Fused f = new Fused(i, in.readDouble(), in.readVIntArray(), in.readFloatArray(), in.readFloatArray());
+            hits.add(new Hit(index, id, f));
+        }
+        return hits;
+    }
+
+    static void writeHits(StreamOutput out, List<Hit> hits) throws IOException {
+        out.writeBoolean(hits != null);
+        if (hits != null) {
+            out.writeVInt(hits.size());
+            for (Hit hit : hits) {
+                out.writeString(hit.index());
+                out.writeString(hit.id());
+                out.writeDouble(hit.fused().score());
+                out.writeVIntArray(hit.fused().ranks());
+                out.writeFloatArray(hit.fused().rawScores());
+                out.writeFloatArray(hit.fused().sideScores());
+            }
+        }
+    }
+
+    /** Hits compared by value: {@link Fused} holds arrays. */
+    static boolean sameHits(List<Hit> a, List<Hit> b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            Hit x = a.get(i), y = b.get(i);
+            if (x.index().equals(y.index()) == false
+                || x.id().equals(y.id()) == false
+                || x.fused().score() != y.fused().score()
+                || Arrays.equals(x.fused().ranks(), y.fused().ranks()) == false
+                || Arrays.equals(x.fused().rawScores(), y.fused().rawScores()) == false
+                || Arrays.equals(x.fused().sideScores(), y.fused().sideScores()) == false) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     static void fetch(
         Client client,

@@ -57,7 +57,7 @@ final class ProperNounDetector {
     }
 
     static QueryBuilder matchAll(List<String> names, List<String> fields) {
-        return ClipHybridQueryBuilder.textMatch(String.join(" ", names), fields).operator(Operator.AND);
+        return LexicalQuery.textMatch(String.join(" ", names), fields).operator(Operator.AND);
     }
 
     /**
@@ -87,7 +87,7 @@ final class ProperNounDetector {
         MultiSearchRequest counts = new MultiSearchRequest();
         counts.add(count(indices, indicesOptions, new MatchAllQueryBuilder(), SearchContext.TRACK_TOTAL_HITS_ACCURATE));
         for (String candidate : candidates) {
-            counts.add(count(indices, indicesOptions, ClipHybridQueryBuilder.textMatch(candidate, fields), MAX_DOCS + 1));
+            counts.add(count(indices, indicesOptions, LexicalQuery.textMatch(candidate, fields), MAX_DOCS + 1));
         }
         client.multiSearch(counts, ActionListener.wrap(response -> {
             MultiSearchResponse.Item[] items = response.getResponses();

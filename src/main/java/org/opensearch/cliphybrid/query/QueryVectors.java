@@ -112,7 +112,7 @@ public final class QueryVectors {
             if (v.length != dimension) {
                 listener.onFailure(
                     new IllegalArgumentException(
-                        "[" + ClipHybridQueryBuilder.NAME + "] query inputs have vectors of different dimensions (" + dimension + " and "
+                        "[" + ClipHybridOptions.NAME + "] query inputs have vectors of different dimensions (" + dimension + " and "
                             + v.length + "): the query_image document was embedded by another model"
                     )
                 );
@@ -149,10 +149,10 @@ public final class QueryVectors {
         try {
             input = inputs.parse(value);
         } catch (IllegalArgumentException e) {
-            listener.onFailure(ImageInputs.failure("[" + ClipHybridQueryBuilder.NAME + "] [query_image]", null, e));
+            listener.onFailure(ImageInputs.failure("[" + ClipHybridOptions.NAME + "] [query_image]", null, e));
             return;
         }
-        String where = "[" + ClipHybridQueryBuilder.NAME + "] [query_image]";
+        String where = "[" + ClipHybridOptions.NAME + "] [query_image]";
         embedder.get().embedAlone(where, model, input, true, ActionListener.wrap(vector -> {
             imageCache.put(key, vector);
             listener.onResponse(vector);
@@ -160,7 +160,7 @@ public final class QueryVectors {
     }
 
     private static void storedVector(Client client, DocumentRef ref, String vectorField, ActionListener<float[]> listener) {
-        String what = "[" + ClipHybridQueryBuilder.NAME + "] [query_image] document [" + ref.index() + "/" + ref.id() + "]";
+        String what = "[" + ClipHybridOptions.NAME + "] [query_image] document [" + ref.index() + "/" + ref.id() + "]";
         client.get(new GetRequest(ref.index(), ref.id()).fetchSourceContext(
             new FetchSourceContext(true, new String[] { vectorField }, null)
         ), ActionListener.wrap(response -> {

@@ -40,26 +40,26 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
     }
 
     private ClipHybridQueryBuilder randomBuilder(boolean mayBeFused) {
-        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(VECTORS).vectorField("image_vector");
+        ClipHybridOptionsBuilder b = ClipHybridOptions.builder().vectorField("image_vector");
         switch (randomIntBetween(0, 3)) {
             case 0 -> b.queryText(randomAlphaOfLength(8));
             case 1 -> b.queryTexts(List.of(randomAlphaOfLength(5), randomAlphaOfLength(6)));
             case 2 -> b.queryImage("https://example.org/" + randomAlphaOfLength(5) + ".jpg");
             default -> b.queryDocument(new QueryVectors.DocumentRef("idx", randomAlphaOfLength(4)));
         }
-        if (randomBoolean() || b.queryTexts().isEmpty()) {
+        if (randomBoolean() || b.queryTexts.isEmpty()) {
             float[] v = new float[randomIntBetween(2, 16)];
             for (int i = 0; i < v.length; i++) {
                 v[i] = randomFloat();
             }
             b.queryVector(v);
         }
-        if (randomBoolean() && b.queryTexts().isEmpty() == false) {
+        if (randomBoolean() && b.queryTexts.isEmpty() == false) {
             b.textFields(List.of("title^2", "tags"));
             b.promptTemplate(randomBoolean() ? null : "a photo of {}");
         }
-        b.fusion(randomFrom(ClipHybridQueryBuilder.Fusion.values()));
-        switch (b.fusion()) {
+        b.fusion(randomFrom(ClipHybridOptions.Fusion.values()));
+        switch (b.fusion) {
             case RRF -> b.rankConstant(randomIntBetween(1, 100));
             case LINEAR -> b.normalization(randomFrom(Normalization.values()));
             case CALIBRATED -> {
@@ -75,7 +75,7 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
             b.weights(new Weights(randomFloat() + 0.1f, randomFloat()));
         }
         b.k(randomIntBetween(1, 500));
-        if (randomBoolean() && b.fusion() != ClipHybridQueryBuilder.Fusion.CALIBRATED) {
+        if (randomBoolean() && b.fusion != ClipHybridOptions.Fusion.CALIBRATED) {
             b.windowSize(randomIntBetween(1, 500));
         }
         if (randomBoolean()) {
@@ -88,23 +88,24 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
             b.model("mini-clip");
         }
         if (randomBoolean()) {
-            b.properNouns(randomFrom(ClipHybridQueryBuilder.ProperNouns.values()));
+            b.properNouns(randomFrom(ClipHybridOptions.ProperNouns.values()));
         }
         if (randomBoolean()) {
             b.filter(QueryBuilders.termQuery("tags.raw", "dog"));
         }
+        ClipHybridQueryBuilder q = new ClipHybridQueryBuilder(b.build(), VECTORS);
         if (randomBoolean()) {
-            b.boost(2.5f);
+            q.boost(2.5f);
         }
         if (randomBoolean()) {
-            b.queryName("q1");
+            q.queryName("q1");
         }
         if (mayBeFused && randomBoolean()) {
-            b.properNounsFound(randomBoolean() ? List.of() : List.of("zorblax"));
+            q.properNounsFound(randomBoolean() ? List.of() : List.of("zorblax"));
         }
         if (mayBeFused && randomBoolean()) {
             // what the coordinator ships to the shards after fusing the global candidates
-            b.fusedHits(
+            q.fusedHits(
                 List.of(
                     new GlobalCandidates.Hit(
                         "idx",
@@ -119,7 +120,7 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
                 )
             );
         }
-        return b;
+        return q;
     }
 
     public void testWriteableRoundTrip() throws IOException {
@@ -143,17 +144,17 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
     public void testParsesTheIssueExample() throws IOException {
         ClipHybridQueryBuilder b = (ClipHybridQueryBuilder) parse("""
             {"clip_hybrid": {"query_text": "a dog on the beach", "vector_field": "image_vector", "text_fields": ["title^2", "tags"], "k": 100}}""");
-        assertEquals(List.of("a dog on the beach"), b.queryTexts());
-        assertEquals(List.of("title^2", "tags"), b.textFields());
-        assertEquals(100, b.k());
-        assertEquals(ClipHybridQueryBuilder.Fusion.CALIBRATED, b.fusion());
+        assertEquals(List.of("a dog on the beach"), b.options().queryTexts());
+        assertEquals(List.of("title^2", "tags"), b.options().textFields());
+        assertEquals(100, b.options().k());
+        assertEquals(ClipHybridOptions.Fusion.CALIBRATED, b.options().fusion());
         ClipHybridQueryBuilder rank = (ClipHybridQueryBuilder) parse("""
             {"clip_hybrid": {"query_text": ["a dog", "a puppy"], "vector_field": "v", "text_fields": ["title"], "fusion": "linear",
              "normalization": "z_score", "weights": {"vector": 2, "text": 1}, "k": 50, "window_size": 20, "ef_search": 200}}""");
-        assertEquals(List.of("a dog", "a puppy"), rank.queryTexts());
-        assertEquals(ClipHybridQueryBuilder.Fusion.LINEAR, rank.fusion());
+        assertEquals(List.of("a dog", "a puppy"), rank.options().queryTexts());
+        assertEquals(ClipHybridOptions.Fusion.LINEAR, rank.options().fusion());
         assertEquals(RankFusion.linear(Normalization.Z_SCORE, new Weights(2f, 1f)), rank.rankFusion());
-        assertEquals(20, rank.windowSize());
+        assertEquals(20, rank.options().effectiveWindowSize());
     }
 
     public void testParseErrorsNameTheProblem() {
@@ -179,16 +180,16 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
     }
 
     public void testEverySizeARequestControlsHasALimit() {
-        String texts = "[" + String.join(",", Collections.nCopies(ClipHybridQueryBuilder.MAX_QUERY_TEXTS + 1, "\"dog\"")) + "]";
+        String texts = "[" + String.join(",", Collections.nCopies(ClipHybridOptions.MAX_QUERY_TEXTS + 1, "\"dog\"")) + "]";
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": " + texts + "}}", "[query_text] has 17 texts, more than the limit of 16");
         String longText = "a".repeat(InferenceService.MAX_TEXT_CHARS + 1);
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"" + longText + "\"}}", "[query_text] of 2049 characters");
-        String template = "{} " + "x".repeat(ClipHybridQueryBuilder.MAX_PROMPT_TEMPLATE_CHARS);
+        String template = "{} " + "x".repeat(ClipHybridOptions.MAX_PROMPT_TEMPLATE_CHARS);
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"prompt_template\": \"" + template + "\"}}",
             "[prompt_template] has 259 characters");
-        String fields = "[" + String.join(",", Collections.nCopies(ClipHybridQueryBuilder.MAX_TEXT_FIELDS + 1, "\"t\"")) + "]";
+        String fields = "[" + String.join(",", Collections.nCopies(ClipHybridOptions.MAX_TEXT_FIELDS + 1, "\"t\"")) + "]";
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"text_fields\": " + fields + "}}", "[text_fields] has 65 fields");
-        String vector = "[" + String.join(",", Collections.nCopies(ClipHybridQueryBuilder.MAX_DIMENSION + 1, "0.5")) + "]";
+        String vector = "[" + String.join(",", Collections.nCopies(ClipHybridOptions.MAX_DIMENSION + 1, "0.5")) + "]";
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_vector\": " + vector + "}}", "[query_vector] has 16001 dimensions");
     }
 
@@ -196,23 +197,23 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         assertEquals(List.of("zorblax", "r2d2", "at"), ProperNounDetector.candidates(List.of("A dog at Zorblax park with r2d2. At")));
         assertEquals("A dog at park", ProperNounDetector.without("A dog at Zorblax park", List.of("zorblax")));
         assertEquals("", ProperNounDetector.without("Zorblax!", List.of("zorblax")));
-        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(VECTORS).vectorField("v").queryText("a dog at Zorblax").textFields(List.of("title"));
-        b.properNounsFound(List.of("zorblax"));
-        assertEquals(List.of("a dog at"), b.vectorTexts());
-        assertEquals(new Weights(1f, 3f), b.effectiveWeights());
-        ClipHybridQueryBuilder nameOnly = new ClipHybridQueryBuilder(VECTORS).vectorField("v").queryText("Zorblax").textFields(List.of("title"));
-        nameOnly.properNounsFound(List.of("zorblax"));
-        assertEquals("the picture side cannot know a name alone", new Weights(0f, 3f), nameOnly.effectiveWeights());
-        nameOnly.properNouns(ClipHybridQueryBuilder.ProperNouns.FILTER);
-        assertEquals(new Weights(0f, 1f), nameOnly.effectiveWeights());
-        assertNotNull(nameOnly.effectiveFilter());
-        nameOnly.properNouns(ClipHybridQueryBuilder.ProperNouns.OFF);
-        assertEquals(Weights.EQUAL, nameOnly.effectiveWeights());
-        assertEquals(List.of("Zorblax"), nameOnly.vectorTexts());
+        ClipHybridOptions dog = ClipHybridOptions.builder().vectorField("v").queryText("a dog at Zorblax").textFields(List.of("title")).build();
+        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(dog, VECTORS).properNounsFound(List.of("zorblax"));
+        assertEquals(List.of("a dog at"), b.properNounRule().vectorTexts());
+        assertEquals(new Weights(1f, 3f), b.properNounRule().weights());
+        ClipHybridOptionsBuilder nameOnly = ClipHybridOptions.builder().vectorField("v").queryText("Zorblax").textFields(List.of("title"));
+        ProperNounRule rule = new ProperNounRule(nameOnly.build(), List.of("zorblax"));
+        assertEquals("the picture side cannot know a name alone", new Weights(0f, 3f), rule.weights());
+        rule = new ProperNounRule(nameOnly.properNouns(ClipHybridOptions.ProperNouns.FILTER).build(), List.of("zorblax"));
+        assertEquals(new Weights(0f, 1f), rule.weights());
+        assertNotNull(rule.filter());
+        rule = new ProperNounRule(nameOnly.properNouns(ClipHybridOptions.ProperNouns.OFF).build(), List.of("zorblax"));
+        assertEquals(Weights.EQUAL, rule.weights());
+        assertEquals(List.of("Zorblax"), rule.vectorTexts());
     }
 
     public void testAnUnencodedQueryCannotBeSent() {
-        ClipHybridQueryBuilder pending = new ClipHybridQueryBuilder(VECTORS).vectorField("v").queryText("dog");
+        ClipHybridQueryBuilder pending = new ClipHybridQueryBuilder(ClipHybridOptions.builder().vectorField("v").queryText("dog").build(), VECTORS);
         // the builder a coordinator holds while the text is being encoded must never reach a shard
         org.opensearch.index.query.QueryRewriteContext context = new org.opensearch.index.query.BaseQueryRewriteContext(
             xContentRegistry(),

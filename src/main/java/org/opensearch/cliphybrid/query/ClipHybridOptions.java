@@ -1,0 +1,267 @@
+package org.opensearch.cliphybrid.query;
+
+import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.cliphybrid.query.fusion.Normalization;
+import org.opensearch.cliphybrid.query.fusion.OptionNames;
+import org.opensearch.cliphybrid.query.fusion.RankFusion;
+import org.opensearch.cliphybrid.query.fusion.Weights;
+import org.opensearch.index.query.QueryBuilder;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a {@code clip_hybrid} request asked for, checked once: every size a request controls has a limit here, so the builder,
+ * the parser and the wire all hold the same valid value. The rewrite's own state (names found, fused candidates) is not an option.
+ *
+ * @param cosineLow composable mode's override of the node's calibration; null (as {@code cosineHigh}, {@code textSaturation}):
+ *                  the {@code clip.hybrid.*} setting
+ * @param minScore  {@code -Infinity}: no minimum
+ */
+public record ClipHybridOptions(
+    List<String> queryTexts,
+    String queryImage,
+    QueryVectors.DocumentRef queryDocument,
+    float[] queryVector,
+    String promptTemplate,
+    String vectorField,
+    List<String> textFields,
+    Fusion fusion,
+    Weights weights,
+    Normalization normalization,
+    int rankConstant,
+    Float cosineLow,
+    Float cosineHigh,
+    Float textSaturation,
+    int k,
+    Integer windowSize,
+    Integer efSearch,
+    float minScore,
+    String model,
+    QueryBuilder filter,
+    ProperNouns properNouns
+) {
+    public static final String NAME = "clip_hybrid";
+    public static final int DEFAULT_K = 100;
+    public static final int MAX_K = 10_000;
+    /** Query texts of one query: each is encoded, so each costs an encoder call. */
+    public static final int MAX_QUERY_TEXTS = 16;
+    public static final int MAX_TEXT_FIELDS = 64;
+    public static final int MAX_PROMPT_TEMPLATE_CHARS = 256;
+    /** k-NN's own largest knn_vector dimension. */
+    public static final int MAX_DIMENSION = 16_000;
+
+    /** How the two sides combine. */
+    public enum Fusion {
+        CALIBRATED,
+        RRF,
+        LINEAR
+    }
+
+    /**
+     * What happens when capitalized query words (names) are rare terms of the text fields, which CLIP's picture side cannot know:
+     * see {@link ProperNounRule}. {@code off} leaves the query alone.
+     */
+    public enum ProperNouns {
+        BOOST,
+        FILTER,
+        OFF
+    }
+
+    public ClipHybridOptions {
+        queryTexts = List.copyOf(checkTexts(queryTexts));
+        checkSize("text_fields", textFields.size(), MAX_TEXT_FIELDS, "fields");
+        textFields = List.copyOf(textFields);
+        checkVector(queryVector);
+        checkTemplate(promptTemplate);
+        Objects.requireNonNull(fusion);
+        Objects.requireNonNull(weights);
+        Objects.requireNonNull(normalization);
+        Objects.requireNonNull(properNouns);
+        checkRankConstant(rankConstant);
+        checkBand(cosineLow, cosineHigh);
+        checkSaturation(textSaturation);
+        checkCount("k", k);
+        if (windowSize != null) {
+            checkCount("window_size", windowSize);
+        }
+        if (efSearch != null) {
+            checkCount("ef_search", efSearch);
+        }
+        checkMinScore(minScore);
+    }
+
+    public static ClipHybridOptionsBuilder builder() {
+        return new ClipHybridOptionsBuilder();
+    }
+
+    /** Lexical candidates in rank modes; {@code k} unless set. */
+    public int effectiveWindowSize() {
+        return windowSize == null ? k : windowSize;
+    }
+
+    /** HNSW explores max(k, ef_search) candidates; only the best k of them are kept. */
+    public int knnBeam() {
+        return efSearch == null ? k : Math.max(k, efSearch);
+    }
+
+    /** The request's overrides on top of the node's defaults. */
+    public Calibration calibration(Calibration defaults) {
+        return new Calibration(
+            cosineLow == null ? defaults.cosineLow() : cosineLow,
+            cosineHigh == null ? defaults.cosineHigh() : cosineHigh,
+            textSaturation == null ? defaults.textSaturation() : textSaturation
+        );
+    }
+
+    /** The rank modes' fusion with these weights (which the proper-noun rule may have changed). */
+    public RankFusion rankFusion(Weights w) {
+        return fusion == Fusion.RRF ? RankFusion.rrf(rankConstant, w) : RankFusion.linear(normalization, w);
+    }
+
+    public ClipHybridOptions withQueryVector(float[] vector) {
+        return toBuilder().queryVector(vector).build();
+    }
+
+    public ClipHybridOptions withFilter(QueryBuilder rewritten) {
+        return toBuilder().filter(rewritten).build();
+    }
+
+    /** A mode's own option ({@code rank_constant} …) given for another mode is a mistake the user should hear about. */
+    public static void checkModeOption(String option, Fusion appliesTo, Fusion fusion) {
+        if (appliesTo != fusion) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [" + option + "] applies to fusion [" + OptionNames.of(appliesTo) + "], not [" + OptionNames.of(fusion) + "]"
+            );
+        }
+    }
+
+    /** What a whole request needs, beyond each option being valid on its own. */
+    public void checkComplete() {
+        if (windowSize != null && fusion == Fusion.CALIBRATED) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [window_size] applies to the rank modes (rrf, linear): calibrated mode scores every text match"
+            );
+        }
+        if (vectorField == null || vectorField.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] requires [vector_field]");
+        }
+        if (queryTexts.stream().anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("[" + NAME + "] [query_text] must not be empty");
+        }
+        if (queryTexts.isEmpty() && queryImage == null && queryDocument == null && queryVector == null) {
+            throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [query_text], a [query_image] or a [query_vector]");
+        }
+        if (textFields.isEmpty() == false && queryTexts.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] [text_fields] need a [query_text] to search for");
+        }
+    }
+
+    static List<String> checkTexts(List<String> texts) {
+        checkSize("query_text", texts.size(), MAX_QUERY_TEXTS, "texts");
+        for (String text : texts) {
+            if (text.length() > InferenceService.MAX_TEXT_CHARS) {
+                throw new IllegalArgumentException(
+                    "[" + NAME + "] [query_text] of " + text.length() + " characters is longer than the limit of " + InferenceService.MAX_TEXT_CHARS
+                );
+            }
+        }
+        return texts;
+    }
+
+    static void checkVector(float[] vector) {
+        if (vector != null) {
+            checkSize("query_vector", vector.length, MAX_DIMENSION, "dimensions");
+        }
+    }
+
+    static void checkTemplate(String template) {
+        if (template != null) {
+            checkSize("prompt_template", template.length(), MAX_PROMPT_TEMPLATE_CHARS, "characters");
+            if (template.contains("{}") == false) {
+                throw new IllegalArgumentException("[" + NAME + "] [prompt_template] must contain {} where the query text goes, got [" + template + "]");
+            }
+        }
+    }
+
+    static void checkRankConstant(int rankConstant) {
+        if (rankConstant < 1) {
+            throw new IllegalArgumentException("[" + NAME + "] [rank_constant] must be at least 1, got " + rankConstant);
+        }
+    }
+
+    static void checkBand(Float low, Float high) {
+        if (low != null && high != null) {
+            new Calibration(low, high, 1f); // validates the band
+        }
+    }
+
+    static void checkSaturation(Float saturation) {
+        if (saturation != null) {
+            new Calibration(0f, 1f, saturation); // validates the saturation
+        }
+    }
+
+    /** Unset is {@code -Infinity}; a request can only set a number. */
+    static void checkMinScore(float minScore) {
+        if (Float.isFinite(minScore) == false && minScore != Float.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("[" + NAME + "] [min_score] must be a number, got " + minScore);
+        }
+    }
+
+    static void checkSize(String name, int size, int max, String what) {
+        if (size > max) {
+            throw new IllegalArgumentException("[" + NAME + "] [" + name + "] has " + size + " " + what + ", more than the limit of " + max);
+        }
+    }
+
+    static int checkCount(String name, int value) {
+        if (value < 1 || value > MAX_K) {
+            throw new IllegalArgumentException("[" + NAME + "] [" + name + "] must be between 1 and " + MAX_K + ", got " + value);
+        }
+        return value;
+    }
+
+    public ClipHybridOptionsBuilder toBuilder() {
+        return new ClipHybridOptionsBuilder(this);
+    }
+
+    // a record compares arrays by identity: the query vector is compared by value
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClipHybridOptions other
+            && queryTexts.equals(other.queryTexts)
+            && Objects.equals(queryImage, other.queryImage)
+            && Objects.equals(queryDocument, other.queryDocument)
+            && Arrays.equals(queryVector, other.queryVector)
+            && Objects.equals(promptTemplate, other.promptTemplate)
+            && Objects.equals(vectorField, other.vectorField)
+            && textFields.equals(other.textFields)
+            && fusion == other.fusion
+            && weights.equals(other.weights)
+            && normalization == other.normalization
+            && rankConstant == other.rankConstant
+            && Objects.equals(cosineLow, other.cosineLow)
+            && Objects.equals(cosineHigh, other.cosineHigh)
+            && Objects.equals(textSaturation, other.textSaturation)
+            && k == other.k
+            && Objects.equals(windowSize, other.windowSize)
+            && Objects.equals(efSearch, other.efSearch)
+            && minScore == other.minScore
+            && Objects.equals(model, other.model)
+            && Objects.equals(filter, other.filter)
+            && properNouns == other.properNouns;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(queryTexts, queryImage, queryDocument, Arrays.hashCode(queryVector), vectorField, textFields, fusion, k, model, filter);
+    }
+
+    @Override
+    public String toString() {
+        return NAME + "[texts=" + queryTexts + ", vector_field=" + vectorField + ", fusion=" + OptionNames.of(fusion) + ", k=" + k + "]";
+    }
+}

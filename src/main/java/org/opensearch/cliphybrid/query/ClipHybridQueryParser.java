@@ -1,0 +1,288 @@
+package org.opensearch.cliphybrid.query;
+
+import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
+import org.opensearch.cliphybrid.query.ClipHybridOptions.ProperNouns;
+import org.opensearch.cliphybrid.query.fusion.Normalization;
+import org.opensearch.cliphybrid.query.fusion.OptionNames;
+import org.opensearch.cliphybrid.query.fusion.Weights;
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.opensearch.cliphybrid.query.ClipHybridOptions.NAME;
+
+/** {@code clip_hybrid}'s DSL and wire forms of {@link ClipHybridOptions}; the one place that lists every option's spelling. */
+final class ClipHybridQueryParser {
+    static final ParseField QUERY_TEXT = new ParseField("query_text");
+    static final ParseField QUERY_IMAGE = new ParseField("query_image");
+    static final ParseField QUERY_VECTOR = new ParseField("query_vector");
+    static final ParseField PROMPT_TEMPLATE = new ParseField("prompt_template");
+    static final ParseField VECTOR_FIELD = new ParseField("vector_field");
+    static final ParseField TEXT_FIELDS = new ParseField("text_fields");
+    static final ParseField FUSION = new ParseField("fusion");
+    static final ParseField WEIGHTS = new ParseField("weights");
+    static final ParseField NORMALIZATION = new ParseField("normalization");
+    static final ParseField RANK_CONSTANT = new ParseField("rank_constant");
+    static final ParseField VECTOR_CALIBRATION = new ParseField("vector_calibration");
+    static final ParseField TEXT_SATURATION = new ParseField("text_saturation");
+    static final ParseField K = new ParseField("k");
+    static final ParseField WINDOW_SIZE = new ParseField("window_size");
+    static final ParseField EF_SEARCH = new ParseField("ef_search");
+    static final ParseField MIN_SCORE = new ParseField("min_score");
+    static final ParseField MODEL = new ParseField("model");
+    static final ParseField FILTER = new ParseField("filter");
+    static final ParseField PROPER_NOUNS = new ParseField("proper_nouns");
+
+    private ClipHybridQueryParser() {}
+
+    static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryVectors vectors) throws IOException {
+        ClipHybridOptionsBuilder b = ClipHybridOptions.builder();
+        float boost = AbstractQueryBuilder.DEFAULT_BOOST;
+        String queryName = null;
+        // a mode's own options, each with the mode it applies to, checked once the mode is known
+        Map<String, Fusion> modeOptions = new HashMap<>();
+        String current = null;
+        XContentParser.Token token;
+        try {
+            while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
+                if (token == XContentParser.Token.FIELD_NAME) {
+                    current = parser.currentName();
+                } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
+                    b.queryTexts(DslValues.strings(parser));
+                } else if (QUERY_IMAGE.match(current, parser.getDeprecationHandler())) {
+                    if (token == XContentParser.Token.START_OBJECT) {
+                        Map<String, Object> ref = parser.map();
+                        if (ref.get("index") instanceof String index && ref.get("id") instanceof String id && ref.size() == 2) {
+                            b.queryDocument(new QueryVectors.DocumentRef(index, id));
+                        } else {
+                            throw new IllegalArgumentException("[" + NAME + "] [query_image] as an object takes exactly [index] and [id]");
+                        }
+                    } else {
+                        b.queryImage(parser.text());
+                    }
+                } else if (QUERY_VECTOR.match(current, parser.getDeprecationHandler())) {
+                    b.queryVector(DslValues.floats(parser));
+                } else if (PROMPT_TEMPLATE.match(current, parser.getDeprecationHandler())) {
+                    b.promptTemplate(parser.text());
+                } else if (VECTOR_FIELD.match(current, parser.getDeprecationHandler())) {
+                    b.vectorField(parser.text());
+                } else if (TEXT_FIELDS.match(current, parser.getDeprecationHandler())) {
+                    b.textFields(DslValues.strings(parser));
+                } else if (FUSION.match(current, parser.getDeprecationHandler())) {
+                    b.fusion(OptionNames.parse(Fusion.class, FUSION.getPreferredName(), parser.text()));
+                } else if (WEIGHTS.match(current, parser.getDeprecationHandler())) {
+                    Map<String, Object> w = numbers(parser, WEIGHTS, "vector", "text");
+                    Float vector = number(w, "vector"), text = number(w, "text");
+                    b.weights(new Weights(vector == null ? 1f : vector, text == null ? 1f : text));
+                } else if (NORMALIZATION.match(current, parser.getDeprecationHandler())) {
+                    b.normalization(OptionNames.parse(Normalization.class, NORMALIZATION.getPreferredName(), parser.text()));
+                    modeOptions.put(NORMALIZATION.getPreferredName(), Fusion.LINEAR);
+                } else if (RANK_CONSTANT.match(current, parser.getDeprecationHandler())) {
+                    b.rankConstant(parser.intValue());
+                    modeOptions.put(RANK_CONSTANT.getPreferredName(), Fusion.RRF);
+                } else if (VECTOR_CALIBRATION.match(current, parser.getDeprecationHandler())) {
+                    Map<String, Object> band = numbers(parser, VECTOR_CALIBRATION, "cosine_low", "cosine_high");
+                    b.cosineBand(number(band, "cosine_low"), number(band, "cosine_high"));
+                    modeOptions.put(VECTOR_CALIBRATION.getPreferredName(), Fusion.CALIBRATED);
+                } else if (TEXT_SATURATION.match(current, parser.getDeprecationHandler())) {
+                    b.textSaturation(parser.floatValue());
+                    modeOptions.put(TEXT_SATURATION.getPreferredName(), Fusion.CALIBRATED);
+                } else if (K.match(current, parser.getDeprecationHandler())) {
+                    b.k(parser.intValue());
+                } else if (WINDOW_SIZE.match(current, parser.getDeprecationHandler())) {
+                    b.windowSize(parser.intValue());
+                } else if (EF_SEARCH.match(current, parser.getDeprecationHandler())) {
+                    b.efSearch(parser.intValue());
+                } else if (MIN_SCORE.match(current, parser.getDeprecationHandler())) {
+                    b.minScore(parser.floatValue());
+                } else if (MODEL.match(current, parser.getDeprecationHandler())) {
+                    b.model(parser.text());
+                } else if (FILTER.match(current, parser.getDeprecationHandler())) {
+                    b.filter(AbstractQueryBuilder.parseInnerQueryBuilder(parser));
+                } else if (PROPER_NOUNS.match(current, parser.getDeprecationHandler())) {
+                    b.properNouns(OptionNames.parse(ProperNouns.class, PROPER_NOUNS.getPreferredName(), parser.text()));
+                } else if (AbstractQueryBuilder.BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
+                    boost = parser.floatValue();
+                } else if (AbstractQueryBuilder.NAME_FIELD.match(current, parser.getDeprecationHandler())) {
+                    queryName = parser.text();
+                } else {
+                    throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "]");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+        ClipHybridOptions options = b.build();
+        try {
+            for (Map.Entry<String, Fusion> option : modeOptions.entrySet()) {
+                ClipHybridOptions.checkModeOption(option.getKey(), option.getValue(), options.fusion());
+            }
+            options.checkComplete();
+        } catch (IllegalArgumentException e) {
+            // a whole-request error, not one option's: no cause, as the option errors above carry
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage());
+        }
+        ClipHybridQueryBuilder query = new ClipHybridQueryBuilder(options, vectors);
+        query.boost(boost);
+        query.queryName(queryName);
+        return query;
+    }
+
+    /** The options as the DSL spells them; a mode's own options only for that mode, defaults left out where the DSL leaves them. */
+    static void toXContent(XContentBuilder builder, ClipHybridOptions o) throws IOException {
+        List<String> queryTexts = o.queryTexts();
+        if (queryTexts.size() == 1) {
+            builder.field(QUERY_TEXT.getPreferredName(), queryTexts.get(0));
+        } else if (queryTexts.isEmpty() == false) {
+            builder.field(QUERY_TEXT.getPreferredName(), queryTexts);
+        }
+        if (o.queryImage() != null) {
+            builder.field(QUERY_IMAGE.getPreferredName(), o.queryImage());
+        }
+        if (o.queryDocument() != null) {
+            builder.startObject(QUERY_IMAGE.getPreferredName())
+                .field("index", o.queryDocument().index())
+                .field("id", o.queryDocument().id())
+                .endObject();
+        }
+        if (o.queryVector() != null) {
+            builder.array(QUERY_VECTOR.getPreferredName(), o.queryVector());
+        }
+        if (o.promptTemplate() != null) {
+            builder.field(PROMPT_TEMPLATE.getPreferredName(), o.promptTemplate());
+        }
+        builder.field(VECTOR_FIELD.getPreferredName(), o.vectorField());
+        if (o.textFields().isEmpty() == false) {
+            builder.field(TEXT_FIELDS.getPreferredName(), o.textFields());
+        }
+        builder.field(FUSION.getPreferredName(), OptionNames.of(o.fusion()));
+        builder.startObject(WEIGHTS.getPreferredName()).field("vector", o.weights().vector()).field("text", o.weights().text()).endObject();
+        switch (o.fusion()) {
+            case CALIBRATED -> {
+                if (o.cosineLow() != null || o.cosineHigh() != null) {
+                    builder.startObject(VECTOR_CALIBRATION.getPreferredName());
+                    if (o.cosineLow() != null) {
+                        builder.field("cosine_low", o.cosineLow());
+                    }
+                    if (o.cosineHigh() != null) {
+                        builder.field("cosine_high", o.cosineHigh());
+                    }
+                    builder.endObject();
+                }
+                if (o.textSaturation() != null) {
+                    builder.field(TEXT_SATURATION.getPreferredName(), o.textSaturation());
+                }
+            }
+            case RRF -> builder.field(RANK_CONSTANT.getPreferredName(), o.rankConstant());
+            case LINEAR -> builder.field(NORMALIZATION.getPreferredName(), OptionNames.of(o.normalization()));
+        }
+        builder.field(K.getPreferredName(), o.k());
+        if (o.windowSize() != null) {
+            builder.field(WINDOW_SIZE.getPreferredName(), o.windowSize());
+        }
+        if (o.efSearch() != null) {
+            builder.field(EF_SEARCH.getPreferredName(), o.efSearch());
+        }
+        if (o.minScore() != Float.NEGATIVE_INFINITY) {
+            builder.field(MIN_SCORE.getPreferredName(), o.minScore());
+        }
+        if (o.model() != null) {
+            builder.field(MODEL.getPreferredName(), o.model());
+        }
+        if (o.filter() != null) {
+            builder.field(FILTER.getPreferredName(), o.filter());
+        }
+        if (o.properNouns() != ProperNouns.BOOST) {
+            builder.field(PROPER_NOUNS.getPreferredName(), OptionNames.of(o.properNouns()));
+        }
+    }
+
+    static ClipHybridOptions readOptions(StreamInput in) throws IOException {
+        return new ClipHybridOptions(
+            in.readStringList(),
+            in.readOptionalString(),
+            in.readBoolean() ? new QueryVectors.DocumentRef(in.readString(), in.readString()) : null,
+            in.readBoolean() ? in.readFloatArray() : null,
+            in.readOptionalString(),
+            in.readString(),
+            in.readStringList(),
+            in.readEnum(Fusion.class),
+            new Weights(in),
+            in.readEnum(Normalization.class),
+            in.readVInt(),
+            in.readOptionalFloat(),
+            in.readOptionalFloat(),
+            in.readOptionalFloat(),
+            in.readVInt(),
+            in.readOptionalVInt(),
+            in.readOptionalVInt(),
+            in.readFloat(),
+            in.readOptionalString(),
+            in.readOptionalNamedWriteable(QueryBuilder.class),
+            in.readEnum(ProperNouns.class)
+        );
+    }
+
+    static void writeOptions(StreamOutput out, ClipHybridOptions o) throws IOException {
+        out.writeStringCollection(o.queryTexts());
+        out.writeOptionalString(o.queryImage());
+        out.writeBoolean(o.queryDocument() != null);
+        if (o.queryDocument() != null) {
+            out.writeString(o.queryDocument().index());
+            out.writeString(o.queryDocument().id());
+        }
+        out.writeBoolean(o.queryVector() != null);
+        if (o.queryVector() != null) {
+            out.writeFloatArray(o.queryVector());
+        }
+        out.writeOptionalString(o.promptTemplate());
+        out.writeString(o.vectorField());
+        out.writeStringCollection(o.textFields());
+        out.writeEnum(o.fusion());
+        o.weights().writeTo(out);
+        out.writeEnum(o.normalization());
+        out.writeVInt(o.rankConstant());
+        out.writeOptionalFloat(o.cosineLow());
+        out.writeOptionalFloat(o.cosineHigh());
+        out.writeOptionalFloat(o.textSaturation());
+        out.writeVInt(o.k());
+        out.writeOptionalVInt(o.windowSize());
+        out.writeOptionalVInt(o.efSearch());
+        out.writeFloat(o.minScore());
+        out.writeOptionalString(o.model());
+        out.writeOptionalNamedWriteable(o.filter());
+        out.writeEnum(o.properNouns());
+    }
+
+    /** An object option holding only the two named keys (each checked by {@link #number}). */
+    private static Map<String, Object> numbers(XContentParser parser, ParseField field, String first, String second) throws IOException {
+        Map<String, Object> map = parser.map();
+        if (map.keySet().stream().allMatch(key -> key.equals(first) || key.equals(second)) == false) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [" + field.getPreferredName() + "] takes [" + first + "] and [" + second + "], got " + map.keySet()
+            );
+        }
+        return map;
+    }
+
+    private static Float number(Map<String, Object> map, String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number n) {
+            return n.floatValue();
+        }
+        throw new IllegalArgumentException("[" + NAME + "] [" + key + "] must be a number, got [" + value + "]");
+    }
+}

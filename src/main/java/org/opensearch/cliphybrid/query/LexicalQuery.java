@@ -1,0 +1,39 @@
+package org.opensearch.cliphybrid.query;
+
+import org.opensearch.index.query.BoolQueryBuilder;
+import org.opensearch.index.query.MultiMatchQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+
+import java.util.List;
+
+/** The words side as OpenSearch queries: what the shard scores and what the proper-noun look-up counts are one construction. */
+final class LexicalQuery {
+    private LexicalQuery() {}
+
+    /** BM25 over the text fields ({@code field^boost}), restricted by the filter; each query text is one should clause. */
+    static QueryBuilder of(List<String> queryTexts, List<String> textFields, QueryBuilder filter) {
+        if (textFields.isEmpty()) {
+            return null;
+        }
+        BoolQueryBuilder texts = new BoolQueryBuilder();
+        for (String text : queryTexts) {
+            texts.should(textMatch(text, textFields));
+        }
+        QueryBuilder words = queryTexts.size() == 1 ? texts.should().get(0) : texts;
+        return GlobalCandidates.filtered(words, filter);
+    }
+
+    /** {@code text} as words in {@code fields}, each given as {@code name} or {@code name^boost}. */
+    static MultiMatchQueryBuilder textMatch(String text, List<String> fields) {
+        MultiMatchQueryBuilder match = new MultiMatchQueryBuilder(text);
+        for (String f : fields) {
+            int caret = f.indexOf('^');
+            if (caret < 0) {
+                match.field(f);
+            } else {
+                match.field(f.substring(0, caret), Float.parseFloat(f.substring(caret + 1)));
+            }
+        }
+        return match;
+    }
+}
