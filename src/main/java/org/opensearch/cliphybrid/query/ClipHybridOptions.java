@@ -194,13 +194,13 @@ public record ClipHybridOptions(
 
     static void checkBand(Float low, Float high) {
         if (low != null && high != null) {
-            new Calibration(low, high, 1f); // validates the band
+            Calibration.checkBand(low, high);
         }
     }
 
     static void checkSaturation(Float saturation) {
         if (saturation != null) {
-            new Calibration(0f, 1f, saturation); // validates the saturation
+            Calibration.checkSaturation(saturation);
         }
     }
 
