@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * The shard-level form of {@code clip_hybrid} in rank mode: on rewrite it runs the kNN query and the lexical query against this
- * shard's reader, fuses the two ranked lists with reciprocal rank fusion, and becomes a query that matches exactly the fused
+ * shard's reader, fuses the two ranked lists with the request's rank fusion (rrf or linear), and becomes a query that matches exactly the fused
  * documents with their fused scores. Used where no coordinating node fuses global candidates (shard-level APIs such as _explain); exact on a one-shard index.
  */
 final class ClipHybridQuery extends Query {
