@@ -55,21 +55,28 @@ public final class ImageBatchEmbedder {
         };
         for (int i = 0; i < size; i++) {
             int slot = i;
-            try {
-                threadPool.executor(FETCH_POOL).execute(() -> {
-                    try {
-                        prepared[slot] = images.prepare(inputs.get(slot), inference.model(model), share);
-                    } catch (Exception e) {
-                        outcomes[slot] = new Outcome(null, e);
-                    } finally {
-                        oneDone.run();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                stats.failed(ImageFailure.REJECTED);
+            onFetchPool(() -> {
+                try {
+                    prepared[slot] = images.prepare(inputs.get(slot), inference.model(model), share);
+                } catch (Exception e) {
+                    outcomes[slot] = new Outcome(null, e);
+                } finally {
+                    oneDone.run();
+                }
+            }, e -> {
                 outcomes[slot] = new Outcome(null, e);
                 oneDone.run();
-            }
+            });
+        }
+    }
+
+    /** Runs {@code task} on the fetch pool; a full queue is counted as a rejected image and handed to {@code rejected}. */
+    private void onFetchPool(Runnable task, Consumer<RejectedExecutionException> rejected) {
+        try {
+            threadPool.executor(FETCH_POOL).execute(task);
+        } catch (RejectedExecutionException e) {
+            stats.failed(ImageFailure.REJECTED);
+            rejected.accept(e);
         }
     }
 
@@ -81,37 +88,32 @@ public final class ImageBatchEmbedder {
      */
     public void embedAlone(String where, String model, ImageInputs.Input input, boolean forQuery, ActionListener<float[]> listener) {
         BytesInFlight.Share share = images.share();
-        try {
-            threadPool.executor(FETCH_POOL).execute(() -> {
-                ClipModel loaded;
-                try {
-                    loaded = inference.model(model);
-                } catch (Exception e) {
-                    listener.onFailure(e);
-                    return;
-                }
-                ImageInputs.Prepared prepared;
-                try {
-                    prepared = images.prepare(input, loaded, share);
-                } catch (RejectedExecutionException e) {
-                    listener.onFailure(e);
-                    return;
-                } catch (Exception e) {
-                    listener.onFailure(ImageInputs.failure(where, input.source(), e));
-                    return;
-                }
-                CheckedFunction<ClipModel, float[], Exception> encode = m -> inference.encodeImages(m, List.of(prepared.pixelValues()))[0];
-                ActionListener<float[]> closing = ActionListener.runAfter(listener, prepared::close);
-                if (forQuery) {
-                    inference.executeForQuery(model, encode, closing);
-                } else {
-                    inference.execute(model, encode, closing);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            stats.failed(ImageFailure.REJECTED);
-            listener.onFailure(e);
-        }
+        onFetchPool(() -> {
+            ClipModel loaded;
+            try {
+                loaded = inference.model(model);
+            } catch (Exception e) {
+                listener.onFailure(e);
+                return;
+            }
+            ImageInputs.Prepared prepared;
+            try {
+                prepared = images.prepare(input, loaded, share);
+            } catch (RejectedExecutionException e) {
+                listener.onFailure(e);
+                return;
+            } catch (Exception e) {
+                listener.onFailure(ImageInputs.failure(where, input.source(), e));
+                return;
+            }
+            CheckedFunction<ClipModel, float[], Exception> encode = m -> inference.encodeImages(m, List.of(prepared.pixelValues()))[0];
+            ActionListener<float[]> closing = ActionListener.runAfter(listener, prepared::close);
+            if (forQuery) {
+                inference.executeForQuery(model, encode, closing);
+            } else {
+                inference.execute(model, encode, closing);
+            }
+        }, listener::onFailure);
     }
 
     private void infer(String model, ImageInputs.Prepared[] prepared, Outcome[] outcomes, Consumer<Outcome[]> done) {

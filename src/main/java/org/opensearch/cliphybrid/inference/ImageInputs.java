@@ -8,7 +8,6 @@ import org.opensearch.cliphybrid.image.ImageLoader;
 import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.DirectFloatPool;
-import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.lease.Releasable;
 
@@ -102,9 +101,8 @@ public final class ImageInputs {
             byte[] bytes = loader.load(input.source(), input.limits());
             long loaded = System.nanoTime();
             stats.fetched(bytes.length, loaded - start);
-            ClipImagePreprocessor preprocessor = model.preprocessor();
             // the model input is reserved up front with the encoded bytes, so an image that got this far is not refused later
-            long modelInputBytes = (long) Float.BYTES * preprocessor.channels() * preprocessor.height() * preprocessor.width();
+            long modelInputBytes = (long) Float.BYTES * model.preprocessor().size();
             String what = input.source().describe();
             budget.reserve(bytes.length, modelInputBytes, 0, share, what);
             long[] decodedBytes = { 0 };
