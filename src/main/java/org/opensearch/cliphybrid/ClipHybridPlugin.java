@@ -18,7 +18,7 @@ import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
-import org.opensearch.cliphybrid.query.QueryVectors;
+import org.opensearch.cliphybrid.query.QueryEncoder;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
@@ -82,7 +82,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<Supplier<Calibration>> calibration = new SetOnce<>();
     private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
-    private final QueryVectors queryVectors = new QueryVectors(inference::get, images::get, embedder::get, () -> calibration.get().get());
+    private final QueryEncoder queryEncoder = new QueryEncoder(inference::get, images::get, embedder::get, () -> calibration.get().get());
     private final Settings settings;
 
     public ClipHybridPlugin(Settings settings) {
@@ -234,8 +234,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         return List.of(
             new QuerySpec<>(
                 ClipHybridQueryBuilder.NAME,
-                in -> new ClipHybridQueryBuilder(in, queryVectors),
-                parser -> ClipHybridQueryBuilder.fromXContent(parser, queryVectors)
+                in -> new ClipHybridQueryBuilder(in, queryEncoder),
+                parser -> ClipHybridQueryBuilder.fromXContent(parser, queryEncoder)
             ),
             new QuerySpec<>(ClipKnnQueryBuilder.NAME, ClipKnnQueryBuilder::new, ClipKnnQueryBuilder::fromXContent)
         );

@@ -85,7 +85,7 @@ final class CalibratedHybridQuery extends Query {
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
             for (int doc : docs) {
                 LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-                float cosine = Bound.cosine(scoring, leaf.reader().getFloatVectorValues(scoring.vectorField()), doc - leaf.docBase);
+                float cosine = ForReader.cosine(scoring, leaf.reader().getFloatVectorValues(scoring.vectorField()), doc - leaf.docBase);
                 if (Float.isNaN(cosine) == false) {
                     farthest = Math.min(farthest, cosine);
                 }
@@ -93,7 +93,7 @@ final class CalibratedHybridQuery extends Query {
             outsideBound = farthest == Float.POSITIVE_INFINITY ? 0f : scoring.calibration().vector(farthest);
         }
         Query words = lexical == null ? null : searcher.rewrite(lexical);
-        return new Bound(docs, outsideBound, words, scoring, searcher.getIndexReader().getContext().id());
+        return new ForReader(docs, outsideBound, words, scoring, searcher.getIndexReader().getContext().id());
     }
 
     @Override
@@ -125,8 +125,8 @@ final class CalibratedHybridQuery extends Query {
         return Objects.hash(classHash(), knn, lexical, k, scoring);
     }
 
-    /** The query once this reader's nearest documents are known. */
-    static final class Bound extends Query {
+    /** The query for one reader, once that reader's nearest documents are known. */
+    static final class ForReader extends Query {
         private final int[] nearest;
         /** The most the vector part can add for a document outside {@code nearest}. */
         private final float outsideBound;
@@ -134,7 +134,7 @@ final class CalibratedHybridQuery extends Query {
         private final Scoring scoring;
         private final Object readerId;
 
-        Bound(int[] nearest, float outsideBound, Query lexical, Scoring scoring, Object readerId) {
+        ForReader(int[] nearest, float outsideBound, Query lexical, Scoring scoring, Object readerId) {
             this.nearest = nearest;
             this.outsideBound = outsideBound;
             this.lexical = lexical;
@@ -267,11 +267,11 @@ final class CalibratedHybridQuery extends Query {
         @Override
         public boolean equals(Object o) {
             return sameClassAs(o)
-                && readerId == ((Bound) o).readerId
-                && Arrays.equals(nearest, ((Bound) o).nearest)
-                && outsideBound == ((Bound) o).outsideBound
-                && Objects.equals(lexical, ((Bound) o).lexical)
-                && scoring.equals(((Bound) o).scoring);
+                && readerId == ((ForReader) o).readerId
+                && Arrays.equals(nearest, ((ForReader) o).nearest)
+                && outsideBound == ((ForReader) o).outsideBound
+                && Objects.equals(lexical, ((ForReader) o).lexical)
+                && scoring.equals(((ForReader) o).scoring);
         }
 
         @Override

@@ -75,7 +75,7 @@ final class CalibratedLeaf {
     }
 
     /** Takes the collector's new minimum and, when it rises, tells the words (null: none yet) the BM25 a text match now needs. */
-    private void raise(float level, Scorable words) throws IOException {
+    private void tellMinCompetitive(float level, Scorable words) throws IOException {
         if (level <= minCompetitive) {
             return;
         }
@@ -101,7 +101,7 @@ final class CalibratedLeaf {
         Calibration c = scoring.calibration();
         float calibratedVector = 0f;
         if (vectorDocs != null && (vectorDocs.docID() == doc || (vectorDocs.docID() < doc && vectorDocs.advance(doc) == doc))) {
-            calibratedVector = c.vector(CalibratedHybridQuery.Bound.cosine(scoring, vectors.vectorValue(vectorDocs.index())));
+            calibratedVector = c.vector(CalibratedHybridQuery.ForReader.cosine(scoring, vectors.vectorValue(vectorDocs.index())));
         }
         return boost * scoring.combine(calibratedVector, c.text(bm25));
     }
@@ -171,7 +171,7 @@ final class CalibratedLeaf {
 
         @Override
         public void setMinCompetitiveScore(float minScore) throws IOException {
-            raise(minScore, text);
+            tellMinCompetitive(minScore, text);
         }
 
         @Override
@@ -255,7 +255,7 @@ final class CalibratedLeaf {
 
         @Override
         public void setMinCompetitiveScore(float minScore) throws IOException {
-            raise(minScore, words);
+            tellMinCompetitive(minScore, words);
         }
 
         void collect(int doc, float bm25) throws IOException {

@@ -23,7 +23,7 @@ import java.util.Objects;
 public record ClipHybridOptions(
     List<String> queryTexts,
     String queryImage,
-    QueryVectors.DocumentRef queryDocument,
+    QueryEncoder.DocumentRef queryDocument,
     float[] queryVector,
     String promptTemplate,
     String vectorField,

@@ -15,7 +15,7 @@ import java.util.Objects;
 public final class ClipHybridOptionsBuilder {
     List<String> queryTexts = List.of();
     String queryImage;
-    QueryVectors.DocumentRef queryDocument;
+    QueryEncoder.DocumentRef queryDocument;
     float[] queryVector;
     String promptTemplate;
     String vectorField;
@@ -73,7 +73,7 @@ public final class ClipHybridOptionsBuilder {
         return this;
     }
 
-    public ClipHybridOptionsBuilder queryDocument(QueryVectors.DocumentRef document) {
+    public ClipHybridOptionsBuilder queryDocument(QueryEncoder.DocumentRef document) {
         this.queryDocument = document;
         return this;
     }

@@ -36,7 +36,7 @@ import java.util.Objects;
 public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybridQueryBuilder> {
     public static final String NAME = ClipHybridOptions.NAME;
 
-    private final QueryVectors vectors;
+    private final QueryEncoder encoder;
     private ClipHybridOptions options;
     /** The query's names found among the metadata's rare terms, once the coordinator has looked; null: not looked. */
     private List<String> properNounsFound;
@@ -45,24 +45,24 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     private SetOnce<float[]> pendingVector;
     private List<String> encodedTexts;
     /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
-    private List<GlobalCandidates.Hit> fusedHits;
-    private SetOnce<List<GlobalCandidates.Hit>> pendingHits;
+    private List<CrossShardRankFusion.Hit> fusedHits;
+    private SetOnce<List<CrossShardRankFusion.Hit>> pendingHits;
 
-    public ClipHybridQueryBuilder(ClipHybridOptions options, QueryVectors vectors) {
+    public ClipHybridQueryBuilder(ClipHybridOptions options, QueryEncoder encoder) {
         this.options = Objects.requireNonNull(options);
-        this.vectors = vectors;
+        this.encoder = encoder;
     }
 
-    public ClipHybridQueryBuilder(StreamInput in, QueryVectors vectors) throws IOException {
+    public ClipHybridQueryBuilder(StreamInput in, QueryEncoder encoder) throws IOException {
         super(in);
-        this.vectors = vectors;
+        this.encoder = encoder;
         options = ClipHybridQueryParser.readOptions(in);
         properNounsFound = in.readOptionalStringList();
-        fusedHits = GlobalCandidates.readHits(in);
+        fusedHits = CrossShardRankFusion.readHits(in);
     }
 
-    public static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryVectors vectors) throws IOException {
-        return ClipHybridQueryParser.fromXContent(parser, vectors);
+    public static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryEncoder encoder) throws IOException {
+        return ClipHybridQueryParser.fromXContent(parser, encoder);
     }
 
     @Override
@@ -72,7 +72,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
         ClipHybridQueryParser.writeOptions(out, options);
         out.writeOptionalStringCollection(properNounsFound);
-        GlobalCandidates.writeHits(out, fusedHits);
+        CrossShardRankFusion.writeHits(out, fusedHits);
     }
 
     @Override
@@ -97,7 +97,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return this;
     }
 
-    ClipHybridQueryBuilder fusedHits(List<GlobalCandidates.Hit> hits) {
+    ClipHybridQueryBuilder fusedHits(List<CrossShardRankFusion.Hit> hits) {
         this.fusedHits = List.copyOf(hits);
         return this;
     }
@@ -117,7 +117,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             return afterLookups();
         }
         if (pendingHits != null) {
-            List<GlobalCandidates.Hit> hits = pendingHits.get();
+            List<CrossShardRankFusion.Hit> hits = pendingHits.get();
             return hits == null ? this : copy().fusedHits(hits);
         }
         QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
@@ -136,7 +136,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 List<String> texts = properNounRule().textsToEncode();
                 ClipHybridOptions o = options;
                 context.registerAsyncAction(
-                    (client, listener) -> vectors.encode(
+                    (client, listener) -> encoder.encode(
                         client,
                         o.model(),
                         texts,
@@ -144,7 +144,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                         o.queryImage(),
                         o.queryDocument(),
                         o.vectorField(),
-                        into(encoded, listener)
+                        fillSlot(encoded, listener)
                     )
                 );
                 pending.pendingVector = encoded;
@@ -161,7 +161,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                         request.indicesOptions(),
                         queryTexts,
                         textFields,
-                        into(found, listener)
+                        fillSlot(found, listener)
                     )
                 );
                 pending.pendingProperNouns = found;
@@ -231,7 +231,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
      * falls back to one shard.
      */
     private ClipHybridQueryBuilder collectGlobalCandidates(QueryRewriteContext context, SearchRequest request) {
-        SetOnce<List<GlobalCandidates.Hit>> collected = new SetOnce<>();
+        SetOnce<List<CrossShardRankFusion.Hit>> collected = new SetOnce<>();
         QueryBuilder filter = properNounRule().filter();
         QueryBuilder vector = new ClipKnnQueryBuilder(options.vectorField(), options.queryVector(), options.knnBeam(), filter);
         QueryBuilder lexical = LexicalQuery.of(options.queryTexts(), options.textFields(), filter);
@@ -239,7 +239,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         float minScore = options.minScore();
         RankFusion fusion = rankFusion();
         context.registerAsyncAction(
-            (client, listener) -> GlobalCandidates.fetch(
+            (client, listener) -> CrossShardRankFusion.fetch(
                 client,
                 request.indices(),
                 request.indicesOptions(),
@@ -249,8 +249,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 windowSize,
                 fusion,
                 ActionListener.map(
-                    into(collected, listener),
-                    (List<GlobalCandidates.Hit> hits) -> hits.stream().filter(h -> h.fused().score() >= minScore).toList()
+                    fillSlot(collected, listener),
+                    (List<CrossShardRankFusion.Hit> hits) -> hits.stream().filter(h -> h.fused().score() >= minScore).toList()
                 )
             )
         );
@@ -260,7 +260,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     }
 
     /** An asynchronous rewrite action's listener: the result goes into the slot the next round reads, then the round is done. */
-    private static <T> ActionListener<T> into(SetOnce<T> slot, ActionListener<?> done) {
+    private static <T> ActionListener<T> fillSlot(SetOnce<T> slot, ActionListener<?> done) {
         return ActionListener.wrap(result -> {
             slot.set(result);
             done.onResponse(null);
@@ -268,7 +268,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     }
 
     private ClipHybridQueryBuilder copy() {
-        ClipHybridQueryBuilder c = new ClipHybridQueryBuilder(options, vectors);
+        ClipHybridQueryBuilder c = new ClipHybridQueryBuilder(options, encoder);
         c.properNounsFound = properNounsFound;
         c.fusedHits = fusedHits;
         c.boost(boost);
@@ -288,7 +288,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         if (options.fusion() != Fusion.CALIBRATED && fusedHits != null) {
             String index = context.index().getName();
             Map<String, Fused> mine = new HashMap<>();
-            for (GlobalCandidates.Hit hit : fusedHits) {
+            for (CrossShardRankFusion.Hit hit : fusedHits) {
                 if (hit.index().equals(index)) {
                     mine.put(hit.id(), hit.fused());
                 }
@@ -308,7 +308,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 new CalibratedHybridQuery.Scoring(
                     vectorField,
                     queryVector,
-                    options.calibration(vectors.defaultCalibration()),
+                    options.calibration(encoder.defaultCalibration()),
                     rule.weights(),
                     options.minScore(),
                     rule.note()
@@ -325,7 +325,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             && pendingProperNouns == other.pendingProperNouns
             && pendingVector == other.pendingVector
             && pendingHits == other.pendingHits
-            && GlobalCandidates.sameHits(fusedHits, other.fusedHits);
+            && CrossShardRankFusion.sameHits(fusedHits, other.fusedHits);
     }
 
     @Override

@@ -45,7 +45,7 @@ final class ClipHybridQueryParser {
 
     private ClipHybridQueryParser() {}
 
-    static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryVectors vectors) throws IOException {
+    static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryEncoder encoder) throws IOException {
         ClipHybridOptionsBuilder b = ClipHybridOptions.builder();
         float boost = AbstractQueryBuilder.DEFAULT_BOOST;
         String queryName = null;
@@ -63,7 +63,7 @@ final class ClipHybridQueryParser {
                     if (token == XContentParser.Token.START_OBJECT) {
                         Map<String, Object> ref = parser.map();
                         if (ref.get("index") instanceof String index && ref.get("id") instanceof String id && ref.size() == 2) {
-                            b.queryDocument(new QueryVectors.DocumentRef(index, id));
+                            b.queryDocument(new QueryEncoder.DocumentRef(index, id));
                         } else {
                             throw new IllegalArgumentException("[" + NAME + "] [query_image] as an object takes exactly [index] and [id]");
                         }
@@ -132,7 +132,7 @@ final class ClipHybridQueryParser {
             // a whole-request error, not one option's: no cause, as the option errors above carry
             throw new ParsingException(parser.getTokenLocation(), e.getMessage());
         }
-        ClipHybridQueryBuilder query = new ClipHybridQueryBuilder(options, vectors);
+        ClipHybridQueryBuilder query = new ClipHybridQueryBuilder(options, encoder);
         query.boost(boost);
         query.queryName(queryName);
         return query;
@@ -211,7 +211,7 @@ final class ClipHybridQueryParser {
         return new ClipHybridOptions(
             in.readStringList(),
             in.readOptionalString(),
-            in.readBoolean() ? new QueryVectors.DocumentRef(in.readString(), in.readString()) : null,
+            in.readBoolean() ? new QueryEncoder.DocumentRef(in.readString(), in.readString()) : null,
             in.readBoolean() ? in.readFloatArray() : null,
             in.readOptionalString(),
             in.readString(),

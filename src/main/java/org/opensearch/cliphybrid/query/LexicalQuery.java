@@ -20,7 +20,7 @@ final class LexicalQuery {
             texts.should(textMatch(text, textFields));
         }
         QueryBuilder words = queryTexts.size() == 1 ? texts.should().get(0) : texts;
-        return GlobalCandidates.filtered(words, filter);
+        return CrossShardRankFusion.filtered(words, filter);
     }
 
     /** {@code text} as words in {@code fields}, each given as {@code name} or {@code name^boost}. */

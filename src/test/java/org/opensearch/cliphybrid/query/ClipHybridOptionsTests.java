@@ -57,7 +57,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         }
         switch (randomIntBetween(0, 2)) {
             case 0 -> b.queryImage(randomBoolean() ? "https://example.org/" + randomAlphaOfLength(6) + ".png" : randomAlphaOfLength(80));
-            case 1 -> b.queryDocument(new QueryVectors.DocumentRef(randomAlphaOfLength(4), randomAlphaOfLength(6)));
+            case 1 -> b.queryDocument(new QueryEncoder.DocumentRef(randomAlphaOfLength(4), randomAlphaOfLength(6)));
             default -> {
             }
         }

@@ -27,7 +27,7 @@ import static org.opensearch.core.xcontent.XContentHelper.toXContent;
 
 /** Writeable and XContent round trips of every option, and the parse errors users see. */
 public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
-    private static final QueryVectors VECTORS = new QueryVectors(() -> null, () -> null, () -> null, () -> null);
+    private static final QueryEncoder VECTORS = new QueryEncoder(() -> null, () -> null, () -> null, () -> null);
     private final SearchModule search = new SearchModule(Settings.EMPTY, List.of(new ClipHybridPlugin(Settings.EMPTY)));
 
     @Override
@@ -45,7 +45,7 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
             case 0 -> b.queryText(randomAlphaOfLength(8));
             case 1 -> b.queryTexts(List.of(randomAlphaOfLength(5), randomAlphaOfLength(6)));
             case 2 -> b.queryImage("https://example.org/" + randomAlphaOfLength(5) + ".jpg");
-            default -> b.queryDocument(new QueryVectors.DocumentRef("idx", randomAlphaOfLength(4)));
+            default -> b.queryDocument(new QueryEncoder.DocumentRef("idx", randomAlphaOfLength(4)));
         }
         if (randomBoolean() || b.queryTexts.isEmpty()) {
             float[] v = new float[randomIntBetween(2, 16)];
@@ -107,12 +107,12 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
             // what the coordinator ships to the shards after fusing the global candidates
             q.fusedHits(
                 List.of(
-                    new GlobalCandidates.Hit(
+                    new CrossShardRankFusion.Hit(
                         "idx",
                         "a",
                         new Fused(0, 0.03, new int[] { 1, 2 }, new float[] { 0.9f, 7.5f }, new float[] { 0.016f, 0.015f })
                     ),
-                    new GlobalCandidates.Hit(
+                    new CrossShardRankFusion.Hit(
                         "idx2",
                         "b",
                         new Fused(1, 0.01, new int[] { 0, 1 }, new float[] { Float.NaN, 3f }, new float[] { 0f, 0.016f })

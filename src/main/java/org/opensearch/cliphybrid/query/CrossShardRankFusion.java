@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * collected by an ordinary search (shards' top lists merged by score; the lexical one with DFS so that BM25 uses index-wide
  * statistics), fused once on the coordinator. The result does not depend on how the index is split into shards.
  */
-final class GlobalCandidates {
-    private GlobalCandidates() {}
+final class CrossShardRankFusion {
+    private CrossShardRankFusion() {}
 
     /** A fused document of the whole target, addressed by index and id. */
     record Hit(String index, String id, Fused fused) {}

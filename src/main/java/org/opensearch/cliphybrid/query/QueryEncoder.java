@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * prompt template), the query image (fetched and encoded, or an indexed document's stored vector) each give an L2-normalised
  * embedding; several are averaged and normalised again, as CLIP's authors ensemble prompts.
  */
-public final class QueryVectors {
+public final class QueryEncoder {
     /** An indexed document whose stored vector is the query image. */
     public record DocumentRef(String index, String id) {}
 
@@ -45,7 +45,7 @@ public final class QueryVectors {
         .setExpireAfterAccess(TimeValue.timeValueMinutes(10))
         .build();
 
-    public QueryVectors(
+    public QueryEncoder(
         Supplier<InferenceService> inference,
         Supplier<ImageInputs> images,
         Supplier<ImageBatchEmbedder> embedder,
