@@ -156,7 +156,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             () -> new Calibration(
                 current.get(ClipSettings.HYBRID_COSINE_LOW),
                 current.get(ClipSettings.HYBRID_COSINE_HIGH),
-                current.get(ClipSettings.HYBRID_TEXT_SATURATION)
+                current.get(ClipSettings.HYBRID_TEXT_FLOOR)
             )
         );
         String imagesPath = ClipSettings.IMAGES_PATH.get(settings);

@@ -75,8 +75,9 @@ public final class ClipSettings {
     );
 
     /**
-     * clip_hybrid's composable-mode calibration defaults: the cosine band of the model in use (CLIP ViT-B/32's text-image cosines
-     * sit around 0.15 for unrelated and 0.3-0.35 for matching pairs), and the BM25 score that counts as a half-strong text match.
+     * clip_hybrid's composable-mode calibration defaults: the cosine band for models whose folder states none (CLIP ViT-B/32's
+     * text-image cosines sit around 0.15 for unrelated and 0.3-0.35 for matching pairs), and the fraction of the query's best
+     * BM25 below which a text match counts against a document.
      */
     public static final Setting<Float> HYBRID_COSINE_LOW = Setting.floatSetting(
         "clip.hybrid.cosine_low",
@@ -92,10 +93,11 @@ public final class ClipSettings {
         Property.NodeScope,
         Property.Dynamic
     );
-    public static final Setting<Float> HYBRID_TEXT_SATURATION = Setting.floatSetting(
-        "clip.hybrid.text_saturation",
-        4f,
-        0.001f,
+    public static final Setting<Float> HYBRID_TEXT_FLOOR = Setting.floatSetting(
+        "clip.hybrid.text_floor",
+        0.5f,
+        0f,
+        1f,
         Property.NodeScope,
         Property.Dynamic
     );
@@ -165,7 +167,7 @@ public final class ClipSettings {
         return List.of(
             HYBRID_COSINE_LOW,
             HYBRID_COSINE_HIGH,
-            HYBRID_TEXT_SATURATION,
+            HYBRID_TEXT_FLOOR,
             DEFAULT_MODEL,
             QUANTIZED,
             IMAGES_PATH,

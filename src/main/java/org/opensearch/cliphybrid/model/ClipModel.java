@@ -51,6 +51,7 @@ public final class ClipModel implements Closeable {
 
     private final ModelFolder folder;
     private final ClipTokenizer tokenizer;
+    private final float[] cosineBand;
     private final ClipImagePreprocessor preprocessor;
     private final ZooModel<NDList, NDList> text;
     private final ZooModel<NDList, NDList> vision;
@@ -73,6 +74,7 @@ public final class ClipModel implements Closeable {
         long startNanos
     ) throws Exception {
         this.folder = folder;
+        this.cosineBand = folder.cosineBand();
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.text = text;
@@ -218,6 +220,16 @@ public final class ClipModel implements Closeable {
 
     public ClipImagePreprocessor preprocessor() {
         return preprocessor;
+    }
+
+    /** The model's own cosine band for clip_hybrid, read once at load; null when the folder states none. */
+    public float[] cosineBand() {
+        return cosineBand == null ? null : cosineBand.clone();
+    }
+
+    /** How many BPE pieces the tokenizer cuts {@code word} into: a word the vocabulary holds whole is one. */
+    public int pieces(String word) {
+        return Math.max(0, tokenizer.encode(word).length - 2);
     }
 
     public ClipTokenizer tokenizer() {

@@ -47,6 +47,30 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
         return dim instanceof Number n ? n.intValue() : -1;
     }
 
+    /** The optional file where a model states how its text-image cosines read as relevance, for clip_hybrid. */
+    public static final String HYBRID_CALIBRATION_FILE = "clip_hybrid.json";
+
+    /**
+     * The model's own cosine band ({@code cosine_low}, {@code cosine_high} in {@value #HYBRID_CALIBRATION_FILE}): where its
+     * text-image cosines go from unlikely to likely relevant, which depends on the model. Null without the file.
+     */
+    public float[] cosineBand() {
+        Path file = dir.resolve(HYBRID_CALIBRATION_FILE);
+        if (Files.exists(file) == false) {
+            return null;
+        }
+        Map<String, Object> values = readJson(file, display(file));
+        if (values.get("cosine_low") instanceof Number low && values.get("cosine_high") instanceof Number high) {
+            float lo = low.floatValue(), hi = high.floatValue();
+            if (lo >= -1 && hi <= 1 && hi > lo) {
+                return new float[] { lo, hi };
+            }
+        }
+        throw new IllegalArgumentException(
+            "CLIP model [" + name + "]: [" + display(file) + "] needs numbers cosine_low and cosine_high with -1 <= cosine_low < cosine_high <= 1, got " + values
+        );
+    }
+
     /** {@code file} as clients may see it: {@code clip-models/<model>/<path inside the folder>}. */
     public String display(Path file) {
         Path relative = file.startsWith(dir) ? dir.relativize(file) : file.getFileName();

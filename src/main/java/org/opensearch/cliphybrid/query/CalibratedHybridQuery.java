@@ -27,21 +27,38 @@ import java.util.Objects;
 
 /**
  * Composable mode of {@code clip_hybrid}, scored per document on the shard: the documents are this shard's {@code k} nearest
- * vectors and every lexical match; each one's score is the weighted mean of its calibrated cosine (computed from its own stored
- * vector, whether or not it was among the nearest) and its saturated BM25 (0 when the words do not match it). A score thus
- * depends on the document and the query only, so the query composes like any other: in bool, with sort, collapse, rescore,
- * aggregations, scroll, search_after and profile.
+ * vectors and every lexical match; each one's score adds up the evidence it has (see {@link Calibration}): its cosine's (from
+ * its own stored vector, whether or not it was among the nearest) and, when it has text in the text fields, its BM25's against
+ * the best BM25 of the target. A score thus depends on the document and the query only, so the query composes like any other:
+ * in bool, with sort, collapse, rescore, aggregations, scroll, search_after and profile.
  */
 final class CalibratedHybridQuery extends Query {
     private final Query knn;
     private final Query lexical;
+    /** Documents with any text in the text fields; null when there are no text fields. */
+    private final Query hasText;
     private final int k;
     private final Scoring scoring;
 
-    /** What turns a document's vector and BM25 into its score. */
-    record Scoring(String vectorField, float[] vector, Calibration calibration, Weights weights, float minScore, String note) {
-        float combine(float calibratedVector, float calibratedText) {
-            return (weights.vector() * calibratedVector + weights.text() * calibratedText) / weights.sum();
+    /**
+     * What turns a document's vector and BM25 into its score.
+     *
+     * @param bestBm25 the best BM25 of the target for the query's words, as the coordinator looked it up; NaN: not looked up
+     *                 (a shard-level request), each shard then uses its own best
+     */
+    record Scoring(String vectorField, float[] vector, Calibration calibration, Weights weights, float bestBm25, float minScore, String note) {
+        /** The score of a document with this cosine (NaN: no vector), this BM25 (0: no match), with or without any text. */
+        float score(float cosine, float bm25, boolean hasText) {
+            return Calibration.score(evidence(calibration.vector(cosine), bm25, hasText));
+        }
+
+        float evidence(float vectorEvidence, float bm25, boolean hasText) {
+            float text = hasText || bm25 > 0 ? calibration.text(bm25, bestBm25) : 0f;
+            return weights.vector() * vectorEvidence + weights.text() * text;
+        }
+
+        Scoring withBestBm25(float best) {
+            return new Scoring(vectorField, vector, calibration, weights, best, minScore, note);
         }
 
         @Override
@@ -51,19 +68,21 @@ final class CalibratedHybridQuery extends Query {
                 && Arrays.equals(vector, s.vector)
                 && calibration.equals(s.calibration)
                 && weights.equals(s.weights)
+                && Float.compare(bestBm25, s.bestBm25) == 0
                 && minScore == s.minScore
                 && note.equals(s.note);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(vectorField, Arrays.hashCode(vector), calibration, weights, minScore, note);
+            return Objects.hash(vectorField, Arrays.hashCode(vector), calibration, weights, bestBm25, minScore, note);
         }
     }
 
-    CalibratedHybridQuery(Query knn, Query lexical, int k, Scoring scoring) {
+    CalibratedHybridQuery(Query knn, Query lexical, Query hasText, int k, Scoring scoring) {
         this.knn = knn;
         this.lexical = lexical;
+        this.hasText = hasText;
         this.k = k;
         this.scoring = scoring;
     }
@@ -77,11 +96,11 @@ final class CalibratedHybridQuery extends Query {
         }
         Arrays.sort(docs);
         // A document outside the k nearest has a cosine no higher than the farthest of them (as far as HNSW finds them),
-        // which bounds its vector part: when the collector only wants competitive hits, a text match whose bound cannot
-        // compete is skipped before its vector is read. Fewer than k nearest: every vector was found.
-        float outsideBound = 0f;
+        // which bounds its vector evidence: when the collector only wants competitive hits, a text match whose bound cannot
+        // compete is skipped before its vector is read. Fewer than k nearest: every vector was found, so none is outside.
+        float farthest = -1f;
         if (docs.length == k) {
-            float farthest = Float.POSITIVE_INFINITY;
+            farthest = Float.POSITIVE_INFINITY;
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
             for (int doc : docs) {
                 LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
@@ -90,10 +109,17 @@ final class CalibratedHybridQuery extends Query {
                     farthest = Math.min(farthest, cosine);
                 }
             }
-            outsideBound = farthest == Float.POSITIVE_INFINITY ? 0f : scoring.calibration().vector(farthest);
+            farthest = farthest == Float.POSITIVE_INFINITY ? -1f : farthest;
         }
+        float outsideBound = scoring.calibration().vector(farthest);
         Query words = lexical == null ? null : searcher.rewrite(lexical);
-        return new ForReader(docs, outsideBound, words, scoring, searcher.getIndexReader().getContext().id());
+        Scoring scored = scoring;
+        if (Float.isNaN(scoring.bestBm25())) {
+            ScoreDoc[] best = words == null ? new ScoreDoc[0] : searcher.search(words, 1).scoreDocs;
+            scored = scoring.withBestBm25(best.length == 0 ? 0f : best[0].score);
+        }
+        Query texts = hasText == null ? null : searcher.rewrite(hasText);
+        return new ForReader(docs, outsideBound, words, texts, scored, searcher.getIndexReader().getContext().id());
     }
 
     @Override
@@ -116,28 +142,31 @@ final class CalibratedHybridQuery extends Query {
         return sameClassAs(o)
             && knn.equals(((CalibratedHybridQuery) o).knn)
             && Objects.equals(lexical, ((CalibratedHybridQuery) o).lexical)
+            && Objects.equals(hasText, ((CalibratedHybridQuery) o).hasText)
             && k == ((CalibratedHybridQuery) o).k
             && scoring.equals(((CalibratedHybridQuery) o).scoring);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(classHash(), knn, lexical, k, scoring);
+        return Objects.hash(classHash(), knn, lexical, hasText, k, scoring);
     }
 
     /** The query for one reader, once that reader's nearest documents are known. */
     static final class ForReader extends Query {
         private final int[] nearest;
-        /** The most the vector part can add for a document outside {@code nearest}. */
+        /** The most vector evidence a document outside {@code nearest} can have. */
         private final float outsideBound;
         private final Query lexical;
+        private final Query hasText;
         private final Scoring scoring;
         private final Object readerId;
 
-        ForReader(int[] nearest, float outsideBound, Query lexical, Scoring scoring, Object readerId) {
+        ForReader(int[] nearest, float outsideBound, Query lexical, Query hasText, Scoring scoring, Object readerId) {
             this.nearest = nearest;
             this.outsideBound = outsideBound;
             this.lexical = lexical;
+            this.hasText = hasText;
             this.scoring = scoring;
             this.readerId = readerId;
         }
@@ -150,6 +179,7 @@ final class CalibratedHybridQuery extends Query {
             // with a collector that only wants competitive hits, the words' own scorers may skip blocks that cannot compete
             ScoreMode textMode = scoreMode == ScoreMode.TOP_SCORES ? ScoreMode.TOP_SCORES : ScoreMode.COMPLETE;
             Weight lexicalWeight = lexical == null ? null : searcher.createWeight(lexical, textMode, 1f);
+            Weight hasTextWeight = hasText == null ? null : searcher.createWeight(hasText, ScoreMode.COMPLETE_NO_SCORES, 1f);
             return new Weight(this) {
                 @Override
                 public ScorerSupplier scorerSupplier(LeafReaderContext context) throws IOException {
@@ -169,6 +199,7 @@ final class CalibratedHybridQuery extends Query {
                         near,
                         words,
                         () -> lexicalWeight.scorer(context),
+                        hasTextWeight == null ? null : hasTextWeight.scorer(context),
                         context.reader().getFloatVectorValues(scoring.vectorField())
                     );
                     return new ScorerSupplier() {
@@ -191,7 +222,7 @@ final class CalibratedHybridQuery extends Query {
 
                 @Override
                 public Explanation explain(LeafReaderContext context, int doc) throws IOException {
-                    return explainDoc(lexicalWeight, context, doc, boost);
+                    return explainDoc(lexicalWeight, hasTextWeight, context, doc, boost);
                 }
 
                 @Override
@@ -201,7 +232,8 @@ final class CalibratedHybridQuery extends Query {
             };
         }
 
-        private Explanation explainDoc(Weight lexicalWeight, LeafReaderContext context, int doc, float boost) throws IOException {
+        private Explanation explainDoc(Weight lexicalWeight, Weight hasTextWeight, LeafReaderContext context, int doc, float boost)
+            throws IOException {
             boolean isNear = Arrays.binarySearch(nearest, context.docBase + doc) >= 0;
             Explanation text = lexicalWeight == null ? Explanation.noMatch("no text fields") : lexicalWeight.explain(context, doc);
             if (isNear == false && text.isMatch() == false) {
@@ -209,29 +241,36 @@ final class CalibratedHybridQuery extends Query {
             }
             float cosine = cosine(scoring, context.reader().getFloatVectorValues(scoring.vectorField()), doc);
             Calibration c = scoring.calibration();
-            float calibratedVector = Float.isNaN(cosine) ? 0f : c.vector(cosine);
             float bm25 = text.isMatch() ? text.getValue().floatValue() : 0f;
-            float calibratedText = c.text(bm25);
-            float score = scoring.combine(calibratedVector, calibratedText);
+            boolean withText = text.isMatch() || (hasTextWeight != null && hasTextWeight.explain(context, doc).isMatch());
+            float vectorEvidence = c.vector(cosine);
+            float evidence = scoring.evidence(vectorEvidence, bm25, withText);
+            float score = Calibration.score(evidence);
             String rule = isNear
-                ? (text.isMatch() ? "found by both sides" : "found by the vector side only; text contributes 0")
-                : "found by the text side only; vector score is the exact cosine of its stored vector";
-            Explanation vectorPart = Float.isNaN(cosine)
-                ? Explanation.match(0f, "vector: the document has no vector in [" + scoring.vectorField() + "], contributes 0")
-                : Explanation.match(
-                    calibratedVector,
-                    "vector: cosine " + cosine + " calibrated clamp((cosine - " + c.cosineLow() + ") / (" + c.cosineHigh() + " - "
-                        + c.cosineLow() + "), 0, 1), weight " + scoring.weights().vector()
+                ? (text.isMatch() ? "found by both sides" : "found by the vector side")
+                : "found by the text side; vector evidence from the exact cosine of its stored vector";
+            Explanation vectorPart = Explanation.match(
+                scoring.weights().vector() * vectorEvidence,
+                Float.isNaN(cosine)
+                    ? "vector: the document has no vector in [" + scoring.vectorField() + "], judged as cosine -1: evidence " + vectorEvidence
+                        + ", weight " + scoring.weights().vector()
+                    : "vector: cosine " + cosine + ", evidence 2 * (cosine - " + (c.cosineLow() + c.cosineHigh()) / 2 + ") / ("
+                        + c.cosineHigh() + " - " + c.cosineLow() + ") = " + vectorEvidence + ", weight " + scoring.weights().vector()
                         + (isNear ? ", among the k nearest" : "")
-                );
-            Explanation textPart = text.isMatch()
-                ? Explanation.match(
-                    calibratedText,
-                    "text: bm25 " + bm25 + " saturated bm25 / (bm25 + " + c.textSaturation() + "), weight " + scoring.weights().text(),
-                    text
-                )
-                : Explanation.match(0f, "text: no match, contributes 0");
-            String description = "clip_hybrid calibrated: weighted mean of calibrated vector and text scores; " + rule + scoring.note();
+            );
+            Explanation textPart;
+            if (withText) {
+                float textEvidence = c.text(bm25, scoring.bestBm25());
+                String how = "bm25 " + bm25 + " - text_floor " + c.textFloor() + " * best bm25 " + scoring.bestBm25() + " = " + textEvidence
+                    + ", weight " + scoring.weights().text();
+                textPart = text.isMatch()
+                    ? Explanation.match(scoring.weights().text() * textEvidence, "text: " + how, text)
+                    : Explanation.match(scoring.weights().text() * textEvidence, "text: has text but the words do not match: " + how);
+            } else {
+                textPart = Explanation.match(0f, "text: no text in the text fields, so no evidence either way: 0");
+            }
+            String description = "clip_hybrid calibrated: 1 / (1 + exp(-evidence)), evidence " + evidence + " = vector + text; " + rule
+                + scoring.note();
             if (score < scoring.minScore()) {
                 return Explanation.noMatch(description + "; below min_score " + scoring.minScore(), vectorPart, textPart);
             }
@@ -271,12 +310,13 @@ final class CalibratedHybridQuery extends Query {
                 && Arrays.equals(nearest, ((ForReader) o).nearest)
                 && outsideBound == ((ForReader) o).outsideBound
                 && Objects.equals(lexical, ((ForReader) o).lexical)
+                && Objects.equals(hasText, ((ForReader) o).hasText)
                 && scoring.equals(((ForReader) o).scoring);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(classHash(), readerId, Arrays.hashCode(nearest), lexical, scoring);
+            return Objects.hash(classHash(), readerId, Arrays.hashCode(nearest), lexical, hasText, scoring);
         }
     }
 }

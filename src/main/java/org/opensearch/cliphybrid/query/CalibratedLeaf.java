@@ -18,7 +18,7 @@ import java.io.IOException;
 
 /**
  * One segment of the composable mode: the union of the nearest documents and the text matches, each scored once from its
- * stored vector and its BM25. Walked two ways: as a {@link Scorer} wherever Lucene asks for one (inside bool, for example),
+ * stored vector, its BM25 and whether it has any text. Walked two ways: as a {@link Scorer} wherever Lucene asks for one (inside bool, for example),
  * and as a {@link BulkScorer} when clip_hybrid ranks the hits alone. There the words' own bulk scorer drives: Lucene's
  * block-max bulk scorers (MaxScore for a bool of terms, also under the dis_max of a multi_match) skip whole blocks once they
  * know the BM25 a text match needs, which the words' per-document scorer, nested under dis_max, does not.
@@ -30,6 +30,7 @@ final class CalibratedLeaf {
     private final SortedDocsIterator near;
     private final ScorerSupplier words;
     private final IOSupplier<Scorer> exactWords;
+    private final DocIdSetIterator withText;
     private final FloatVectorValues vectors;
     private final KnnVectorValues.DocIndexIterator vectorDocs;
     private Scorer exact;
@@ -39,9 +40,10 @@ final class CalibratedLeaf {
     private float neededBm25;
 
     /**
-     * @param outsideBound the most the vector part can add for a document outside the nearest
+     * @param outsideBound the most vector evidence a document outside the nearest can have
      * @param words        the text side in this segment, null when none
      * @param exactWords   a second text scorer, never told to skip, for the exact BM25 of nearest documents the first skipped
+     * @param withText     the documents with any text in the text fields, null when none has
      */
     CalibratedLeaf(
         CalibratedHybridQuery.Scoring scoring,
@@ -50,6 +52,7 @@ final class CalibratedLeaf {
         SortedDocsIterator near,
         ScorerSupplier words,
         IOSupplier<Scorer> exactWords,
+        Scorer withText,
         FloatVectorValues vectors
     ) {
         this.scoring = scoring;
@@ -58,6 +61,7 @@ final class CalibratedLeaf {
         this.near = near;
         this.words = words;
         this.exactWords = exactWords;
+        this.withText = withText == null ? null : withText.iterator();
         this.vectors = vectors;
         this.vectorDocs = vectors == null ? null : vectors.iterator();
     }
@@ -81,11 +85,12 @@ final class CalibratedLeaf {
         }
         minCompetitive = level;
         Weights w = scoring.weights();
-        float neededText = w.text() == 0 ? Float.POSITIVE_INFINITY : (level / boost * w.sum() - w.vector() * outsideBound) / w.text();
-        float s = scoring.calibration().textSaturation();
-        // calibrated text t = bm25 / (bm25 + s) < 1, so bm25 >= s * t / (1 - t); a little slack for rounding
-        float bm25 = neededText <= 0 ? 0f : neededText >= 1 ? Float.POSITIVE_INFINITY : s * neededText / (1 - neededText);
-        neededBm25 = Math.max(0f, Math.nextDown(bm25 * 0.999f));
+        Calibration c = scoring.calibration();
+        float neededEvidence = Calibration.evidence(level / boost);
+        float neededText = w.text() == 0 ? Float.POSITIVE_INFINITY : (neededEvidence - w.vector() * outsideBound) / w.text();
+        float bm25 = c.bm25For(neededText, scoring.bestBm25());
+        // a little slack for rounding: the words skip only what is surely below
+        neededBm25 = Float.isNaN(bm25) || bm25 <= 0 ? 0f : Float.isInfinite(bm25) ? Float.MAX_VALUE : Math.nextDown(bm25 * 0.999f);
         if (words != null) {
             words.setMinCompetitiveScore(neededBm25);
         }
@@ -93,17 +98,24 @@ final class CalibratedLeaf {
 
     /** A text match outside the nearest, bounded by its BM25 and the farthest nearest cosine, without reading its vector. */
     private boolean cannotCompete(float bm25) {
-        return minCompetitive > 0 && boost * scoring.combine(outsideBound, scoring.calibration().text(bm25)) < minCompetitive;
+        return minCompetitive > 0 && boost * Calibration.score(scoring.evidence(outsideBound, bm25, true)) < minCompetitive;
     }
 
-    /** The document's score from its stored vector (0 without one) and {@code bm25}; documents come in increasing order. */
+    /** The document's score from its stored vector, {@code bm25} and whether it has text; documents come in increasing order. */
     private float score(int doc, float bm25) throws IOException {
-        Calibration c = scoring.calibration();
-        float calibratedVector = 0f;
+        float cosine = Float.NaN;
         if (vectorDocs != null && (vectorDocs.docID() == doc || (vectorDocs.docID() < doc && vectorDocs.advance(doc) == doc))) {
-            calibratedVector = c.vector(CalibratedHybridQuery.ForReader.cosine(scoring, vectors.vectorValue(vectorDocs.index())));
+            cosine = CalibratedHybridQuery.ForReader.cosine(scoring, vectors.vectorValue(vectorDocs.index()));
         }
-        return boost * scoring.combine(calibratedVector, c.text(bm25));
+        return boost * scoring.score(cosine, bm25, bm25 > 0 || hasText(doc));
+    }
+
+    private boolean hasText(int doc) throws IOException {
+        if (withText == null) {
+            return false;
+        }
+        int at = withText.docID() < doc ? withText.advance(doc) : withText.docID();
+        return at == doc;
     }
 
     private boolean reachesMinScore(float score) {

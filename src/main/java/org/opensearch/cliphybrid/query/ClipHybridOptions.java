@@ -16,7 +16,7 @@ import java.util.Objects;
  * What a {@code clip_hybrid} request asked for, checked once: every size a request controls has a limit here, so the builder,
  * the parser and the wire all hold the same valid value. The rewrite's own state (names found, fused candidates) is not an option.
  *
- * @param cosineLow composable mode's override of the node's calibration; null (as {@code cosineHigh}, {@code textSaturation}):
+ * @param cosineLow composable mode's override of the node's calibration; null (as {@code cosineHigh}, {@code textFloor}):
  *                  the {@code clip.hybrid.*} setting
  * @param minScore  {@code -Infinity}: no minimum
  */
@@ -34,7 +34,7 @@ public record ClipHybridOptions(
     int rankConstant,
     Float cosineLow,
     Float cosineHigh,
-    Float textSaturation,
+    Float textFloor,
     int k,
     Integer windowSize,
     Integer efSearch,
@@ -82,7 +82,7 @@ public record ClipHybridOptions(
         Objects.requireNonNull(properNouns);
         checkRankConstant(rankConstant);
         checkBand(cosineLow, cosineHigh);
-        checkSaturation(textSaturation);
+        checkFloor(textFloor);
         checkCount("k", k);
         if (windowSize != null) {
             checkCount("window_size", windowSize);
@@ -112,7 +112,7 @@ public record ClipHybridOptions(
         return new Calibration(
             cosineLow == null ? defaults.cosineLow() : cosineLow,
             cosineHigh == null ? defaults.cosineHigh() : cosineHigh,
-            textSaturation == null ? defaults.textSaturation() : textSaturation
+            textFloor == null ? defaults.textFloor() : textFloor
         );
     }
 
@@ -198,9 +198,9 @@ public record ClipHybridOptions(
         }
     }
 
-    static void checkSaturation(Float saturation) {
+    static void checkFloor(Float saturation) {
         if (saturation != null) {
-            Calibration.checkSaturation(saturation);
+            Calibration.checkFloor(saturation);
         }
     }
 
@@ -245,7 +245,7 @@ public record ClipHybridOptions(
             && rankConstant == other.rankConstant
             && Objects.equals(cosineLow, other.cosineLow)
             && Objects.equals(cosineHigh, other.cosineHigh)
-            && Objects.equals(textSaturation, other.textSaturation)
+            && Objects.equals(textFloor, other.textFloor)
             && k == other.k
             && Objects.equals(windowSize, other.windowSize)
             && Objects.equals(efSearch, other.efSearch)

@@ -24,7 +24,7 @@ public final class ClipHybridOptionsBuilder {
     Weights weights = Weights.EQUAL;
     Normalization normalization = Normalization.MIN_MAX;
     int rankConstant = RankFusion.DEFAULT_RANK_CONSTANT;
-    Float cosineLow, cosineHigh, textSaturation;
+    Float cosineLow, cosineHigh, textFloor;
     int k = ClipHybridOptions.DEFAULT_K;
     Integer windowSize;
     Integer efSearch;
@@ -49,7 +49,7 @@ public final class ClipHybridOptionsBuilder {
         rankConstant = from.rankConstant();
         cosineLow = from.cosineLow();
         cosineHigh = from.cosineHigh();
-        textSaturation = from.textSaturation();
+        textFloor = from.textFloor();
         k = from.k();
         windowSize = from.windowSize();
         efSearch = from.efSearch();
@@ -129,9 +129,9 @@ public final class ClipHybridOptionsBuilder {
         return this;
     }
 
-    public ClipHybridOptionsBuilder textSaturation(Float saturation) {
-        ClipHybridOptions.checkSaturation(saturation);
-        this.textSaturation = saturation;
+    public ClipHybridOptionsBuilder textFloor(Float saturation) {
+        ClipHybridOptions.checkFloor(saturation);
+        this.textFloor = saturation;
         return this;
     }
 
@@ -188,7 +188,7 @@ public final class ClipHybridOptionsBuilder {
             rankConstant,
             cosineLow,
             cosineHigh,
-            textSaturation,
+            textFloor,
             k,
             windowSize,
             efSearch,

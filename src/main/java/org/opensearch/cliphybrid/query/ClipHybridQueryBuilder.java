@@ -4,6 +4,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
+import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.OptionNames;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
@@ -38,9 +39,9 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     private final QueryEncoder encoder;
     private ClipHybridOptions options;
-    /** The query's names found among the metadata's rare terms, once the coordinator has looked; null: not looked. */
-    private List<String> properNounsFound;
-    private SetOnce<List<String>> pendingProperNouns;
+    /** The names, best BM25 and model band the coordinator looked up; null: not looked. */
+    private TextLookUp lookUp;
+    private SetOnce<TextLookUp> pendingLookUp;
     /** Set by the coordinator's rewrite while the inputs are being encoded, from {@code encodedTexts}; never serialized. */
     private SetOnce<float[]> pendingVector;
     private List<String> encodedTexts;
@@ -57,7 +58,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         super(in);
         this.encoder = encoder;
         options = ClipHybridQueryParser.readOptions(in);
-        properNounsFound = in.readOptionalStringList();
+        lookUp = TextLookUp.read(in);
         fusedHits = CrossShardRankFusion.readHits(in);
     }
 
@@ -67,11 +68,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVector != null || pendingHits != null || pendingProperNouns != null) {
+        if (pendingVector != null || pendingHits != null || pendingLookUp != null) {
             throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused) before it is sent");
         }
         ClipHybridQueryParser.writeOptions(out, options);
-        out.writeOptionalStringCollection(properNounsFound);
+        TextLookUp.write(out, lookUp);
         CrossShardRankFusion.writeHits(out, fusedHits);
     }
 
@@ -92,8 +93,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return options;
     }
 
-    ClipHybridQueryBuilder properNounsFound(List<String> found) {
-        this.properNounsFound = List.copyOf(found);
+    ClipHybridQueryBuilder lookUp(TextLookUp found) {
+        this.lookUp = found;
         return this;
     }
 
@@ -103,7 +104,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     }
 
     ProperNounRule properNounRule() {
-        return new ProperNounRule(options, properNounsFound);
+        return new ProperNounRule(options, lookUp == null ? null : lookUp.names());
     }
 
     RankFusion rankFusion() {
@@ -113,7 +114,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
-        if (pendingProperNouns != null || pendingVector != null) {
+        if (pendingLookUp != null || pendingVector != null) {
             return afterLookups();
         }
         if (pendingHits != null) {
@@ -122,11 +123,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
         QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
         boolean onCoordinator = coordinator != null && coordinator.getSearchRequest() != null;
-        boolean lookForNames = properNounsFound == null
-            && options.properNouns() != ClipHybridOptions.ProperNouns.OFF
-            && options.textFields().isEmpty() == false
-            && onCoordinator;
-        if (lookForNames || options.queryVector() == null) {
+        boolean calibrated = options.fusion() == Fusion.CALIBRATED;
+        boolean lookUpNeeded = lookUp == null
+            && onCoordinator
+            && (calibrated || (options.properNouns() != ClipHybridOptions.ProperNouns.OFF && options.textFields().isEmpty() == false));
+        if (lookUpNeeded || options.queryVector() == null) {
             ClipHybridQueryBuilder pending = copy();
             if (options.queryVector() == null) {
                 // encoded once, on the coordinating node, while the names are looked up (for most queries none are found and
@@ -150,21 +151,14 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 pending.pendingVector = encoded;
                 pending.encodedTexts = texts;
             }
-            if (lookForNames) {
+            if (lookUpNeeded) {
                 SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
-                SetOnce<List<String>> found = new SetOnce<>();
-                List<String> queryTexts = options.queryTexts(), textFields = options.textFields();
+                SetOnce<TextLookUp> found = new SetOnce<>();
+                ClipHybridOptions o = options;
                 context.registerAsyncAction(
-                    (client, listener) -> ProperNounDetector.find(
-                        client,
-                        request.indices(),
-                        request.indicesOptions(),
-                        queryTexts,
-                        textFields,
-                        fillSlot(found, listener)
-                    )
+                    (client, listener) -> TextLookUp.run(client, encoder, request, o, calibrated, fillSlot(found, listener))
                 );
-                pending.pendingProperNouns = found;
+                pending.pendingLookUp = found;
             }
             return pending;
         }
@@ -190,14 +184,14 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
      * to be names is dropped, and the next round encodes the rest of the words.
      */
     private QueryBuilder afterLookups() {
-        List<String> found = pendingProperNouns == null ? null : pendingProperNouns.get();
+        TextLookUp found = pendingLookUp == null ? null : pendingLookUp.get();
         float[] vector = pendingVector == null ? null : pendingVector.get();
-        if ((pendingProperNouns != null && found == null) || (pendingVector != null && vector == null)) {
+        if ((pendingLookUp != null && found == null) || (pendingVector != null && vector == null)) {
             return this;
         }
         ClipHybridQueryBuilder next = copy();
-        if (pendingProperNouns != null) {
-            next.properNounsFound(found);
+        if (pendingLookUp != null) {
+            next.lookUp(found);
         }
         if (pendingVector != null && encodedTexts.equals(next.properNounRule().textsToEncode())) {
             next.options = next.options.withQueryVector(vector);
@@ -269,7 +263,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     private ClipHybridQueryBuilder copy() {
         ClipHybridQueryBuilder c = new ClipHybridQueryBuilder(options, encoder);
-        c.properNounsFound = properNounsFound;
+        c.lookUp = lookUp;
         c.fusedHits = fusedHits;
         c.boost(boost);
         c.queryName(queryName);
@@ -304,12 +298,14 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             return new CalibratedHybridQuery(
                 knn,
                 lexical,
+                lexical == null ? null : LexicalQuery.hasText(context, options.textFields()),
                 options.k(),
                 new CalibratedHybridQuery.Scoring(
                     vectorField,
                     queryVector,
-                    options.calibration(encoder.defaultCalibration()),
+                    options.calibration(modelCalibration()),
                     rule.weights(),
+                    lookUp == null ? Float.NaN : lookUp.bestBm25(),
                     options.minScore(),
                     rule.note()
                 )
@@ -318,11 +314,18 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return new ClipHybridQuery(knn, lexical, options.k(), options.effectiveWindowSize(), rankFusion(), options.minScore());
     }
 
+    /** The model's own cosine band where it states one (looked up by the coordinator), else the node's. */
+    private Calibration modelCalibration() {
+        Calibration node = encoder.defaultCalibration();
+        float[] band = lookUp == null ? null : lookUp.cosineBand();
+        return band == null ? node : new Calibration(band[0], band[1], node.textFloor());
+    }
+
     @Override
     protected boolean doEquals(ClipHybridQueryBuilder other) {
         return options.equals(other.options)
-            && Objects.equals(properNounsFound, other.properNounsFound)
-            && pendingProperNouns == other.pendingProperNouns
+            && Objects.equals(lookUp, other.lookUp)
+            && pendingLookUp == other.pendingLookUp
             && pendingVector == other.pendingVector
             && pendingHits == other.pendingHits
             && CrossShardRankFusion.sameHits(fusedHits, other.fusedHits);

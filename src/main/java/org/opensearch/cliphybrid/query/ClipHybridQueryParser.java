@@ -34,7 +34,7 @@ final class ClipHybridQueryParser {
     static final ParseField NORMALIZATION = new ParseField("normalization");
     static final ParseField RANK_CONSTANT = new ParseField("rank_constant");
     static final ParseField VECTOR_CALIBRATION = new ParseField("vector_calibration");
-    static final ParseField TEXT_SATURATION = new ParseField("text_saturation");
+    static final ParseField TEXT_FLOOR = new ParseField("text_floor");
     static final ParseField K = new ParseField("k");
     static final ParseField WINDOW_SIZE = new ParseField("window_size");
     static final ParseField EF_SEARCH = new ParseField("ef_search");
@@ -94,9 +94,9 @@ final class ClipHybridQueryParser {
                     Map<String, Object> band = numbers(parser, VECTOR_CALIBRATION, "cosine_low", "cosine_high");
                     b.cosineBand(number(band, "cosine_low"), number(band, "cosine_high"));
                     modeOptions.put(VECTOR_CALIBRATION.getPreferredName(), Fusion.CALIBRATED);
-                } else if (TEXT_SATURATION.match(current, parser.getDeprecationHandler())) {
-                    b.textSaturation(parser.floatValue());
-                    modeOptions.put(TEXT_SATURATION.getPreferredName(), Fusion.CALIBRATED);
+                } else if (TEXT_FLOOR.match(current, parser.getDeprecationHandler())) {
+                    b.textFloor(parser.floatValue());
+                    modeOptions.put(TEXT_FLOOR.getPreferredName(), Fusion.CALIBRATED);
                 } else if (K.match(current, parser.getDeprecationHandler())) {
                     b.k(parser.intValue());
                 } else if (WINDOW_SIZE.match(current, parser.getDeprecationHandler())) {
@@ -179,8 +179,8 @@ final class ClipHybridQueryParser {
                     }
                     builder.endObject();
                 }
-                if (o.textSaturation() != null) {
-                    builder.field(TEXT_SATURATION.getPreferredName(), o.textSaturation());
+                if (o.textFloor() != null) {
+                    builder.field(TEXT_FLOOR.getPreferredName(), o.textFloor());
                 }
             }
             case RRF -> builder.field(RANK_CONSTANT.getPreferredName(), o.rankConstant());
@@ -254,7 +254,7 @@ final class ClipHybridQueryParser {
         out.writeVInt(o.rankConstant());
         out.writeOptionalFloat(o.cosineLow());
         out.writeOptionalFloat(o.cosineHigh());
-        out.writeOptionalFloat(o.textSaturation());
+        out.writeOptionalFloat(o.textFloor());
         out.writeVInt(o.k());
         out.writeOptionalVInt(o.windowSize());
         out.writeOptionalVInt(o.efSearch());

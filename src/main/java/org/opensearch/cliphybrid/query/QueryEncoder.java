@@ -18,6 +18,7 @@ import org.opensearch.transport.client.Client;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,9 +58,31 @@ public final class QueryEncoder {
         this.calibration = calibration;
     }
 
-    /** The node's calibration defaults (the {@code clip.hybrid.*} settings), which a request may override. */
+    /** The node's calibration defaults (the {@code clip.hybrid.*} settings), for models that state no band of their own. */
     Calibration defaultCalibration() {
         return calibration.get();
+    }
+
+    /**
+     * What the coordinator needs to know of the model before the shards score: its own cosine band (null: none) and, for each
+     * word, how many BPE pieces its tokenizer cuts it into (a word the model knows whole is one piece).
+     */
+    record ModelFacts(float[] cosineBand, Map<String, Integer> pieces) {
+        static final ModelFacts UNKNOWN = new ModelFacts(null, Map.of());
+    }
+
+    /**
+     * The model's facts, on the query pool (the model loads there on first use). A model that cannot be loaded knows nothing:
+     * a query with its own vector still runs, on the node's defaults and without names.
+     */
+    void modelFacts(String model, List<String> words, ActionListener<ModelFacts> listener) {
+        inference.get().executeForQuery(model, m -> {
+            Map<String, Integer> pieces = new HashMap<>();
+            for (String word : words) {
+                pieces.put(word, m.pieces(word));
+            }
+            return new ModelFacts(m.cosineBand(), pieces);
+        }, ActionListener.wrap(listener::onResponse, e -> listener.onResponse(ModelFacts.UNKNOWN)));
     }
 
     void encode(

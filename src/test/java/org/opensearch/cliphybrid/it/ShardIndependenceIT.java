@@ -93,7 +93,7 @@ public class ShardIndependenceIT {
     @Test
     public void calibratedIsTheSameWhateverTheShardCount() throws IOException {
         // composable mode scores per document; BM25 is index-wide with DFS, as for any text query
-        String fusion = "\"fusion\": \"calibrated\", \"vector_calibration\": {\"cosine_low\": 0.2, \"cosine_high\": 1.0}, \"text_saturation\": 3";
+        String fusion = "\"fusion\": \"calibrated\", \"vector_calibration\": {\"cosine_low\": 0.2, \"cosine_high\": 1.0}, \"text_floor\": 3";
         Map<String, Double> cos = cosines();
         Map<String, Double> bm25 = bm25All();
         Map<String, Double> expected = new HashMap<>();

@@ -14,6 +14,7 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -32,9 +33,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Composable mode on a real Lucene index: per-document scores from the document's own vector and BM25, whatever else matched. */
+/**
+ * Composable mode on a real Lucene index: per-document scores from the document's own vector, its BM25 and whether it has text,
+ * whatever else matched.
+ */
 public class CalibratedHybridQueryTests extends OpenSearchTestCase {
-    private static final Calibration CALIBRATION = new Calibration(0.0f, 1.0f, 2f);
+    private static final Calibration CALIBRATION = new Calibration(0.0f, 1.0f, 0.5f);
     private static final float[] QUERY = { 1f, 0f, 0f };
 
     private Directory directory;
@@ -51,6 +55,8 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
             add(writer, "near2", new float[] { 0.9f, 0.3f, 0f }, "a cat", "red");
             add(writer, "far", new float[] { 0.1f, 1f, 0.2f }, "zorblax park", "blue");
             add(writer, "none", null, "zorblax cafe", "blue");
+            // the same vector as near1, without any text: nothing speaks against it
+            add(writer, "bare", new float[] { 1f, 0.1f, 0f }, null, "red");
             for (int i = 0; i < 20; i++) {
                 add(writer, "other" + i, new float[] { 0f, (float) Math.sin(i), (float) Math.cos(i) }, "something else " + i, "green");
             }
@@ -70,7 +76,9 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
         Document doc = new Document();
         doc.add(new StringField("id", id, Field.Store.YES));
         doc.add(new StringField("colour", colour, Field.Store.NO));
-        doc.add(new TextField("title", title, Field.Store.NO));
+        if (title != null) {
+            doc.add(new TextField("title", title, Field.Store.NO));
+        }
         if (vector != null) {
             doc.add(new KnnFloatVectorField("v", vector, VectorSimilarityFunction.COSINE));
         }
@@ -81,9 +89,14 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
         return new CalibratedHybridQuery(
             new KnnFloatVectorQuery("v", QUERY, k),
             lexical,
+            new FieldExistsQuery("title"),
             k,
-            new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, minScore, "")
+            new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, Float.NaN, minScore, "")
         );
+    }
+
+    private static float sigmoid(float evidence) {
+        return (float) (1 / (1 + Math.exp(-evidence)));
     }
 
     private Map<String, Float> scores(Query q) throws IOException {
@@ -105,16 +118,33 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
 
     public void testEachDocumentScoresFromItsOwnVectorAndBm25() throws IOException {
         Query zorblax = new TermQuery(new Term("title", "zorblax"));
-        Map<String, Float> scores = scores(query(2, zorblax, Weights.EQUAL, 0f));
-        assertEquals(scores.toString(), 4, scores.size());
-        // vector side only: calibrated cosine, half weight; text contributes 0
-        assertEquals(cosine(new float[] { 1f, 0.1f, 0f }) / 2, scores.get("near1"), 1e-6f);
+        Map<String, Float> scores = scores(query(3, zorblax, Weights.EQUAL, 0f));
+        assertEquals(scores.toString(), 5, scores.size());
+        float best = searcher.search(zorblax, 1).scoreDocs[0].score;
+        // has text that does not match: its vector's evidence, less half the best BM25
+        float near1 = CALIBRATION.vector(cosine(new float[] { 1f, 0.1f, 0f }));
+        assertEquals(sigmoid(near1 - 0.5f * best), scores.get("near1"), 1e-6f);
+        // no text at all: judged on its vector alone, so above the same picture with text that does not match
+        assertEquals(sigmoid(near1), scores.get("bare"), 1e-6f);
+        assertTrue(scores.get("bare") > scores.get("near1"));
         // text side only, but its vector's exact cosine still counts
-        float bm25 = searcher.search(zorblax, 10).scoreDocs[0].score;
-        assertTrue(scores.get("far") > CALIBRATION.text(bm25) / 2);
-        assertEquals((cosine(new float[] { 0.1f, 1f, 0.2f }) + CALIBRATION.text(scoreOf(zorblax, "far"))) / 2, scores.get("far"), 1e-6f);
-        // no vector: text alone
-        assertEquals(CALIBRATION.text(scoreOf(zorblax, "none")) / 2, scores.get("none"), 1e-6f);
+        float far = CALIBRATION.vector(cosine(new float[] { 0.1f, 1f, 0.2f }));
+        assertEquals(sigmoid(far + scoreOf(zorblax, "far") - 0.5f * best), scores.get("far"), 1e-6f);
+        // no vector: judged as far as a vector can be, plus its words
+        assertEquals(sigmoid(CALIBRATION.vector(-1f) + scoreOf(zorblax, "none") - 0.5f * best), scores.get("none"), 1e-6f);
+    }
+
+    public void testTheBestBm25FromTheCoordinatorIsUsedAsGiven() throws IOException {
+        Query zorblax = new TermQuery(new Term("title", "zorblax"));
+        CalibratedHybridQuery given = new CalibratedHybridQuery(
+            new KnnFloatVectorQuery("v", QUERY, 3),
+            zorblax,
+            new FieldExistsQuery("title"),
+            3,
+            new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, Weights.EQUAL, 10f, 0f, "")
+        );
+        float near1 = CALIBRATION.vector(cosine(new float[] { 1f, 0.1f, 0f }));
+        assertEquals(sigmoid(near1 - 5f), scores(given).get("near1"), 1e-6f);
     }
 
     public void testAScoreDoesNotDependOnKOrOnOtherHits() throws IOException {
@@ -129,14 +159,18 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
 
     public void testWeightsAndMinScore() throws IOException {
         Query zorblax = new TermQuery(new Term("title", "zorblax"));
-        Map<String, Float> textHeavy = scores(query(2, zorblax, new Weights(1f, 3f), 0f));
-        assertEquals(cosine(new float[] { 1f, 0.1f, 0f }) / 4, textHeavy.get("near1"), 1e-6f);
-        Map<String, Float> kept = scores(query(2, zorblax, Weights.EQUAL, 0.45f));
+        float best = searcher.search(zorblax, 1).scoreDocs[0].score;
+        Map<String, Float> textHeavy = scores(query(3, zorblax, new Weights(1f, 3f), 0f));
+        float near1 = CALIBRATION.vector(cosine(new float[] { 1f, 0.1f, 0f }));
+        assertEquals(sigmoid(near1 - 3 * 0.5f * best), textHeavy.get("near1"), 1e-6f);
+        Map<String, Float> all = scores(query(3, zorblax, Weights.EQUAL, 0f));
+        float cut = all.get("bare") - 1e-4f;
+        Map<String, Float> kept = scores(query(3, zorblax, Weights.EQUAL, cut));
         for (float s : kept.values()) {
-            assertTrue(s >= 0.45f);
+            assertTrue(s >= cut);
         }
-        assertTrue(kept.containsKey("near1"));
-        assertFalse(kept.containsKey("none"));
+        assertTrue(kept.containsKey("bare"));
+        assertFalse(kept.containsKey("near1"));
     }
 
     public void testSkippingNonCompetitiveTextMatchesKeepsTheTopHits() throws IOException {
@@ -185,8 +219,11 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
                     Document doc = new Document();
                     doc.add(new StringField("id", Integer.toString(d), Field.Store.YES));
                     doc.add(new StringField("colour", "any", Field.Store.NO));
-                    doc.add(new TextField("title", sentence(words), Field.Store.NO));
-                    doc.add(new TextField("caption", sentence(words), Field.Store.NO));
+                    // a third of the documents have no text: the union of the nearest and the matches sees both kinds
+                    if (random().nextInt(3) > 0) {
+                        doc.add(new TextField("title", sentence(words), Field.Store.NO));
+                        doc.add(new TextField("caption", sentence(words), Field.Store.NO));
+                    }
                     if (random().nextInt(10) > 0) {
                         float[] v = new float[dims];
                         for (int i = 0; i < dims; i++) {
@@ -205,9 +242,13 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
                 );
                 int k = 20 + random().nextInt(30);
                 int page = 1 + random().nextInt(15);
-                Calibration band = new Calibration(0.1f, 0.7f, 2f);
-                CalibratedHybridQuery.Scoring scoring = new CalibratedHybridQuery.Scoring("v", query, band, Weights.EQUAL, -1f, "");
-                Query plain = new CalibratedHybridQuery(new KnnFloatVectorQuery("v", query, k), lexical, k, scoring);
+                Calibration band = new Calibration(0.1f, 0.7f, random().nextFloat());
+                float best = random().nextBoolean() ? Float.NaN : 20 * random().nextFloat();
+                CalibratedHybridQuery.Scoring scoring = new CalibratedHybridQuery.Scoring("v", query, band, Weights.EQUAL, best, 0f, "");
+                Query hasText = new BooleanQuery.Builder().add(new FieldExistsQuery("title"), BooleanClause.Occur.SHOULD)
+                    .add(new FieldExistsQuery("caption"), BooleanClause.Occur.SHOULD)
+                    .build();
+                Query plain = new CalibratedHybridQuery(new KnnFloatVectorQuery("v", query, k), lexical, hasText, k, scoring);
                 Query scorerPath = new BooleanQuery.Builder().add(plain, BooleanClause.Occur.MUST)
                     .add(new TermQuery(new Term("colour", "any")), BooleanClause.Occur.FILTER)
                     .build();

@@ -89,7 +89,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
                     }
                 }
                 if (randomBoolean()) {
-                    b.textSaturation(0.5f + randomFloat() * 20);
+                    b.textFloor(randomFloat());
                 }
             }
         }

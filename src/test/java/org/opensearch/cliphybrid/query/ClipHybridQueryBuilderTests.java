@@ -22,6 +22,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.opensearch.core.xcontent.XContentHelper.toXContent;
 
@@ -67,7 +68,7 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
                     b.cosineBand(randomFloat() * 0.2f, randomBoolean() ? null : 0.3f + randomFloat() * 0.5f);
                 }
                 if (randomBoolean()) {
-                    b.textSaturation(1f + randomFloat() * 10);
+                    b.textFloor(randomFloat());
                 }
             }
         }
@@ -101,7 +102,8 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
             q.queryName("q1");
         }
         if (mayBeFused && randomBoolean()) {
-            q.properNounsFound(randomBoolean() ? List.of() : List.of("zorblax"));
+            float[] band = randomBoolean() ? null : new float[] { 0.2f, 0.6f };
+            q.lookUp(new TextLookUp(randomBoolean() ? List.of() : List.of("zorblax"), randomFloat() * 20, band));
         }
         if (mayBeFused && randomBoolean()) {
             // what the coordinator ships to the shards after fusing the global candidates
@@ -193,12 +195,16 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         assertParseError("{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_vector\": " + vector + "}}", "[query_vector] has 16001 dimensions");
     }
 
-    public void testProperNounsAreCapitalizedWordsAndLeaveTheRestToClip() {
-        assertEquals(List.of("zorblax", "r2d2", "at"), ProperNounDetector.candidates(List.of("A dog at Zorblax park with r2d2. At")));
+    public void testNamesAreWordsTheModelCutsIntoPiecesWhateverTheirCase() {
+        List<String> words = ProperNounDetector.words(List.of("A dog at zorblax park with R2d2. At Zorblax"));
+        assertEquals(List.of("dog", "at", "zorblax", "park", "with", "r2d2"), words);
+        Map<String, Integer> pieces = Map.of("dog", 1, "at", 1, "zorblax", 3, "park", 1, "with", 1, "r2d2", 3);
+        assertEquals(List.of("zorblax", "r2d2"), ProperNounDetector.candidates(words, pieces));
+        assertEquals("a word the model was not asked about is no candidate", List.of("r2d2"), ProperNounDetector.candidates(words, Map.of()));
         assertEquals("A dog at park", ProperNounDetector.without("A dog at Zorblax park", List.of("zorblax")));
         assertEquals("", ProperNounDetector.without("Zorblax!", List.of("zorblax")));
         ClipHybridOptions dog = ClipHybridOptions.builder().vectorField("v").queryText("a dog at Zorblax").textFields(List.of("title")).build();
-        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(dog, VECTORS).properNounsFound(List.of("zorblax"));
+        ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(dog, VECTORS).lookUp(new TextLookUp(List.of("zorblax"), 3f, null));
         assertEquals(List.of("a dog at"), b.properNounRule().vectorTexts());
         assertEquals(new Weights(1f, 3f), b.properNounRule().weights());
         ClipHybridOptionsBuilder nameOnly = ClipHybridOptions.builder().vectorField("v").queryText("Zorblax").textFields(List.of("title"));

@@ -75,28 +75,33 @@ public class RankFusionTests extends OpenSearchTestCase {
         expectThrows(IllegalArgumentException.class, () -> new Weights(Float.NaN, 1f));
     }
 
-    public void testCalibrationMapsEachSideOntoZeroToOne() {
-        Calibration c = new Calibration(0.1f, 0.3f, 5f);
-        assertEquals(0f, c.vector(0.05f), 0f);
-        assertEquals(0.5f, c.vector(0.2f), 1e-6f);
-        assertEquals(1f, c.vector(0.9f), 0f);
-        assertEquals(0f, c.text(0f), 0f);
-        assertEquals(0.5f, c.text(5f), 0f);
-        assertEquals(0.8f, c.text(20f), 1e-6f);
-        expectThrows(IllegalArgumentException.class, () -> new Calibration(0.3f, 0.1f, 5f));
-        expectThrows(IllegalArgumentException.class, () -> new Calibration(0.1f, 0.3f, 0f));
+    public void testCalibrationGivesEachSideLogOdds() {
+        Calibration c = new Calibration(0.1f, 0.3f, 0.5f);
+        assertEquals(-1f, c.vector(0.1f), 1e-6f);
+        assertEquals(0f, c.vector(0.2f), 1e-6f);
+        assertEquals(1f, c.vector(0.3f), 1e-6f);
+        assertEquals("no vector: as far as a cosine can be", c.vector(-1f), c.vector(Float.NaN), 0f);
+        assertEquals(-5f, c.text(0f, 10f), 0f);
+        assertEquals(0f, c.text(5f, 10f), 0f);
+        assertEquals(5f, c.text(10f, 10f), 0f);
+        assertEquals(7f, c.bm25For(2f, 10f), 0f);
+        assertEquals(0.5f, Calibration.score(0f), 0f);
+        assertEquals(2f, Calibration.evidence(Calibration.score(2f)), 1e-5f);
+        expectThrows(IllegalArgumentException.class, () -> new Calibration(0.3f, 0.1f, 0.5f));
+        expectThrows(IllegalArgumentException.class, () -> new Calibration(0.1f, 0.3f, 1.5f));
+        expectThrows(IllegalArgumentException.class, () -> new Calibration(0.1f, 0.3f, -0.1f));
     }
 
     public void testCalibrationChecksNameTheOptionAndTheValue() {
         Calibration.checkBand(-1f, 1f);
-        Calibration.checkSaturation(0.5f);
+        Calibration.checkFloor(0.5f);
         assertEquals(
             "[vector_calibration] needs -1 <= cosine_low < cosine_high <= 1, got [0.2, 0.2]",
             expectThrows(IllegalArgumentException.class, () -> Calibration.checkBand(0.2f, 0.2f)).getMessage()
         );
         assertEquals(
-            "[text_saturation] must be a positive number, got Infinity",
-            expectThrows(IllegalArgumentException.class, () -> Calibration.checkSaturation(Float.POSITIVE_INFINITY)).getMessage()
+            "[text_floor] must be between 0 and 1 (a fraction of the best BM25), got Infinity",
+            expectThrows(IllegalArgumentException.class, () -> Calibration.checkFloor(Float.POSITIVE_INFINITY)).getMessage()
         );
     }
 }

@@ -1,0 +1,161 @@
+package org.opensearch.cliphybrid.query;
+
+import org.apache.lucene.search.TotalHits;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.index.query.MatchAllQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.search.internal.SearchContext;
+import org.opensearch.transport.client.Client;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the coordinator looks up once per request, before any shard scores: from the model, its own cosine band and how it cuts
+ * the query's words into pieces; then, in one multi-search over the target, its document count, the document count of each word
+ * that could be a name (size-0 searches, which the shards' request cache answers the next time), and the best BM25 the query's
+ * words reach, which composable mode measures every text match against.
+ *
+ * @param names      the query's names found among the rare terms of the text fields
+ * @param bestBm25   the target's best BM25 for the query's words; 0 when nothing matches or nothing was asked
+ * @param cosineBand the model's own cosine band, null when it states none
+ */
+record TextLookUp(List<String> names, float bestBm25, float[] cosineBand) {
+    TextLookUp {
+        names = List.copyOf(names);
+    }
+
+    static void run(
+        Client client,
+        QueryEncoder encoder,
+        SearchRequest request,
+        ClipHybridOptions options,
+        boolean wantBest,
+        ActionListener<TextLookUp> listener
+    ) {
+        boolean wantNames = options.properNouns() != ClipHybridOptions.ProperNouns.OFF && options.textFields().isEmpty() == false;
+        List<String> words = wantNames ? ProperNounDetector.words(options.queryTexts()) : List.of();
+        encoder.modelFacts(options.model(), words, ActionListener.wrap(facts -> {
+            List<String> candidates = ProperNounDetector.candidates(words, facts.pieces());
+            QueryBuilder lexical = wantBest ? LexicalQuery.of(options.queryTexts(), options.textFields(), options.filter()) : null;
+            if (candidates.isEmpty() && lexical == null) {
+                listener.onResponse(new TextLookUp(List.of(), 0f, facts.cosineBand()));
+                return;
+            }
+            search(client, request, options, candidates, lexical, facts.cosineBand(), listener);
+        }, listener::onFailure));
+    }
+
+    private static void search(
+        Client client,
+        SearchRequest request,
+        ClipHybridOptions options,
+        List<String> candidates,
+        QueryBuilder lexical,
+        float[] band,
+        ActionListener<TextLookUp> listener
+    ) {
+        MultiSearchRequest searches = new MultiSearchRequest();
+        if (lexical != null) {
+            // scored as the shards will score it: with index-wide statistics when the request asks for them
+            searches.add(
+                new SearchRequest(request.indices()).indicesOptions(request.indicesOptions())
+                    .searchType(request.searchType())
+                    .source(new SearchSourceBuilder().size(1).query(lexical).fetchSource(false).trackTotalHits(false))
+            );
+        }
+        if (candidates.isEmpty() == false) {
+            searches.add(count(request, new MatchAllQueryBuilder(), SearchContext.TRACK_TOTAL_HITS_ACCURATE));
+            for (String candidate : candidates) {
+                searches.add(count(request, LexicalQuery.textMatch(candidate, options.textFields()), ProperNounDetector.MAX_DOCS + 1));
+            }
+        }
+        client.multiSearch(searches, ActionListener.wrap(response -> {
+            MultiSearchResponse.Item[] items = response.getResponses();
+            int at = 0;
+            float best = 0f;
+            if (lexical != null) {
+                SearchHit[] hits = searchResponse(items[at++]).getHits().getHits();
+                best = hits.length == 0 || Float.isNaN(hits[0].getScore()) ? 0f : hits[0].getScore();
+            }
+            List<String> names = new ArrayList<>();
+            if (candidates.isEmpty() == false) {
+                double limit = Math.min(
+                    ProperNounDetector.MAX_DOCS,
+                    Math.max(1, totalHits(items[at++]).value() * ProperNounDetector.MAX_DOC_FRACTION)
+                );
+                for (String candidate : candidates) {
+                    TotalHits hits = totalHits(items[at++]);
+                    if (hits.relation() == TotalHits.Relation.EQUAL_TO && hits.value() > 0 && hits.value() <= limit) {
+                        names.add(candidate);
+                    }
+                }
+            }
+            listener.onResponse(new TextLookUp(names, best, band));
+        }, listener::onFailure));
+    }
+
+    private static SearchRequest count(SearchRequest request, QueryBuilder query, int upTo) {
+        return new SearchRequest(request.indices()).indicesOptions(request.indicesOptions())
+            .source(new SearchSourceBuilder().size(0).query(query).trackTotalHitsUpTo(upTo));
+    }
+
+    private static SearchResponse searchResponse(MultiSearchResponse.Item item) throws Exception {
+        if (item.isFailure()) {
+            throw item.getFailure();
+        }
+        return item.getResponse();
+    }
+
+    private static TotalHits totalHits(MultiSearchResponse.Item item) throws Exception {
+        TotalHits hits = searchResponse(item).getHits().getTotalHits();
+        return hits == null ? new TotalHits(0, TotalHits.Relation.EQUAL_TO) : hits;
+    }
+
+    static TextLookUp read(StreamInput in) throws IOException {
+        if (in.readBoolean() == false) {
+            return null;
+        }
+        List<String> names = in.readStringList();
+        float best = in.readFloat();
+        float[] band = in.readBoolean() ? in.readFloatArray() : null;
+        return new TextLookUp(names, best, band);
+    }
+
+    static void write(StreamOutput out, TextLookUp lookUp) throws IOException {
+        out.writeBoolean(lookUp != null);
+        if (lookUp != null) {
+            out.writeStringCollection(lookUp.names);
+            out.writeFloat(lookUp.bestBm25);
+            out.writeBoolean(lookUp.cosineBand != null);
+            if (lookUp.cosineBand != null) {
+                out.writeFloatArray(lookUp.cosineBand);
+            }
+        }
+    }
+
+    // a record compares arrays by identity
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TextLookUp other
+            && names.equals(other.names)
+            && Float.compare(bestBm25, other.bestBm25) == 0
+            && Arrays.equals(cosineBand, other.cosineBand);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(names, bestBm25, Arrays.hashCode(cosineBand));
+    }
+}
