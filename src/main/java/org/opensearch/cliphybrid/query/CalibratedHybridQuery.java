@@ -27,13 +27,15 @@ import java.util.Objects;
 
 /**
  * Composable mode of {@code clip_hybrid}, scored per document on the shard: the documents are this shard's {@code k} nearest
- * vectors and every lexical match; each one's score adds up the evidence it has (see {@link Calibration}): its cosine's (from
+ * vectors, its {@code k} nearest among the documents without text, and every lexical match; each one's score adds up the evidence it has (see {@link Calibration}): its cosine's (from
  * its own stored vector, whether or not it was among the nearest) and, when it has text in the text fields, its BM25's against
  * the best BM25 of the target. A score thus depends on the document and the query only, so the query composes like any other:
  * in bool, with sort, collapse, rescore, aggregations, scroll, search_after and profile.
  */
 final class CalibratedHybridQuery extends Query {
     private final Query knn;
+    /** The nearest among the documents without text: they have nothing to lose on the text side, so more of them compete. */
+    private final Query knnWithoutText;
     private final Query lexical;
     /** Documents with any text in the text fields; null when there are no text fields. */
     private final Query hasText;
@@ -79,8 +81,9 @@ final class CalibratedHybridQuery extends Query {
         }
     }
 
-    CalibratedHybridQuery(Query knn, Query lexical, Query hasText, int k, Scoring scoring) {
+    CalibratedHybridQuery(Query knn, Query knnWithoutText, Query lexical, Query hasText, int k, Scoring scoring) {
         this.knn = knn;
+        this.knnWithoutText = knnWithoutText;
         this.lexical = lexical;
         this.hasText = hasText;
         this.k = k;
@@ -95,6 +98,18 @@ final class CalibratedHybridQuery extends Query {
             docs[i] = found[i].doc;
         }
         Arrays.sort(docs);
+        // The k nearest outscore every other document that has no text match, unless it has text (then its words count
+        // against it) and the other has none: the k nearest without text close that gap, so the best hits do not depend on
+        // how the index is split into shards.
+        int[] nearest = docs;
+        if (knnWithoutText != null) {
+            ScoreDoc[] bare = searcher.search(knnWithoutText, k).scoreDocs;
+            nearest = Arrays.copyOf(docs, docs.length + bare.length);
+            for (int i = 0; i < bare.length; i++) {
+                nearest[docs.length + i] = bare[i].doc;
+            }
+            nearest = Arrays.stream(nearest).sorted().distinct().toArray();
+        }
         // A document outside the k nearest has a cosine no higher than the farthest of them (as far as HNSW finds them),
         // which bounds its vector evidence: when the collector only wants competitive hits, a text match whose bound cannot
         // compete is skipped before its vector is read. Fewer than k nearest: every vector was found, so none is outside.
@@ -119,13 +134,16 @@ final class CalibratedHybridQuery extends Query {
             scored = scoring.withBestBm25(best.length == 0 ? 0f : best[0].score);
         }
         Query texts = hasText == null ? null : searcher.rewrite(hasText);
-        return new ForReader(docs, outsideBound, words, texts, scored, searcher.getIndexReader().getContext().id());
+        return new ForReader(nearest, outsideBound, words, texts, scored, searcher.getIndexReader().getContext().id());
     }
 
     @Override
     public void visit(QueryVisitor visitor) {
         QueryVisitor sub = visitor.getSubVisitor(BooleanClause.Occur.SHOULD, this);
         knn.visit(sub);
+        if (knnWithoutText != null) {
+            knnWithoutText.visit(sub);
+        }
         if (lexical != null) {
             lexical.visit(sub);
         }
@@ -141,6 +159,7 @@ final class CalibratedHybridQuery extends Query {
     public boolean equals(Object o) {
         return sameClassAs(o)
             && knn.equals(((CalibratedHybridQuery) o).knn)
+            && Objects.equals(knnWithoutText, ((CalibratedHybridQuery) o).knnWithoutText)
             && Objects.equals(lexical, ((CalibratedHybridQuery) o).lexical)
             && Objects.equals(hasText, ((CalibratedHybridQuery) o).hasText)
             && k == ((CalibratedHybridQuery) o).k
@@ -149,7 +168,7 @@ final class CalibratedHybridQuery extends Query {
 
     @Override
     public int hashCode() {
-        return Objects.hash(classHash(), knn, lexical, hasText, k, scoring);
+        return Objects.hash(classHash(), knn, knnWithoutText, lexical, hasText, k, scoring);
     }
 
     /** The query for one reader, once that reader's nearest documents are known. */

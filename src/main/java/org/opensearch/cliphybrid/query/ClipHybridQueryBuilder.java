@@ -1,6 +1,9 @@
 package org.opensearch.cliphybrid.query;
 
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
@@ -295,10 +298,21 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         QueryBuilder lexicalBuilder = LexicalQuery.of(options.queryTexts(), options.textFields(), knnFilter);
         Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
         if (options.fusion() == Fusion.CALIBRATED) {
+            Query hasText = lexical == null ? null : LexicalQuery.hasText(context, options.textFields());
+            Query knnWithoutText = null;
+            if (hasText != null) {
+                BooleanQuery.Builder withoutText = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
+                    .add(hasText, BooleanClause.Occur.MUST_NOT);
+                if (knnFilter != null) {
+                    withoutText.add(knnFilter.toQuery(context), BooleanClause.Occur.FILTER);
+                }
+                knnWithoutText = new KnnFloatVectorQuery(vectorField, queryVector, options.knnBeam(), withoutText.build());
+            }
             return new CalibratedHybridQuery(
                 knn,
+                knnWithoutText,
                 lexical,
-                lexical == null ? null : LexicalQuery.hasText(context, options.textFields()),
+                hasText,
                 options.k(),
                 new CalibratedHybridQuery.Scoring(
                     vectorField,

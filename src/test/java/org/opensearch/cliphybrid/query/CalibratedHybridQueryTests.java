@@ -15,6 +15,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -88,11 +89,18 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
     private CalibratedHybridQuery query(int k, Query lexical, Weights weights, float minScore) {
         return new CalibratedHybridQuery(
             new KnnFloatVectorQuery("v", QUERY, k),
+            new KnnFloatVectorQuery("v", QUERY, k, withoutTitle()),
             lexical,
             new FieldExistsQuery("title"),
             k,
             new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, Float.NaN, minScore, "")
         );
+    }
+
+    private static Query withoutTitle() {
+        return new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
+            .add(new FieldExistsQuery("title"), BooleanClause.Occur.MUST_NOT)
+            .build();
     }
 
     private static float sigmoid(float evidence) {
@@ -134,10 +142,19 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
         assertEquals(sigmoid(CALIBRATION.vector(-1f) + scoreOf(zorblax, "none") - 0.5f * best), scores.get("none"), 1e-6f);
     }
 
+    public void testTheNearestWithoutTextCompeteBeyondTheKNearest() throws IOException {
+        // k = 1: near1 (or bare, the same vector) is the nearest; the other still competes, having no text against it
+        Map<String, Float> scores = scores(query(1, new TermQuery(new Term("title", "zorblax")), Weights.EQUAL, 0f));
+        assertTrue(scores.toString(), scores.containsKey("bare"));
+        float near1 = CALIBRATION.vector(cosine(new float[] { 1f, 0.1f, 0f }));
+        assertEquals(sigmoid(near1), scores.get("bare"), 1e-6f);
+    }
+
     public void testTheBestBm25FromTheCoordinatorIsUsedAsGiven() throws IOException {
         Query zorblax = new TermQuery(new Term("title", "zorblax"));
         CalibratedHybridQuery given = new CalibratedHybridQuery(
             new KnnFloatVectorQuery("v", QUERY, 3),
+            null,
             zorblax,
             new FieldExistsQuery("title"),
             3,
@@ -248,7 +265,17 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
                 Query hasText = new BooleanQuery.Builder().add(new FieldExistsQuery("title"), BooleanClause.Occur.SHOULD)
                     .add(new FieldExistsQuery("caption"), BooleanClause.Occur.SHOULD)
                     .build();
-                Query plain = new CalibratedHybridQuery(new KnnFloatVectorQuery("v", query, k), lexical, hasText, k, scoring);
+                Query bare = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
+                    .add(hasText, BooleanClause.Occur.MUST_NOT)
+                    .build();
+                Query plain = new CalibratedHybridQuery(
+                    new KnnFloatVectorQuery("v", query, k),
+                    new KnnFloatVectorQuery("v", query, k, bare),
+                    lexical,
+                    hasText,
+                    k,
+                    scoring
+                );
                 Query scorerPath = new BooleanQuery.Builder().add(plain, BooleanClause.Occur.MUST)
                     .add(new TermQuery(new Term("colour", "any")), BooleanClause.Occur.FILTER)
                     .build();
