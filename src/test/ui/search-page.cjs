@@ -64,21 +64,27 @@ async function main() {
     check(result.index === 'clip-images-flickr8k', 'the demo index is chosen by default, got ' + result.index);
 
     // the explanation formats of clip_hybrid's fusion modes all give each side's rank and score
-    const parsed = await page.evaluate(() => [
+    const CALIBRATED_VECTOR = 'vector: cosine 0.83, evidence 2 * (cosine - 0.55) / (0.8 - 0.3) = 1.12, weight 1.0, among the k nearest';
+    const CALIBRATED_TEXT = 'text: has text but the words do not match: bm25 0.0 - text_floor 0.5 * best bm25 5.0 = -2.5, weight 1.0';
+    const parsed = await page.evaluate(([vectorDesc, textDesc]) => [
       sidesOf({ value: 0.03, description: 'clip_hybrid reciprocal rank fusion, rank_constant=60', details: [
         { value: 0.015, description: 'vector: rank 6 (raw score 0.82669723), 1/(60 + 6)' },
         { value: 0, description: 'text: not in its top list, contributes 0' }] }),
       sidesOf({ value: 0.5, description: 'clip_hybrid linear: weighted mean', details: [
         { value: 0.9, description: 'vector: rank 2, raw score 0.81, min_max normalized 0.9, weight 0.5' },
         { value: 0.2, description: 'text: rank 11, raw score 4.5E-1, min_max normalized 0.2, weight 0.5' }] }),
-      sidesOf({ value: 0.4, description: 'bool', details: [{ value: 0.4, description: 'clip_hybrid calibrated: weighted mean', details: [
-        { value: 0.6, description: 'vector: cosine 0.83 calibrated clamp((cosine - 0.1) / (0.5 - 0.1), 0, 1), weight 0.5' },
-        { value: 0, description: 'text: no match, contributes 0' }] }] }),
-    ]);
+      sidesOf({ value: 0.4, description: 'bool', details: [{ value: 0.4, description: 'clip_hybrid calibrated: 1 / (1 + exp(-evidence))', details: [
+        { value: 1.12, description: vectorDesc },
+        { value: -2.5, description: textDesc }] }] }),
+    ], [CALIBRATED_VECTOR, CALIBRATED_TEXT]);
+    const side = (rank, raw, rawName, value, found, why, evidence = null) => ({ rank, raw, rawName, value, evidence, why, found });
     const expected = [
-      { vector: { rank: 6, raw: 0.82669723, rawName: 'raw', value: 0.015, found: true }, text: { rank: null, raw: null, rawName: 'raw', value: 0, found: false } },
-      { vector: { rank: 2, raw: 0.81, rawName: 'raw', value: 0.9, found: true }, text: { rank: 11, raw: 0.45, rawName: 'raw', value: 0.2, found: true } },
-      { vector: { rank: null, raw: 0.83, rawName: 'cos', value: 0.6, found: true }, text: { rank: null, raw: null, rawName: 'raw', value: 0, found: false } },
+      { vector: side(6, 0.82669723, 'raw', 0.015, true, 'vector: rank 6 (raw score 0.82669723), 1/(60 + 6)'),
+        text: side(null, null, 'raw', 0, false, 'text: not in its top list, contributes 0') },
+      { vector: side(2, 0.81, 'raw', 0.9, true, 'vector: rank 2, raw score 0.81, min_max normalized 0.9, weight 0.5'),
+        text: side(11, 0.45, 'raw', 0.2, true, 'text: rank 11, raw score 4.5E-1, min_max normalized 0.2, weight 0.5') },
+      // calibrated mode: what each side gave for or against the hit
+      { vector: side(null, 0.83, 'cos', 1.12, true, CALIBRATED_VECTOR, 1.12), text: side(null, 0, 'bm25', -2.5, false, CALIBRATED_TEXT, -2.5) },
     ];
     check(JSON.stringify(parsed) === JSON.stringify(expected), 'explanations parsed: ' + JSON.stringify(parsed));
 

@@ -201,8 +201,10 @@ function sidesOf(explanation) {
     let rawName = 'raw';
     if (raw === null && (raw = grab('cosine')) !== null) rawName = 'cos';
     if (raw === null && (raw = grab('bm25')) !== null) rawName = 'bm25';
-    const missing = /not in its top list|no match|has no vector|contributes 0/.test(desc) && !rank;
-    sides[side[1]] = { rank, raw, rawName, value: d.value, found: !missing && (rank !== null || raw !== null) };
+    const missing = /not in its top list|no match|do not match|no text in|has no vector|contributes 0/.test(desc) && !rank;
+    // calibrated mode adds up evidence: what each side gave for or against the hit is why it ranked where it did
+    const evidence = /evidence/.test(desc) ? d.value : null;
+    sides[side[1]] = { rank, raw, rawName, value: d.value, evidence, why: desc, found: !missing && (rank !== null || raw !== null) };
   }
   return sides;
 }
@@ -233,13 +235,19 @@ function sourceUrl(source, image) {
 
 const fmt = (x, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toPrecision(digits));
 
+const signed = (x) => (x > 0 ? '+' : '') + fmt(x, 2);
+
 function sideBadge(name, side) {
-  if (!side || !side.found) return el('span', { class: `side ${name} none`, title: `${name}: not found by this side` }, `${name} –`);
+  const against = side && side.evidence !== null && side.evidence !== undefined ? ` ${signed(side.evidence)}` : '';
+  if (!side || !side.found) {
+    return el('span', { class: `side ${name} none`, title: side ? side.why : `${name}: not found by this side` }, `${name} –${against}`);
+  }
   const parts = [name];
   if (side.rank) parts.push(`#${side.rank}`);
   if (side.raw !== null) parts.push(`${side.rawName === 'raw' ? '' : side.rawName + ' '}${fmt(side.raw)}`);
-  const title = `${name} side: ${side.rank ? 'rank ' + side.rank + ', ' : ''}${side.rawName} score ${side.raw}, contributes ${side.value}`;
-  return el('span', { class: `side ${name}`, title }, parts.join(' '));
+  const title = side.evidence !== null ? side.why
+    : `${name} side: ${side.rank ? 'rank ' + side.rank + ', ' : ''}${side.rawName} score ${side.raw}, contributes ${side.value}`;
+  return el('span', { class: `side ${name}`, title }, parts.join(' ') + against);
 }
 
 function card(hit) {

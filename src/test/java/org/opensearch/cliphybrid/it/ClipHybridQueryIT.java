@@ -212,6 +212,31 @@ public class ClipHybridQueryIT {
         assertEquals(cosineOf(byVector, BOAT), cosineOf(named, BOAT));
     }
 
+    @Test
+    public void aNameTypedInLowerCaseIsStillAName() throws IOException {
+        // the tokenizer cuts "zorblax" into pieces and the titles hold it rarely: a name, whatever its case
+        String lower = search("""
+            {"size": 3, "explain": true, "query": {"clip_hybrid": {"query_text": "a boat at zorblax", "vector_field": "image_vector",
+             "text_fields": ["title"]}}}""").raw();
+        assertTrue(lower, lower.contains("proper nouns [zorblax]"));
+        assertTrue(lower, lower.contains("CLIP encodes [a boat at]"));
+        // "regatta" is as rare in the titles, but one piece of CLIP's vocabulary: a word the picture can show, not a name
+        String known = search("""
+            {"size": 3, "explain": true, "query": {"clip_hybrid": {"query_text": "a Regatta", "vector_field": "image_vector",
+             "text_fields": ["title"]}}}""").raw();
+        assertTrue(known, known.contains("text: bm25"));
+        assertFalse(known, known.contains("proper nouns"));
+    }
+
+    @Test
+    public void aPictureWithoutTextIsJudgedOnItsPictureAlone() throws IOException {
+        String explained = search("""
+            {"size": 20, "explain": true, "query": {"clip_hybrid": {"query_text": "a dog runs on the grass", "vector_field": "image_vector",
+             "text_fields": ["title"]}}}""").raw();
+        assertTrue(explained, explained.contains("text: no text in the text fields, so no evidence either way"));
+        assertTrue(explained, explained.contains("best bm25"));
+    }
+
     /** The cosine that the explanation of hit {@code id} gives for its vector side. */
     private static String cosineOf(String explained, String id) {
         int hit = explained.indexOf("\"_id\":\"" + id + "\"");
