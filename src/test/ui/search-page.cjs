@@ -65,7 +65,7 @@ async function main() {
 
     // the explanation formats of clip_hybrid's fusion modes all give each side's rank and score
     const CALIBRATED_VECTOR = 'vector: cosine 0.83, evidence 2 * (cosine - 0.55) / (0.8 - 0.3) = 1.12, weight 1.0, among the k nearest';
-    const CALIBRATED_TEXT = 'text: has text but the words do not match: bm25 0.0 - text_floor 0.5 * best bm25 5.0 = -2.5, weight 1.0';
+    const CALIBRATED_TEXT = 'text: has text but the words do not match: bm25 0.0, evidence bm25 - text_floor 0.5 * best bm25 5.0 = -2.5, weight 1.0';
     const parsed = await page.evaluate(([vectorDesc, textDesc]) => [
       sidesOf({ value: 0.03, description: 'clip_hybrid reciprocal rank fusion, rank_constant=60', details: [
         { value: 0.015, description: 'vector: rank 6 (raw score 0.82669723), 1/(60 + 6)' },

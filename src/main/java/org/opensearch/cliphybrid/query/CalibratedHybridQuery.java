@@ -280,8 +280,8 @@ final class CalibratedHybridQuery extends Query {
             Explanation textPart;
             if (withText) {
                 float textEvidence = c.text(bm25, scoring.bestBm25());
-                String how = "bm25 " + bm25 + " - text_floor " + c.textFloor() + " * best bm25 " + scoring.bestBm25() + " = " + textEvidence
-                    + ", weight " + scoring.weights().text();
+                String how = "bm25 " + bm25 + ", evidence bm25 - text_floor " + c.textFloor() + " * best bm25 " + scoring.bestBm25() + " = "
+                    + textEvidence + ", weight " + scoring.weights().text();
                 textPart = text.isMatch()
                     ? Explanation.match(scoring.weights().text() * textEvidence, "text: " + how, text)
                     : Explanation.match(scoring.weights().text() * textEvidence, "text: has text but the words do not match: " + how);
