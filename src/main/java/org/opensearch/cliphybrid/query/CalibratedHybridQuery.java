@@ -285,6 +285,8 @@ final class CalibratedHybridQuery extends Query {
                 textPart = text.isMatch()
                     ? Explanation.match(scoring.weights().text() * textEvidence, "text: " + how, text)
                     : Explanation.match(scoring.weights().text() * textEvidence, "text: has text but the words do not match: " + how);
+            } else if (lexicalWeight == null) {
+                textPart = Explanation.match(0f, "text: no text_fields to search: 0");
             } else {
                 textPart = Explanation.match(0f, "text: no text in the text fields, so no evidence either way: 0");
             }

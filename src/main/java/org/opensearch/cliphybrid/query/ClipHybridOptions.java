@@ -16,8 +16,9 @@ import java.util.Objects;
  * What a {@code clip_hybrid} request asked for, checked once: every size a request controls has a limit here, so the builder,
  * the parser and the wire all hold the same valid value. The rewrite's own state (names found, fused candidates) is not an option.
  *
- * @param cosineLow composable mode's override of the node's calibration; null (as {@code cosineHigh}, {@code textFloor}):
- *                  the {@code clip.hybrid.*} setting
+ * @param cosineLow composable mode's override of the model's cosine band; null (as {@code cosineHigh}): the model's own band,
+ *                  else the {@code clip.hybrid.*} setting
+ * @param textFloor composable mode's override of the {@code clip.hybrid.text_floor} setting; null: the setting
  * @param minScore  {@code -Infinity}: no minimum
  */
 public record ClipHybridOptions(
@@ -61,7 +62,7 @@ public record ClipHybridOptions(
     }
 
     /**
-     * What happens when capitalized query words (names) are rare terms of the text fields, which CLIP's picture side cannot know:
+     * What happens when query words are names, rare terms of the text fields that CLIP does not know whole, which its picture side cannot show:
      * see {@link ProperNounRule}. {@code off} leaves the query alone.
      */
     public enum ProperNouns {

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the query becomes once the coordinator knows which of its capitalized words are rare terms of the text fields (names,
- * found by {@link ProperNounDetector}): {@code boost} multiplies the text weight by 3, {@code filter} keeps only documents that
+ * What the query becomes once the coordinator knows which of its words are names: rare terms of the text fields that the model
+ * does not know whole ({@link ProperNounDetector}): {@code boost} multiplies the text weight by 3, {@code filter} keeps only documents that
  * name them; both send CLIP the other words only (no vector side at all when nothing else is left).
  *
  * @param found the names found; null: not looked yet
