@@ -39,7 +39,7 @@ public final class OrtVisionBench {
         List<Integer> batchSizes = Stream.of(opts.getOrDefault("batches", "1,2,4,8,16").split(",")).map(Integer::valueOf).toList();
 
         ModelFolder folder = ModelFolder.open(modelDir.getFileName().toString(), modelDir, quantized);
-        ClipImagePreprocessor preprocessor = ClipImagePreprocessor.load(folder.preprocessorConfig());
+        ClipImagePreprocessor preprocessor = ClipImagePreprocessor.fromConfig(folder.preprocessorSettings());
         List<float[]> pixels = preprocessAll(imagesDir, limit, preprocessor);
         long[] chw = { preprocessor.channels(), preprocessor.height(), preprocessor.width() };
 
@@ -140,7 +140,9 @@ public final class OrtVisionBench {
             long t0 = System.nanoTime();
             var image = ImageDecoder.decode(Files.readAllBytes(file), MAX_PIXELS);
             long t1 = System.nanoTime();
-            out.add(preprocessor.preprocess(image));
+            float[] pixelValues = new float[preprocessor.size()];
+            preprocessor.preprocess(image, FloatBuffer.wrap(pixelValues));
+            out.add(pixelValues);
             long t2 = System.nanoTime();
             decodeNanos += t1 - t0;
             preprocessNanos += t2 - t1;

@@ -6,9 +6,7 @@ import org.opensearch.cliphybrid.harvest.HarvestStatus;
 import org.opensearch.cliphybrid.harvest.Harvester;
 import org.opensearch.cliphybrid.harvest.TransportHarvestAction;
 import org.opensearch.cliphybrid.image.ImageLoader;
-import org.opensearch.cliphybrid.inference.BytesInFlight;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
-import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.ingest.ClipEmbeddingProcessor;
 import org.opensearch.cliphybrid.ingest.ClipZeroShotProcessor;
@@ -16,6 +14,10 @@ import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.model.DjlRuntime;
 import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.net.FetchLimits;
+import org.opensearch.cliphybrid.net.GuardedHttpClient;
+import org.opensearch.cliphybrid.pipeline.BytesInFlight;
+import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
 import org.opensearch.cliphybrid.query.QueryEncoder;
@@ -24,15 +26,16 @@ import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
-import org.opensearch.cliphybrid.ui.ImageFileAction;
-import org.opensearch.cliphybrid.ui.RestImageFileAction;
-import org.opensearch.cliphybrid.ui.RestSearchPageAction;
-import org.opensearch.cliphybrid.ui.TransportImageFileAction;
-import org.opensearch.cliphybrid.ui.UiAssets;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.cliphybrid.stats.NodeStatsReporter;
 import org.opensearch.cliphybrid.stats.TransportClipStatsAction;
+import org.opensearch.cliphybrid.ui.ImageFileAction;
+import org.opensearch.cliphybrid.ui.ImageFiles;
+import org.opensearch.cliphybrid.ui.RestImageFileAction;
+import org.opensearch.cliphybrid.ui.RestSearchPageAction;
+import org.opensearch.cliphybrid.ui.TransportImageFileAction;
+import org.opensearch.cliphybrid.ui.UiAssets;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -78,7 +81,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     // getQueries() and getProcessors() are asked for before createComponents() builds the services they use
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
-    private final SetOnce<ImageInputs> images = new SetOnce<>();
+    private final SetOnce<ImagePipeline> images = new SetOnce<>();
     private final SetOnce<Supplier<Calibration>> calibration = new SetOnce<>();
     private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
@@ -163,26 +166,32 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         Path imagesRoot = imagesPath.isEmpty() ? null : environment.configDir().resolve(imagesPath).toAbsolutePath();
         BytesInFlight budget = new BytesInFlight(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT.get(settings).getBytes());
         current.addSettingsUpdateConsumer(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT, limit -> budget.setLimit(limit.getBytes()));
-        ImageLoader loader = new ImageLoader();
-        Supplier<ImageLoader.Limits> limits = () -> new ImageLoader.Limits(
-            imagesRoot,
+        GuardedHttpClient http = new GuardedHttpClient();
+        Supplier<FetchLimits> fetchLimits = () -> new FetchLimits(
             current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
             (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
             (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
             (int) current.get(ClipSettings.FETCH_TIMEOUT).millis(),
             current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
         );
-        ImageInputs inputs = new ImageInputs(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS), budget, stats);
-        images.set(inputs);
-        embedder.set(new ImageBatchEmbedder(service, inputs, threadPool, stats));
+        ImageLoader loader = new ImageLoader(http);
+        Supplier<ImageLoader.Limits> limits = () -> new ImageLoader.Limits(imagesRoot, fetchLimits.get());
+        ImagePipeline pipeline = new ImagePipeline(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS), budget, stats);
+        images.set(pipeline);
+        embedder.set(new ImageBatchEmbedder(service, pipeline, threadPool, stats));
         Harvester harvester = new Harvester(
-            loader,
-            limits,
+            http,
+            fetchLimits,
             () -> new Harvester.Defaults(current.get(ClipSettings.HARVEST_HOST_DELAY).millis(), current.get(ClipSettings.HARVEST_MAX_PAGES)),
             client
         );
-        // inputs: for TransportImageFileAction, which Guice builds
-        return List.of(registry, service, harvester, inputs, new NodeStatsReporter(stats, threadPool, registry));
+        NodeStatsReporter.Pools pools = new NodeStatsReporter.Pools(
+            InferenceService.THREAD_POOL,
+            InferenceService.QUERY_THREAD_POOL,
+            ImageBatchEmbedder.FETCH_POOL
+        );
+        // ImageFiles: for TransportImageFileAction, which Guice builds
+        return List.of(registry, service, harvester, new ImageFiles(loader, limits), new NodeStatsReporter(stats, threadPool, registry, pools));
     }
 
     @Override

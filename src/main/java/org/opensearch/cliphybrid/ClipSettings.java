@@ -1,6 +1,6 @@
 package org.opensearch.cliphybrid;
 
-import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.unit.TimeValue;
@@ -145,7 +145,7 @@ public final class ClipSettings {
      */
     public static final Setting<TimeValue> FETCH_TIMEOUT = Setting.timeSetting(
         "clip.fetch.timeout",
-        TimeValue.timeValueMillis(ImageLoader.Limits.DEFAULT_FETCH_TIMEOUT_MILLIS),
+        TimeValue.timeValueMillis(FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS),
         TimeValue.timeValueMillis(1),
         TimeValue.timeValueHours(1),
         Property.NodeScope,

@@ -6,7 +6,10 @@ import org.opensearch.action.bulk.BulkRequest;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
 import org.opensearch.cliphybrid.ErrorReason;
-import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.net.FetchLimits;
+import org.opensearch.cliphybrid.net.Fetched;
+import org.opensearch.cliphybrid.net.GuardedHttpClient;
+import org.opensearch.cliphybrid.net.HttpStatusException;
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.transport.client.Client;
 
@@ -26,12 +29,12 @@ import java.util.function.Supplier;
 
 /**
  * Crawls pages breadth-first up to a same-site link depth, and indexes each image found through the ingest pipeline, where
- * {@code clip_embedding} fetches and embeds it. Every fetch goes through {@link ImageLoader} (schemes, address guard, byte cap,
+ * {@code clip_embedding} fetches and embeds it. Every fetch goes through the {@link GuardedHttpClient} (address guard, byte cap,
  * timeouts, redirects), every page and image is checked against its host's robots.txt, and each host is asked at most once at
  * a time with a pause between requests: pages one by one, images in bulks that hold at most one image per host.
  */
 public final class Harvester {
-    /** Our product token in robots.txt and the User-Agent header ImageLoader sends. */
+    /** Our product token in robots.txt and the User-Agent header GuardedHttpClient sends. */
     public static final String AGENT = "clip-hybrid-search";
     private static final int MAX_BULK = 50;
     /** Distinct image URLs one harvest keeps per page it may visit; a page full of images beyond that is not a gallery to index. */
@@ -40,13 +43,13 @@ public final class Harvester {
     /** The node's defaults for what a request leaves out. */
     public record Defaults(long hostDelayMillis, int maxPages) {}
 
-    private final ImageLoader loader;
-    private final Supplier<ImageLoader.Limits> limits;
+    private final GuardedHttpClient http;
+    private final Supplier<FetchLimits> limits;
     private final Supplier<Defaults> defaults;
     private final Client client;
 
-    public Harvester(ImageLoader loader, Supplier<ImageLoader.Limits> limits, Supplier<Defaults> defaults, Client client) {
-        this.loader = loader;
+    public Harvester(GuardedHttpClient http, Supplier<FetchLimits> limits, Supplier<Defaults> defaults, Client client) {
+        this.http = http;
         this.limits = limits;
         this.defaults = defaults;
         this.client = client;
@@ -60,9 +63,9 @@ public final class Harvester {
             ? request.hostDelay().millis()
             : Math.min(Math.max(d.hostDelayMillis(), HarvestRequest.MIN_HOST_DELAY.millis()), HarvestRequest.MAX_HOST_DELAY.millis());
         int maxPages = Math.min(request.maxPages() != null ? request.maxPages() : d.maxPages(), HarvestRequest.MAX_PAGES);
-        Run run = new Run(request, task, taskId, HostPacer.realTime(delay, task::sleepUnlessCancelled), limits.get(), maxPages);
+        Crawl crawl = new Crawl(request, task, taskId, HostPacer.realTime(delay, task::sleepUnlessCancelled), limits.get(), maxPages);
         try {
-            run.crawl();
+            crawl.run();
             task.progress().phase(task.isCancelled() ? "cancelled" : "done");
         } catch (Cancelled e) {
             task.progress().phase("cancelled");
@@ -83,12 +86,12 @@ public final class Harvester {
     }
 
     /** The state of one harvest: what was seen, each host's robots.txt, and the pacing. */
-    private final class Run {
+    private final class Crawl {
         private final HarvestRequest request;
         private final HarvestTask task;
         private final TaskId taskId;
         private final HostPacer pacer;
-        private final ImageLoader.Limits fetchLimits;
+        private final FetchLimits fetchLimits;
         private final int maxPages;
         private final HarvestProgress progress;
         private final Set<String> seenPages = new HashSet<>();
@@ -96,7 +99,7 @@ public final class Harvester {
         /** Per scheme://host:port, the rules, or why robots.txt could not be read (then nothing there is fetched). */
         private final Map<String, Object> robots = new HashMap<>();
 
-        Run(HarvestRequest request, HarvestTask task, TaskId taskId, HostPacer pacer, ImageLoader.Limits fetchLimits, int maxPages) {
+        Crawl(HarvestRequest request, HarvestTask task, TaskId taskId, HostPacer pacer, FetchLimits fetchLimits, int maxPages) {
             this.request = request;
             this.task = task;
             this.taskId = taskId;
@@ -106,7 +109,7 @@ public final class Harvester {
             this.progress = task.progress();
         }
 
-        void crawl() throws InterruptedException, Cancelled {
+        void run() throws InterruptedException, Cancelled {
             ArrayDeque<QueuedPage> queue = new ArrayDeque<>();
             for (String url : request.urls()) {
                 URI uri = URI.create(url);
@@ -171,7 +174,7 @@ public final class Harvester {
                 }
                 return null;
             }
-            ImageLoader.Fetched fetched;
+            Fetched fetched;
             try {
                 fetched = get(url);
             } catch (IOException | RuntimeException e) {
@@ -235,7 +238,7 @@ public final class Harvester {
         private Object readRobots(URI robotsUrl) throws InterruptedException, Cancelled {
             try {
                 return RobotsTxt.parse(new String(get(robotsUrl).bytes(), StandardCharsets.UTF_8), AGENT);
-            } catch (ImageLoader.HttpStatusException e) {
+            } catch (HttpStatusException e) {
                 if (e.status() >= 400 && e.status() < 500) {
                     return RobotsTxt.ALLOW_ALL;
                 }
@@ -245,14 +248,14 @@ public final class Harvester {
             }
         }
 
-        private ImageLoader.Fetched get(URI url) throws IOException, InterruptedException, Cancelled {
+        private Fetched get(URI url) throws IOException, InterruptedException, Cancelled {
             String host = host(url);
             pacer.awaitTurn(host);
             if (task.isCancelled()) {
                 throw new Cancelled();
             }
             try {
-                return loader.fetch(url, fetchLimits);
+                return http.get(url, fetchLimits);
             } finally {
                 pacer.done(host);
             }

@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.image;
 
+import org.opensearch.cliphybrid.net.FetchException;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 
 import java.net.SocketTimeoutException;
@@ -32,6 +33,9 @@ public enum ImageFailure {
             if (t instanceof ImageLoadException load) {
                 return load.failure();
             }
+            if (t instanceof FetchException fetch) {
+                return of(fetch.kind());
+            }
             if (t instanceof ImageDecodeException decode) {
                 return decode.failure();
             }
@@ -49,5 +53,17 @@ public enum ImageFailure {
             }
         }
         return ERROR;
+    }
+
+    private static ImageFailure of(FetchException.Kind kind) {
+        return switch (kind) {
+            case TOO_LARGE -> TOO_LARGE;
+            case TIMEOUT -> TIMEOUT;
+            case BLOCKED_ADDRESS -> BLOCKED_ADDRESS;
+            case NOT_FOUND -> NOT_FOUND;
+            case HTTP_STATUS -> HTTP_STATUS;
+            case NETWORK -> NETWORK;
+            case INVALID -> INVALID;
+        };
     }
 }

@@ -2,6 +2,8 @@ package org.opensearch.cliphybrid.inference;
 
 import org.opensearch.cliphybrid.image.ImageFailure;
 import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.pipeline.BytesInFlight;
+import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.CheckedFunction;
 import org.opensearch.core.action.ActionListener;
@@ -27,11 +29,11 @@ public final class ImageBatchEmbedder {
     public record Outcome(float[] vector, Exception failure) {}
 
     private final InferenceService inference;
-    private final ImageInputs images;
+    private final ImagePipeline images;
     private final ThreadPool threadPool;
     private final ClipStats stats;
 
-    public ImageBatchEmbedder(InferenceService inference, ImageInputs images, ThreadPool threadPool, ClipStats stats) {
+    public ImageBatchEmbedder(InferenceService inference, ImagePipeline images, ThreadPool threadPool, ClipStats stats) {
         this.inference = inference;
         this.images = images;
         this.threadPool = threadPool;
@@ -42,10 +44,10 @@ public final class ImageBatchEmbedder {
      * Calls {@code done} once, with one outcome per input in the same order, on whichever thread finished last; the images hold
      * their bytes on behalf of {@code share}, the request they belong to.
      */
-    public void embed(String model, List<ImageInputs.Input> inputs, BytesInFlight.Share share, Consumer<Outcome[]> done) {
+    public void embed(String model, List<ImagePipeline.Input> inputs, BytesInFlight.Share share, Consumer<Outcome[]> done) {
         int size = inputs.size();
         Outcome[] outcomes = new Outcome[size];
-        ImageInputs.Prepared[] prepared = new ImageInputs.Prepared[size];
+        ImagePipeline.Prepared[] prepared = new ImagePipeline.Prepared[size];
         // the decrement that reaches zero publishes every slot written before it to the thread that runs the batch
         AtomicInteger pending = new AtomicInteger(size);
         Runnable oneDone = () -> {
@@ -86,7 +88,7 @@ public final class ImageBatchEmbedder {
      * slow URL never holds an inference or query thread; the encoding runs on the query pool when {@code forQuery}, else on the
      * inference pool. Failures name {@code where} and the image; a full queue or a spent byte budget stays a rejection (429).
      */
-    public void embedAlone(String where, String model, ImageInputs.Input input, boolean forQuery, ActionListener<float[]> listener) {
+    public void embedAlone(String where, String model, ImagePipeline.Input input, boolean forQuery, ActionListener<float[]> listener) {
         BytesInFlight.Share share = images.share();
         onFetchPool(() -> {
             ClipModel loaded;
@@ -96,14 +98,14 @@ public final class ImageBatchEmbedder {
                 listener.onFailure(e);
                 return;
             }
-            ImageInputs.Prepared prepared;
+            ImagePipeline.Prepared prepared;
             try {
                 prepared = images.prepare(input, loaded, share);
             } catch (RejectedExecutionException e) {
                 listener.onFailure(e);
                 return;
             } catch (Exception e) {
-                listener.onFailure(ImageInputs.failure(where, input.source(), e));
+                listener.onFailure(ImagePipeline.failure(where, input.source(), e));
                 return;
             }
             CheckedFunction<ClipModel, float[], Exception> encode = m -> inference.encodeImages(m, List.of(prepared.pixelValues()))[0];
@@ -116,7 +118,7 @@ public final class ImageBatchEmbedder {
         }, listener::onFailure);
     }
 
-    private void infer(String model, ImageInputs.Prepared[] prepared, Outcome[] outcomes, Consumer<Outcome[]> done) {
+    private void infer(String model, ImagePipeline.Prepared[] prepared, Outcome[] outcomes, Consumer<Outcome[]> done) {
         List<Integer> slots = new ArrayList<>();
         List<FloatBuffer> pixels = new ArrayList<>();
         for (int i = 0; i < prepared.length; i++) {

@@ -65,7 +65,7 @@ public final class InferenceService {
     }
 
     /**
-     * One call of the image encoder on already preprocessed images ({@link ImageInputs.Prepared#pixelValues}), timed and
+     * One call of the image encoder on already preprocessed images ({@code ImagePipeline.Prepared#pixelValues}), timed and
      * counted as one batch.
      */
     public float[][] encodeImages(ClipModel model, List<FloatBuffer> pixelValues) throws Exception {

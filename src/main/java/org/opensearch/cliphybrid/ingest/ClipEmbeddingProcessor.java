@@ -2,11 +2,11 @@ package org.opensearch.cliphybrid.ingest;
 
 import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.cliphybrid.image.ImageSource;
-import org.opensearch.cliphybrid.inference.BytesInFlight;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
-import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.labels.ZeroShotConfig;
 import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
+import org.opensearch.cliphybrid.pipeline.BytesInFlight;
+import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.ingest.AbstractBatchingProcessor;
@@ -45,7 +45,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
     private final String model;
     private final boolean ignoreMissing;
     private final ImageBatchEmbedder embedder;
-    private final ImageInputs images;
+    private final ImagePipeline images;
     /** Null without {@code zero_shot}. */
     private final ZeroShotConfig zeroShot;
     private final ZeroShotLabeler labeler;
@@ -59,7 +59,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
         String model,
         boolean ignoreMissing,
         ImageBatchEmbedder embedder,
-        ImageInputs images,
+        ImagePipeline images,
         ZeroShotConfig zeroShot,
         ZeroShotLabeler labeler
     ) {
@@ -124,7 +124,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
     private void embedGroup(List<IngestDocumentWrapper> documents, BytesInFlight.Share share, Consumer<List<IngestDocumentWrapper>> handler) {
         IngestDocumentWrapper[] results = new IngestDocumentWrapper[documents.size()];
         List<Integer> waiting = new ArrayList<>(documents.size());
-        List<ImageInputs.Input> inputs = new ArrayList<>(documents.size());
+        List<ImagePipeline.Input> inputs = new ArrayList<>(documents.size());
         for (int i = 0; i < results.length; i++) {
             IngestDocumentWrapper wrapper = documents.get(i);
             results[i] = wrapper;
@@ -132,7 +132,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
                 continue;
             }
             try {
-                ImageInputs.Input input = input(wrapper.getIngestDocument());
+                ImagePipeline.Input input = input(wrapper.getIngestDocument());
                 if (input != null) {
                     inputs.add(input);
                     waiting.add(i);
@@ -174,7 +174,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
     private void label(
         List<Integer> embedded,
         List<Integer> waiting,
-        List<ImageInputs.Input> inputs,
+        List<ImagePipeline.Input> inputs,
         ImageBatchEmbedder.Outcome[] outcomes,
         IngestDocumentWrapper[] results,
         Consumer<List<IngestDocumentWrapper>> handler
@@ -207,7 +207,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
     }
 
     /** The image reference of {@code document}, or null when it has none and {@code ignore_missing} lets it pass unchanged. */
-    private ImageInputs.Input input(IngestDocument document) {
+    private ImagePipeline.Input input(IngestDocument document) {
         Object value = fieldValue(document, field, ignoreMissing);
         if (value == null) {
             return null;
@@ -232,9 +232,9 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
     private RuntimeException failure(ImageSource source, Exception cause) {
         String where = "[" + TYPE + "] field [" + field + "]";
         if (cause instanceof RejectedExecutionException) {
-            return new OpenSearchRejectedExecutionException(where + ImageInputs.describe(source) + ": " + ErrorReason.of(cause));
+            return new OpenSearchRejectedExecutionException(where + ImagePipeline.describe(source) + ": " + ErrorReason.of(cause));
         }
-        return ImageInputs.failure(where, source, cause);
+        return ImagePipeline.failure(where, source, cause);
     }
 
     private static List<Float> asList(float[] vector) {
@@ -252,10 +252,10 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
 
     public static final class Factory extends AbstractBatchingProcessor.Factory {
         private final Supplier<ImageBatchEmbedder> embedder;
-        private final Supplier<ImageInputs> images;
+        private final Supplier<ImagePipeline> images;
         private final Supplier<ZeroShotLabeler> labeler;
 
-        public Factory(Supplier<ImageBatchEmbedder> embedder, Supplier<ImageInputs> images, Supplier<ZeroShotLabeler> labeler) {
+        public Factory(Supplier<ImageBatchEmbedder> embedder, Supplier<ImagePipeline> images, Supplier<ZeroShotLabeler> labeler) {
             super(TYPE);
             this.embedder = embedder;
             this.images = images;

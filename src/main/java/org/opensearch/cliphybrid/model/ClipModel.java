@@ -19,9 +19,9 @@ import org.opensearch.cliphybrid.model.text.ClipTokenizer;
 
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -262,8 +262,8 @@ public final class ClipModel implements Closeable {
         }
     }
 
-    /** L2-normalised image embeddings of already preprocessed images ({@link ClipImagePreprocessor#preprocess}). */
-    public float[][] embedImages(List<float[]> pixelValues) throws Exception {
+    /** As {@link #embedPixels}, from heap arrays: for this package's tests, which compare with goldens; nodes never copy so. */
+    float[][] embedImages(List<float[]> pixelValues) throws Exception {
         return embedPixels(wrapped(pixelValues));
     }
 

@@ -3,9 +3,9 @@ package org.opensearch.cliphybrid.query;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
-import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.Vectors;
+import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
@@ -36,7 +36,7 @@ public final class QueryEncoder {
     public record DocumentRef(String index, String id) {}
 
     private final Supplier<InferenceService> inference;
-    private final Supplier<ImageInputs> images;
+    private final Supplier<ImagePipeline> images;
     private final Supplier<ImageBatchEmbedder> embedder;
     private final Supplier<Calibration> calibration;
     /** Paging through an image query must not fetch and encode the image again; keyed by model and a digest of the value. */
@@ -48,7 +48,7 @@ public final class QueryEncoder {
 
     public QueryEncoder(
         Supplier<InferenceService> inference,
-        Supplier<ImageInputs> images,
+        Supplier<ImagePipeline> images,
         Supplier<ImageBatchEmbedder> embedder,
         Supplier<Calibration> calibration
     ) {
@@ -167,12 +167,12 @@ public final class QueryEncoder {
             listener.onResponse(cached);
             return;
         }
-        ImageInputs inputs = images.get();
-        ImageInputs.Input input;
+        ImagePipeline inputs = images.get();
+        ImagePipeline.Input input;
         try {
             input = inputs.parse(value);
         } catch (IllegalArgumentException e) {
-            listener.onFailure(ImageInputs.failure("[" + ClipHybridOptions.NAME + "] [query_image]", null, e));
+            listener.onFailure(ImagePipeline.failure("[" + ClipHybridOptions.NAME + "] [query_image]", null, e));
             return;
         }
         String where = "[" + ClipHybridOptions.NAME + "] [query_image]";

@@ -2,7 +2,6 @@ package org.opensearch.cliphybrid.rest;
 
 import org.opensearch.cliphybrid.harvest.HarvestAction;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
-import org.opensearch.cliphybrid.ui.ImageFileAction;
 import org.opensearch.rest.NamedRoute;
 import org.opensearch.rest.RestRequest;
 
@@ -21,7 +20,7 @@ public final class ClipActionNames {
     /** The search page and its script and style; the page searches through {@code _search} with the caller's own rights. */
     public static final String UI_PAGE = "cluster:admin/clip/ui/page";
     /** Image files under {@code clip.images.path}, for the page's thumbnails. */
-    public static final String UI_IMAGE = ImageFileAction.NAME;
+    public static final String UI_IMAGE = "cluster:admin/clip/ui/image";
     /** Fetches web pages and writes their images into an index (the writes also need the index's write permission). */
     public static final String HARVEST = HarvestAction.NAME;
     /** Every node's counters, latencies and queues. */

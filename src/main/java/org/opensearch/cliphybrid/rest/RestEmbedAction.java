@@ -2,9 +2,9 @@ package org.opensearch.cliphybrid.rest;
 
 import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
-import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.xcontent.ToXContentObject;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -29,10 +29,10 @@ public final class RestEmbedAction extends BaseRestHandler {
     public static final String PATH = "/_plugins/clip/_embed";
 
     private final Supplier<InferenceService> inference;
-    private final Supplier<ImageInputs> images;
+    private final Supplier<ImagePipeline> images;
     private final Supplier<ImageBatchEmbedder> embedder;
 
-    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<ImageInputs> images, Supplier<ImageBatchEmbedder> embedder) {
+    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<ImagePipeline> images, Supplier<ImageBatchEmbedder> embedder) {
         this.inference = inference;
         this.images = images;
         this.embedder = embedder;
@@ -97,11 +97,11 @@ public final class RestEmbedAction extends BaseRestHandler {
             return;
         }
         String where = "images[" + i + "]";
-        ImageInputs.Input input;
+        ImagePipeline.Input input;
         try {
             input = images.get().parse(request.images().get(i));
         } catch (IllegalArgumentException e) {
-            done.onFailure(ImageInputs.failure(where, null, e));
+            done.onFailure(ImagePipeline.failure(where, null, e));
             return;
         }
         sources.add(input.source());

@@ -1,7 +1,5 @@
 package org.opensearch.cliphybrid.stats;
 
-import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
-import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.threadpool.ThreadPool;
@@ -14,14 +12,19 @@ import java.util.TreeMap;
 
 /** This node's {@link NodeClipStats}: the counters, plus the plugin's inference, query and fetch pools and the models loaded so far. */
 public final class NodeStatsReporter {
+    /** The names of the thread pools reported as {@code queue.inference}, {@code queue.query} and {@code queue.fetch}. */
+    public record Pools(String inference, String query, String fetch) {}
+
     private final ClipStats stats;
     private final ThreadPool threadPool;
     private final ModelRegistry models;
+    private final Pools names;
 
-    public NodeStatsReporter(ClipStats stats, ThreadPool threadPool, ModelRegistry models) {
+    public NodeStatsReporter(ClipStats stats, ThreadPool threadPool, ModelRegistry models, Pools names) {
         this.stats = stats;
         this.threadPool = threadPool;
         this.models = models;
+        this.names = names;
     }
 
     public NodeClipStats report() {
@@ -30,9 +33,9 @@ public final class NodeStatsReporter {
             pools.put(pool.getName(), pool);
         }
         Map<String, QueueStats> queues = new LinkedHashMap<>();
-        queues.put("inference", queue(pools.get(InferenceService.THREAD_POOL)));
-        queues.put("query", queue(pools.get(InferenceService.QUERY_THREAD_POOL)));
-        queues.put("fetch", queue(pools.get(ImageBatchEmbedder.FETCH_POOL)));
+        queues.put("inference", queue(pools.get(names.inference())));
+        queues.put("query", queue(pools.get(names.query())));
+        queues.put("fetch", queue(pools.get(names.fetch())));
         Map<String, Long> loadMillis = new TreeMap<>();
         for (Map.Entry<String, ClipModel> model : models.loaded().entrySet()) {
             loadMillis.put(model.getKey(), model.getValue().loadMillis());

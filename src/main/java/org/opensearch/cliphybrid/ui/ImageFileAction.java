@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.ui;
 
 import org.opensearch.action.ActionType;
+import org.opensearch.cliphybrid.rest.ClipActionNames;
 
 /**
  * Reads one image file under {@code clip.images.path} for the search page. A transport action rather than a read in the REST
@@ -8,7 +9,7 @@ import org.opensearch.action.ActionType;
  * the decoded path segment by segment, and a sub-folder written as {@code %2F} adds segments that no route has.
  */
 public final class ImageFileAction extends ActionType<ImageFileResponse> {
-    public static final String NAME = "cluster:admin/clip/ui/image";
+    public static final String NAME = ClipActionNames.UI_IMAGE;
     public static final ImageFileAction INSTANCE = new ImageFileAction();
 
     private ImageFileAction() {

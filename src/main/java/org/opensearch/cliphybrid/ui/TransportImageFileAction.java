@@ -4,7 +4,6 @@ import org.opensearch.action.ActionRunnable;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.cliphybrid.ErrorReason;
-import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
@@ -12,11 +11,11 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 
 /**
- * Reads the file through the same loader as ingest, with the same confinement (no {@code ..}, no symbolic link out of the
- * folder) and byte cap; only bytes that are an image are served. Every refusal is the same 404 to a browser.
+ * Reads the file through {@link ImageFiles}; only bytes that are an image are served. Every refusal is the same 404 to a
+ * browser.
  */
 public final class TransportImageFileAction extends HandledTransportAction<ImageFileRequest, ImageFileResponse> {
-    private final ImageInputs images;
+    private final ImageFiles files;
     private final ThreadPool threadPool;
 
     @Inject
@@ -24,26 +23,26 @@ public final class TransportImageFileAction extends HandledTransportAction<Image
         TransportService transportService,
         ActionFilters actionFilters,
         ThreadPool threadPool,
-        ImageInputs images
+        ImageFiles files
     ) {
         super(ImageFileAction.NAME, transportService, actionFilters, ImageFileRequest::new);
-        this.images = images;
+        this.files = files;
         this.threadPool = threadPool;
     }
 
     @Override
     protected void doExecute(Task task, ImageFileRequest request, ActionListener<ImageFileResponse> listener) {
         // a file read is blocking I/O; the REST handler calls this on the network thread
-        threadPool.executor(ThreadPool.Names.GENERIC).execute(ActionRunnable.supply(listener, () -> read(images, request.path())));
+        threadPool.executor(ThreadPool.Names.GENERIC).execute(ActionRunnable.supply(listener, () -> read(files, request.path())));
     }
 
-    static ImageFileResponse read(ImageInputs inputs, String path) {
+    static ImageFileResponse read(ImageFiles files, String path) {
         if (path == null || path.isBlank()) {
             return ImageFileResponse.notFound("no image path given");
         }
         byte[] bytes;
         try {
-            bytes = inputs.readFile(path);
+            bytes = files.read(path);
         } catch (Exception e) {
             // outside the folder, missing, too large, no images folder at all: the reason goes into the 404's body
             return ImageFileResponse.notFound(ErrorReason.of(e));

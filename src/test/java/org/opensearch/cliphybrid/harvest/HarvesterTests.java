@@ -2,7 +2,8 @@ package org.opensearch.cliphybrid.harvest;
 
 import com.sun.net.httpserver.HttpServer;
 
-import org.opensearch.cliphybrid.image.ImageLoader;
+import org.opensearch.cliphybrid.net.FetchLimits;
+import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -59,8 +60,8 @@ public class HarvesterTests extends OpenSearchTestCase {
     private static Harvester harvester() {
         // loopback is where the test site is; the client is never used, as no page has images
         return new Harvester(
-            new ImageLoader(),
-            () -> new ImageLoader.Limits(null, 1 << 20, 2000, 2000, 5000, true),
+            new GuardedHttpClient(),
+            () -> new FetchLimits(1 << 20, 2000, 2000, 5000, true),
             () -> new Harvester.Defaults(1000, 100),
             null
         );
@@ -112,8 +113,8 @@ public class HarvesterTests extends OpenSearchTestCase {
     public void testNodeDefaultsAreHeldToTheRequestBounds() throws Exception {
         String site = startSite();
         Harvester harvester = new Harvester(
-            new ImageLoader(),
-            () -> new ImageLoader.Limits(null, 1 << 20, 2000, 2000, 5000, true),
+            new GuardedHttpClient(),
+            () -> new FetchLimits(1 << 20, 2000, 2000, 5000, true),
             () -> new Harvester.Defaults(0, 1_000_000),
             null
         );

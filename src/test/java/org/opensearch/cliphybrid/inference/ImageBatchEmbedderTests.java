@@ -1,13 +1,15 @@
 package org.opensearch.cliphybrid.inference;
 
+import org.junit.After;
+import org.junit.Before;
+import org.opensearch.cliphybrid.pipeline.BytesInFlight;
+import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.NodeClipStats;
 import org.opensearch.cliphybrid.testing.InferenceFixture;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.threadpool.ThreadPool;
-import org.junit.After;
-import org.junit.Before;
 
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,7 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
     private ClipStats stats;
     private InferenceService inference;
     private BytesInFlight budget;
-    private ImageInputs inputs;
+    private ImagePipeline pipeline;
     private ImageBatchEmbedder embedder;
 
     @Before
@@ -36,7 +38,7 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
         stats = fixture.stats;
         inference = fixture.inference;
         budget = fixture.budget;
-        inputs = fixture.inputs;
+        pipeline = fixture.pipeline;
         embedder = fixture.embedder;
     }
 
@@ -47,12 +49,12 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
 
     private ImageBatchEmbedder.Outcome[] embed(String... references) throws Exception {
         CompletableFuture<ImageBatchEmbedder.Outcome[]> done = new CompletableFuture<>();
-        embedder.embed(null, java.util.Arrays.stream(references).map(inputs::parse).toList(), inputs.share(), done::complete);
+        embedder.embed(null, java.util.Arrays.stream(references).map(pipeline::parse).toList(), pipeline.share(), done::complete);
         return done.get(60, TimeUnit.SECONDS);
     }
 
     private float[] single(String reference) throws Exception {
-        try (ImageInputs.Prepared prepared = inputs.prepare(inputs.parse(reference), inference.model(null), inputs.share())) {
+        try (ImagePipeline.Prepared prepared = pipeline.prepare(pipeline.parse(reference), inference.model(null), pipeline.share())) {
             return inference.encodeImages(inference.model(null), List.of(prepared.pixelValues()))[0];
         }
     }
@@ -92,7 +94,7 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
         busy.await();
         // the one fetch thread is taken and the queue holds one task: the first image waits, the second is refused
         CompletableFuture<ImageBatchEmbedder.Outcome[]> done = new CompletableFuture<>();
-        embedder.embed(null, List.of(inputs.parse(DOG), inputs.parse(OTHER)), inputs.share(), done::complete);
+        embedder.embed(null, List.of(pipeline.parse(DOG), pipeline.parse(OTHER)), pipeline.share(), done::complete);
         release.countDown();
         ImageBatchEmbedder.Outcome[] outcomes = done.get(60, TimeUnit.SECONDS);
         assertNull(outcomes[0].failure());

@@ -1,11 +1,11 @@
 package org.opensearch.cliphybrid.ingest;
 
+import org.junit.After;
+import org.junit.Before;
 import org.opensearch.cliphybrid.testing.InferenceFixture;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.test.OpenSearchTestCase;
-import org.junit.After;
-import org.junit.Before;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +31,7 @@ public class ClipEmbeddingProcessorTests extends OpenSearchTestCase {
     }
 
     private ClipEmbeddingProcessor processor(int batchSize) {
-        return new ClipEmbeddingProcessor("tag", null, batchSize, "image", "vector", null, true, fixture.embedder, fixture.inputs, null, null);
+        return new ClipEmbeddingProcessor("tag", null, batchSize, "image", "vector", null, true, fixture.embedder, fixture.pipeline, null, null);
     }
 
     private static IngestDocumentWrapper wrapper(int slot, Object image) {

@@ -1,10 +1,11 @@
 package org.opensearch.cliphybrid.model;
 
-import org.opensearch.cliphybrid.image.ImageDecoder;
-import org.opensearch.cliphybrid.testing.SharedFixtures;
-import org.opensearch.test.OpenSearchTestCase;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.opensearch.cliphybrid.image.ImageDecoder;
+import org.opensearch.cliphybrid.testing.PixelValues;
+import org.opensearch.cliphybrid.testing.SharedFixtures;
+import org.opensearch.test.OpenSearchTestCase;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ public class ClipModelGoldenTests extends OpenSearchTestCase {
         List<float[]> pixels = new ArrayList<>();
         for (Map<String, Object> image : entries("images")) {
             byte[] bytes = Files.readAllBytes(images.resolve((String) image.get("image")));
-            pixels.add(fp32.preprocessor().preprocess(ImageDecoder.decode(bytes, 40_000_000L)));
+            pixels.add(PixelValues.onHeap(fp32.preprocessor(), ImageDecoder.decode(bytes, 40_000_000L)));
         }
         float[][] batch = fp32.embedImages(pixels);
         float[][] quantized = int8.embedImages(pixels);
@@ -106,7 +107,7 @@ public class ClipModelGoldenTests extends OpenSearchTestCase {
         for (Map<String, Object> image : (List<Map<String, Object>>) goldenPreprocess.get("images")) {
             String file = (String) image.get("file");
             byte[] bytes = Files.readAllBytes(dir.resolve(file));
-            float[] actual = fp32.embedImages(List.of(fp32.preprocessor().preprocess(ImageDecoder.decode(bytes, 40_000_000L))))[0];
+            float[] actual = fp32.embedImages(List.of(PixelValues.onHeap(fp32.preprocessor(), ImageDecoder.decode(bytes, 40_000_000L))))[0];
             // the card's tolerances: 0.9995, and 0.98 for CMYK, whose conversion differs between ICC-aware decoders
             assertCosineAtLeast(file, floats(image.get("image_embeds_fp32")), actual, file.startsWith("cmyk") ? 0.98 : 0.9995);
         }

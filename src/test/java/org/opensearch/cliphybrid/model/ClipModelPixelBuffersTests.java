@@ -1,10 +1,11 @@
 package org.opensearch.cliphybrid.model;
 
-import org.opensearch.cliphybrid.image.ImageDecoder;
-import org.opensearch.cliphybrid.testing.SharedFixtures;
-import org.opensearch.test.OpenSearchTestCase;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.opensearch.cliphybrid.image.ImageDecoder;
+import org.opensearch.cliphybrid.testing.PixelValues;
+import org.opensearch.cliphybrid.testing.SharedFixtures;
+import org.opensearch.test.OpenSearchTestCase;
 
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
@@ -42,7 +43,7 @@ public class ClipModelPixelBuffersTests extends OpenSearchTestCase {
         try {
             for (String name : IMAGES) {
                 BufferedImage image = image(name);
-                float[] heap = model.preprocessor().preprocess(image);
+                float[] heap = PixelValues.onHeap(model.preprocessor(), image);
                 DirectFloatPool.Lease lease = model.preprocess(image);
                 leases.add(lease);
                 arrays.add(heap);

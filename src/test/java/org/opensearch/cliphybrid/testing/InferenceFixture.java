@@ -1,12 +1,14 @@
 package org.opensearch.cliphybrid.testing;
 
 import org.opensearch.cliphybrid.image.ImageLoader;
-import org.opensearch.cliphybrid.inference.BytesInFlight;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
-import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.net.FetchLimits;
+import org.opensearch.cliphybrid.net.GuardedHttpClient;
+import org.opensearch.cliphybrid.pipeline.BytesInFlight;
+import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.threadpool.FixedExecutorBuilder;
@@ -27,7 +29,7 @@ public final class InferenceFixture implements Closeable {
     public final ClipStats stats = new ClipStats();
     public final InferenceService inference;
     public final BytesInFlight budget = new BytesInFlight(100L << 20);
-    public final ImageInputs inputs;
+    public final ImagePipeline pipeline;
     public final ImageBatchEmbedder embedder;
 
     public InferenceFixture(String name, int fetchQueueSize) {
@@ -41,14 +43,14 @@ public final class InferenceFixture implements Closeable {
         models = new ModelRegistry(miniClip.getParent(), false, 1, InferenceDevice.CPU);
         inference = new InferenceService(models, threadPool, stats, miniClip.getFileName().toString());
         Path images = SharedFixtures.flickrImages();
-        inputs = new ImageInputs(
-            new ImageLoader(),
-            () -> new ImageLoader.Limits(images, 20 << 20, 1000, 1000, false),
+        pipeline = new ImagePipeline(
+            new ImageLoader(new GuardedHttpClient()),
+            () -> new ImageLoader.Limits(images, new FetchLimits(20 << 20, 1000, 1000, FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS, false)),
             () -> 40_000_000L,
             budget,
             stats
         );
-        embedder = new ImageBatchEmbedder(inference, inputs, threadPool, stats);
+        embedder = new ImageBatchEmbedder(inference, pipeline, threadPool, stats);
     }
 
     @Override

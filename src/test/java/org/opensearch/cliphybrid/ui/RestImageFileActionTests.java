@@ -1,9 +1,8 @@
 package org.opensearch.cliphybrid.ui;
 
 import org.opensearch.cliphybrid.image.ImageLoader;
-import org.opensearch.cliphybrid.inference.BytesInFlight;
-import org.opensearch.cliphybrid.inference.ImageInputs;
-import org.opensearch.cliphybrid.stats.ClipStats;
+import org.opensearch.cliphybrid.net.FetchLimits;
+import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.rest.RestStatus;
@@ -35,18 +34,15 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
         Files.write(outside.resolve("secret.png"), PNG);
     }
 
-    private ImageInputs inputs(Path imagesRoot, long maxBytes) {
-        return new ImageInputs(
-            new ImageLoader(),
-            () -> new ImageLoader.Limits(imagesRoot, maxBytes, 1000, 1000, false),
-            () -> 1000L,
-            new BytesInFlight(1 << 20),
-            new ClipStats()
+    private ImageFiles files(Path imagesRoot, long maxBytes) {
+        return new ImageFiles(
+            new ImageLoader(new GuardedHttpClient()),
+            () -> new ImageLoader.Limits(imagesRoot, new FetchLimits(maxBytes, 1000, 1000, FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS, false))
         );
     }
 
     private ImageFileResponse read(String path) {
-        return TransportImageFileAction.read(inputs(root, 1 << 20), path);
+        return TransportImageFileAction.read(files(root, 1 << 20), path);
     }
 
     public void testServesImagesUnderTheFolderWithTheTypeTheirBytesTell() {
@@ -80,8 +76,8 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
     }
 
     public void testNoImagesFolderOrTooLargeIsNotFound() {
-        assertNotFound(TransportImageFileAction.read(inputs(null, 1 << 20), "a.png"), "set clip.images.path");
-        assertNotFound(TransportImageFileAction.read(inputs(root, 4), "a.png"), "over the limit");
+        assertNotFound(TransportImageFileAction.read(files(null, 1 << 20), "a.png"), "set clip.images.path");
+        assertNotFound(TransportImageFileAction.read(files(root, 4), "a.png"), "over the limit");
     }
 
     public void testRequestAndRepliesSurviveTheWire() throws Exception {

@@ -1,19 +1,12 @@
 package org.opensearch.cliphybrid.model.image;
 
-import org.opensearch.OpenSearchParseException;
 import org.opensearch.cliphybrid.model.Vectors;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.json.JsonXContent;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -66,21 +59,6 @@ public final class ClipImagePreprocessor {
         this.outHeight = outHeight;
         this.outWidth = outWidth;
         this.levels = levels;
-    }
-
-    /** Reads and checks a {@code preprocessor_config.json}; a bad value is reported with the file's path. */
-    public static ClipImagePreprocessor load(Path preprocessorConfigJson) throws IOException {
-        Map<String, Object> config;
-        try (InputStream in = Files.newInputStream(preprocessorConfigJson)) {
-            config = XContentHelper.convertToMap(JsonXContent.jsonXContent, in, false);
-        } catch (OpenSearchParseException e) {
-            throw new IllegalArgumentException("[" + preprocessorConfigJson + "] is not valid JSON: " + e.getMessage(), e);
-        }
-        try {
-            return fromConfig(config);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid image preprocessing in [" + preprocessorConfigJson + "]: " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -191,19 +169,9 @@ public final class ClipImagePreprocessor {
     }
 
     /**
-     * The {@code pixel_values} of one image: float32, channels first, {@code channels() x height() x width()}.
-     *
-     * @param rgb an RGB image, such as {@code ImageDecoder.decode} returns (alpha, if any, is ignored)
-     */
-    public float[] preprocess(BufferedImage rgb) {
-        float[] out = new float[size()];
-        preprocess(rgb, FloatBuffer.wrap(out));
-        return out;
-    }
-
-    /**
      * Writes the {@code pixel_values} of one image into {@code out}, {@link #size()} floats from index 0, so that they can
-     * go to the model from off-heap memory without a copy on the heap.
+     * go to the model from off-heap memory without a copy on the heap. {@code rgb} is an RGB image, such as
+     * {@code ImageDecoder.decode} returns (alpha, if any, is ignored).
      */
     public void preprocess(BufferedImage rgb, FloatBuffer out) {
         if (out.capacity() < size()) {

@@ -50,17 +50,6 @@ final class PilResize {
     }
 
     /**
-     * Resizes packed {@code 0xRRGGBB} pixels (row-major) to {@code outWidth} x {@code outHeight}; returns a new array. The
-     * whole image as one {@link #window}.
-     */
-    static int[] resize(int[] rgb, int width, int height, int outWidth, int outHeight, Filter filter) {
-        if (rgb.length != width * height) {
-            throw new IllegalArgumentException("expected " + width + "x" + height + " pixels, got " + rgb.length);
-        }
-        return window(width, height, outWidth, outHeight, 0, 0, outWidth, outHeight, filter).apply(new Source(rgb, 0, width));
-    }
-
-    /**
      * Packed {@code 0xRRGGBB} pixels where pixel (x, y) of the image is {@code data[offset + y * stride + x]}: a view of an
      * image's own pixel array, or of a copy of just the rectangle a {@link Window} reads (then {@code offset} is negative).
      */
@@ -69,8 +58,8 @@ final class PilResize {
     /**
      * The part of a resize that a crop keeps: of a {@code inWidth x inHeight} image resized to {@code outWidth x outHeight},
      * the {@code cropWidth x cropHeight} pixels from ({@code left}, {@code top}), zero where that lies outside the resized
-     * image. Each kept pixel is computed exactly as {@link #resize} computes it (same taps, same two roundings), but only
-     * kept pixels are: memory and time follow the crop and the input rows and columns it reads, not the resized size,
+     * image. Each kept pixel is computed exactly as a resize of the whole image computes it (same taps, same two roundings),
+     * but only kept pixels are: memory and time follow the crop and the input rows and columns it reads, not the resized size,
      * which may therefore exceed any array (a 40000000x1 image resized to a shortest edge of 224).
      */
     static Window window(

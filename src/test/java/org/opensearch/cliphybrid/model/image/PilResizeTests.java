@@ -45,7 +45,7 @@ public class PilResizeTests extends OpenSearchTestCase {
         for (Object[] c : PILLOW) {
             int outWidth = (int) c[0];
             int outHeight = (int) c[1];
-            int[] out = PilResize.resize(source, WIDTH, HEIGHT, outWidth, outHeight, (PilResize.Filter) c[2]);
+            int[] out = resize(source, WIDTH, HEIGHT, outWidth, outHeight, (PilResize.Filter) c[2]);
             byte[] bytes = new byte[out.length * 3];
             for (int i = 0; i < out.length; i++) {
                 bytes[3 * i] = (byte) (out[i] >> 16);
@@ -59,8 +59,14 @@ public class PilResizeTests extends OpenSearchTestCase {
 
     public void testSameSizeIsACopy() {
         int[] source = source();
-        int[] out = PilResize.resize(source, WIDTH, HEIGHT, WIDTH, HEIGHT, PilResize.Filter.BICUBIC);
+        int[] out = resize(source, WIDTH, HEIGHT, WIDTH, HEIGHT, PilResize.Filter.BICUBIC);
         assertNotSame(source, out);
         assertArrayEquals(source, out);
+    }
+
+    /** The whole image as one {@link PilResize#window}: what Pillow's {@code Image.resize} returns. */
+    static int[] resize(int[] rgb, int width, int height, int outWidth, int outHeight, PilResize.Filter filter) {
+        assertEquals(width * height, rgb.length);
+        return PilResize.window(width, height, outWidth, outHeight, 0, 0, outWidth, outHeight, filter).apply(new PilResize.Source(rgb, 0, width));
     }
 }

@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.model.image;
 
+import org.opensearch.cliphybrid.testing.PixelValues;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.awt.image.BufferedImage;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * Resizing only the pixels a centre crop keeps must give exactly the pixels of the whole resize followed by the crop
- * ({@link PilResize#resize}, pinned to Pillow by PilResizeTests), and must stay small and fast for images so long and thin
+ * ({@link PilResizeTests#resize}, pinned to Pillow there), and must stay small and fast for images so long and thin
  * that the whole resize would not fit in memory.
  */
 public class WindowedResizeTests extends OpenSearchTestCase {
@@ -122,14 +123,14 @@ public class WindowedResizeTests extends OpenSearchTestCase {
                 filter
             );
             String what = width + "x" + height + " " + config;
-            assertPixels(what + " INT_RGB", expected, preprocessor.preprocess(intRgb(source, width, height)));
-            assertPixels(what + " 3BYTE_BGR", expected, preprocessor.preprocess(copy(source, width, height, BufferedImage.TYPE_3BYTE_BGR)));
+            assertPixels(what + " INT_RGB", expected, PixelValues.onHeap(preprocessor, intRgb(source, width, height)));
+            assertPixels(what + " 3BYTE_BGR", expected, PixelValues.onHeap(preprocessor, copy(source, width, height, BufferedImage.TYPE_3BYTE_BGR)));
             // a sub-image shares its parent's array at an offset and with the parent's stride
             BufferedImage parent = new BufferedImage(width + 3, height + 2, BufferedImage.TYPE_INT_RGB);
             parent.setRGB(2, 1, width, height, source, 0, width);
             BufferedImage sub = parent.getSubimage(2, 1, width, height);
             assertEquals(BufferedImage.TYPE_INT_RGB, sub.getType());
-            assertPixels(what + " sub-image", expected, preprocessor.preprocess(sub));
+            assertPixels(what + " sub-image", expected, PixelValues.onHeap(preprocessor, sub));
         }
     }
 
@@ -179,7 +180,7 @@ public class WindowedResizeTests extends OpenSearchTestCase {
             Arrays.fill(data, 0x336699);
             long allocated = allocatedBytes();
             long start = System.nanoTime();
-            float[] pixelValues = preprocessor.preprocess(image);
+            float[] pixelValues = PixelValues.onHeap(preprocessor, image);
             long millis = (System.nanoTime() - start) / 1_000_000;
             allocated = allocatedBytes() - allocated;
             String what = width + "x" + height;
@@ -206,7 +207,7 @@ public class WindowedResizeTests extends OpenSearchTestCase {
             // red is 0 left of the middle and 255 right of it
             data[x] = x < width / 2 ? 0 : 0xFF0000;
         }
-        float[] pixelValues = levelsOnly().preprocess(image);
+        float[] pixelValues = PixelValues.onHeap(levelsOnly(), image);
         // 224 output columns span one input pixel around the middle: dark on the left edge, bright on the right
         assertEquals(0f, pixelValues[0], 0f);
         assertEquals(255f, pixelValues[223], 0f);
@@ -219,7 +220,7 @@ public class WindowedResizeTests extends OpenSearchTestCase {
         // (2^31 - 1) * (2^22 + 1) is past 2^53, where a double stops holding every output index
         ClipImagePreprocessor preprocessor = ClipImagePreprocessor.fromConfig(Map.of("size", Map.of("shortest_edge", Integer.MAX_VALUE)));
         BufferedImage image = new BufferedImage(1, (1 << 22) + 1, BufferedImage.TYPE_INT_RGB);
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> preprocessor.preprocess(image));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> PixelValues.onHeap(preprocessor, image));
         assertTrue(e.getMessage(), e.getMessage().contains("aspect ratio 1x4194305 too extreme"));
     }
 }

@@ -1,11 +1,11 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import org.opensearch.test.OpenSearchTestCase;
 import org.junit.After;
+import org.opensearch.test.OpenSearchTestCase;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -34,9 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every server here is one the test starts on 127.0.0.1; a stub resolver gives made-up host names loopback addresses, and a
  * stub check refuses 127.0.0.2 in place of a private address, so the guard is tested without traffic to anything real.
  */
-public class PinnedHttpClientTests extends OpenSearchTestCase {
+public class GuardedHttpClientTests extends OpenSearchTestCase {
     private static final byte[] IMAGE = "pretend these are image bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final PinnedHttpClient.AddressCheck REFUSE_127_0_0_2 = a -> a.getHostAddress().equals("127.0.0.2")
+    private static final GuardedHttpClient.AddressCheck REFUSE_127_0_0_2 = a -> a.getHostAddress().equals("127.0.0.2")
         ? "stand-in private address"
         : null;
 
@@ -57,8 +58,8 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
         return InetAddress.getByName(literal);
     }
 
-    private static ImageLoader.Limits limits(long maxBytes, boolean allowPrivate) {
-        return new ImageLoader.Limits(null, maxBytes, 2000, 5000, allowPrivate);
+    private static FetchLimits limits(long maxBytes, boolean allowPrivate) {
+        return new FetchLimits(maxBytes, 2000, 5000, FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS, allowPrivate);
     }
 
     private int startServer(HttpServer created) throws IOException {
@@ -112,15 +113,15 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
         return startServer(HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0));
     }
 
-    private static byte[] get(ImageLoader loader, String url, ImageLoader.Limits limits) throws IOException {
-        return loader.load(ImageSource.parse(url, limits.maxBytes()), limits);
+    private static byte[] get(GuardedHttpClient http, String url, FetchLimits limits) throws IOException {
+        return http.get(URI.create(url), limits).bytes();
     }
 
     public void testConnectsToTheAddressItCheckedAndSendsTheHostName() throws Exception {
         int port = startHttp();
         // a rebinding DNS: the checked answer is loopback where the server is, any later answer a refused address
         AtomicInteger lookups = new AtomicInteger();
-        ImageLoader loader = new ImageLoader(
+        GuardedHttpClient loader = new GuardedHttpClient(
             host -> new InetAddress[] { lookups.getAndIncrement() == 0 ? ip("127.0.0.1") : ip("127.0.0.2") },
             REFUSE_127_0_0_2,
             (SSLSocketFactory) SSLSocketFactory.getDefault()
@@ -132,23 +133,23 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
 
     public void testEveryAddressOfAHostIsChecked() throws Exception {
         int port = startHttp();
-        ImageLoader loader = new ImageLoader(
+        GuardedHttpClient loader = new GuardedHttpClient(
             host -> new InetAddress[] { ip("127.0.0.1"), ip("127.0.0.2") },
             REFUSE_127_0_0_2,
             (SSLSocketFactory) SSLSocketFactory.getDefault()
         );
-        ImageLoadException e = expectThrows(
-            ImageLoadException.class,
+        FetchException e = expectThrows(
+            FetchException.class,
             () -> get(loader, "http://images.test:" + port + "/image", limits(1000, false))
         );
-        assertEquals(ImageFailure.BLOCKED_ADDRESS, e.failure());
+        assertEquals(FetchException.Kind.BLOCKED_ADDRESS, e.kind());
         assertTrue(e.getMessage(), e.getMessage().contains("127.0.0.2"));
         assertEquals("nothing was sent", List.of(), paths);
     }
 
     public void testRedirectsAreCheckedAgain() throws Exception {
         int port = startHttp();
-        ImageLoader loader = new ImageLoader(
+        GuardedHttpClient loader = new GuardedHttpClient(
             host -> new InetAddress[] { host.equals("refused.test") ? ip("127.0.0.2") : ip("127.0.0.1") },
             REFUSE_127_0_0_2,
             (SSLSocketFactory) SSLSocketFactory.getDefault()
@@ -158,20 +159,20 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
         assertEquals("allowed.test:" + port, hostHeaders.get(1));
 
         paths.clear();
-        ImageLoadException e = expectThrows(
-            ImageLoadException.class,
+        FetchException e = expectThrows(
+            FetchException.class,
             () -> get(loader, "http://images.test:" + port + "/to-refused", limits(1000, false))
         );
-        assertEquals(ImageFailure.BLOCKED_ADDRESS, e.failure());
+        assertEquals(FetchException.Kind.BLOCKED_ADDRESS, e.kind());
         assertTrue(e.getMessage(), e.getMessage().contains("refused.test"));
         assertEquals("the redirect target was never asked", List.of("/to-refused"), paths);
     }
 
     public void testRedirectLoopsStop() throws Exception {
         int port = startHttp();
-        ImageLoadException e = expectThrows(
-            ImageLoadException.class,
-            () -> get(new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") }), "http://a.test:" + port + "/loop", limits(1000, true))
+        FetchException e = expectThrows(
+            FetchException.class,
+            () -> get(new GuardedHttpClient(host -> new InetAddress[] { ip("127.0.0.1") }), "http://a.test:" + port + "/loop", limits(1000, true))
         );
         assertTrue(e.getMessage(), e.getMessage().contains("more than 5 redirects"));
         assertEquals(6, paths.size());
@@ -179,24 +180,24 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
 
     public void testBodiesStatusesAndTheByteCap() throws Exception {
         int port = startHttp();
-        ImageLoader loader = new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") });
+        GuardedHttpClient loader = new GuardedHttpClient(host -> new InetAddress[] { ip("127.0.0.1") });
         String base = "http://a.test:" + port;
         assertArrayEquals(IMAGE, get(loader, base + "/chunked", limits(1000, true)));
-        ImageLoadException notFound = expectThrows(ImageLoadException.class, () -> get(loader, base + "/nothing", limits(1000, true)));
-        assertEquals(ImageFailure.NOT_FOUND, notFound.failure());
+        FetchException notFound = expectThrows(FetchException.class, () -> get(loader, base + "/nothing", limits(1000, true)));
+        assertEquals(FetchException.Kind.NOT_FOUND, notFound.kind());
         assertTrue(notFound.getMessage(), notFound.getMessage().contains("HTTP 404"));
         for (String path : new String[] { "/image", "/chunked" }) {
-            ImageLoadException big = expectThrows(ImageLoadException.class, () -> get(loader, base + path, limits(IMAGE.length - 1, true)));
-            assertEquals(path, ImageFailure.TOO_LARGE, big.failure());
+            FetchException big = expectThrows(FetchException.class, () -> get(loader, base + path, limits(IMAGE.length - 1, true)));
+            assertEquals(path, FetchException.Kind.TOO_LARGE, big.kind());
             assertTrue(big.getMessage(), big.getMessage().contains("clip.image.max_bytes"));
         }
     }
 
     public void testLoopbackIsRefusedByTheRealGuard() throws Exception {
         int port = startHttp();
-        ImageLoadException e = expectThrows(
-            ImageLoadException.class,
-            () -> get(new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") }), "http://a.test:" + port + "/image", limits(1000, false))
+        FetchException e = expectThrows(
+            FetchException.class,
+            () -> get(new GuardedHttpClient(host -> new InetAddress[] { ip("127.0.0.1") }), "http://a.test:" + port + "/image", limits(1000, false))
         );
         assertTrue(e.getMessage(), e.getMessage().contains("loopback"));
         assertEquals(List.of(), paths);
@@ -217,7 +218,7 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
         HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
         int port = startServer(https);
-        ImageLoader loader = new ImageLoader(
+        GuardedHttpClient loader = new GuardedHttpClient(
             host -> new InetAddress[] { ip("127.0.0.1") },
             AddressGuard::refusal,
             clientContext.getSocketFactory()
@@ -232,15 +233,15 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
 
     public void testRedirectChainsLongerThanTheBoundStop() throws Exception {
         int port = startHttp();
-        ImageLoader loader = new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") });
+        GuardedHttpClient loader = new GuardedHttpClient(host -> new InetAddress[] { ip("127.0.0.1") });
         String base = "http://a.test:" + port;
-        int bound = PinnedHttpClient.MAX_REDIRECTS;
+        int bound = GuardedHttpClient.MAX_REDIRECTS;
         assertArrayEquals(IMAGE, get(loader, base + "/chain/" + (bound - 1), limits(1000, true)));
         assertEquals("the bound itself is followed", bound + 1, paths.size());
 
         paths.clear();
-        ImageLoadException e = expectThrows(ImageLoadException.class, () -> get(loader, base + "/chain/" + (bound + 3), limits(1000, true)));
-        assertEquals(ImageFailure.HTTP_STATUS, e.failure());
+        FetchException e = expectThrows(FetchException.class, () -> get(loader, base + "/chain/" + (bound + 3), limits(1000, true)));
+        assertEquals(FetchException.Kind.HTTP_STATUS, e.kind());
         assertTrue(e.getMessage(), e.getMessage().contains("more than " + bound + " redirects from [" + base + "/chain/" + (bound + 3) + "]"));
         assertEquals("the redirect past the bound is not followed", bound + 1, paths.size());
     }
@@ -262,10 +263,10 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
             HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
             https.setHttpsConfigurator(new HttpsConfigurator(contexts[0]));
             int port = startServer(https);
-            ImageLoader loader = new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") }, AddressGuard::refusal, contexts[1].getSocketFactory());
+            GuardedHttpClient loader = new GuardedHttpClient(host -> new InetAddress[] { ip("127.0.0.1") }, AddressGuard::refusal, contexts[1].getSocketFactory());
             String from = "https://images.test:" + port + "/to-http";
-            ImageLoadException e = expectThrows(ImageLoadException.class, () -> get(loader, from, limits(1000, true)));
-            assertEquals(ImageFailure.BLOCKED_ADDRESS, e.failure());
+            FetchException e = expectThrows(FetchException.class, () -> get(loader, from, limits(1000, true)));
+            assertEquals(FetchException.Kind.BLOCKED_ADDRESS, e.kind());
             assertEquals(
                 "refused redirect from https [" + from + "] to plain http [http://plain.test:" + plainPort + "/image]",
                 e.getMessage()
@@ -305,7 +306,7 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
                 @Override
                 public void connectFailed(java.net.URI uri, java.net.SocketAddress sa, IOException ioe) {}
             });
-            ImageLoader loader = new ImageLoader(host -> new InetAddress[] { ip("127.0.0.1") });
+            GuardedHttpClient loader = new GuardedHttpClient(host -> new InetAddress[] { ip("127.0.0.1") });
             assertArrayEquals(IMAGE, get(loader, "http://a.test:" + port + "/image", limits(1000, true)));
             assertEquals(List.of("/image"), paths);
         } finally {

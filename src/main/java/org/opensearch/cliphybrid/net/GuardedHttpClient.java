@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -21,12 +22,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 GET that connects to exactly the addresses it checked. A client that resolves the host again when it connects
+ * The one way this plugin reaches out over the network (image URLs, harvested pages and their robots.txt): an HTTP/1.1 GET
+ * under the {@link AddressGuard}, a byte cap and a {@link FetchDeadline}, that connects to exactly the addresses it checked. A client that resolves the host again when it connects
  * (HttpURLConnection, java.net.http) can be sent elsewhere by a DNS answer that changes between the check and the connect
  * (DNS rebinding); here the host is resolved once per hop, every address is checked, and the socket is opened to one of
  * those {@link InetAddress}es. The Host header, TLS SNI and certificate hostname verification still use the host name.
  */
-final class PinnedHttpClient {
+public final class GuardedHttpClient {
     static final int MAX_REDIRECTS = 5;
     static final int MAX_HEADER_BYTES = 64 * 1024;
     static final int MAX_LINE_BYTES = 8 * 1024;
@@ -39,16 +41,30 @@ final class PinnedHttpClient {
     /** The most a Java array holds, whatever clip.image.max_bytes says. */
     private static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
 
+    /** Resolves host names; tests swap it to check the guard without sending traffic anywhere. */
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     /** Returns why an address is refused, or null; {@link AddressGuard#refusal} outside tests. */
     interface AddressCheck {
         String refusal(InetAddress address);
     }
 
-    private final ImageLoader.Resolver resolver;
+    private final Resolver resolver;
     private final AddressCheck check;
     private final SSLSocketFactory tls;
 
-    PinnedHttpClient(ImageLoader.Resolver resolver, AddressCheck check, SSLSocketFactory tls) {
+    public GuardedHttpClient() {
+        this(InetAddress::getAllByName);
+    }
+
+    public GuardedHttpClient(Resolver resolver) {
+        this(resolver, AddressGuard::refusal, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** With another address check or TLS trust than the real ones: tests use loopback servers that stand for other hosts. */
+    GuardedHttpClient(Resolver resolver, AddressCheck check, SSLSocketFactory tls) {
         this.resolver = resolver;
         this.check = check;
         this.tls = tls;
@@ -56,9 +72,9 @@ final class PinnedHttpClient {
 
     /**
      * The 200 answer to GET {@code uri}, following at most {@link #MAX_REDIRECTS} redirects, each checked anew, all within the
-     * deadline of {@link ImageLoader.Limits#fetchTimeoutMillis}.
+     * deadline of {@link FetchLimits#fetchTimeoutMillis}.
      */
-    ImageLoader.Fetched get(URI uri, ImageLoader.Limits limits) throws IOException {
+    public Fetched get(URI uri, FetchLimits limits) throws IOException {
         FetchDeadline deadline = new FetchDeadline(uri, limits.fetchTimeoutMillis());
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -77,41 +93,41 @@ final class PinnedHttpClient {
                 continue;
             }
             if (response.status == 200) {
-                return new ImageLoader.Fetched(response.body, current, response.headers.get("content-type"));
+                return new Fetched(response.body, current, response.headers.get("content-type"));
             }
-            throw new ImageLoader.HttpStatusException(response.status, current);
+            throw new HttpStatusException(response.status, current);
         }
-        throw new ImageLoadException(ImageFailure.HTTP_STATUS, "more than " + MAX_REDIRECTS + " redirects from [" + uri + "]");
+        throw new FetchException(FetchException.Kind.HTTP_STATUS, "more than " + MAX_REDIRECTS + " redirects from [" + uri + "]");
     }
 
     private static URI redirectTarget(URI from, Response response) {
         String location = response.headers.get("location");
         if (location == null) {
-            throw new ImageLoadException(ImageFailure.HTTP_STATUS, "HTTP " + response.status + " without a Location header from [" + from + "]");
+            throw new FetchException(FetchException.Kind.HTTP_STATUS, "HTTP " + response.status + " without a Location header from [" + from + "]");
         }
         URI to;
         try {
             to = from.resolve(location.strip());
         } catch (IllegalArgumentException e) {
-            throw new ImageLoadException(ImageFailure.HTTP_STATUS, "HTTP " + response.status + " from [" + from + "] with a malformed Location [" + location + "]");
+            throw new FetchException(FetchException.Kind.HTTP_STATUS, "HTTP " + response.status + " from [" + from + "] with a malformed Location [" + location + "]");
         }
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("http") == false && scheme.equals("https") == false) {
-            throw new ImageLoadException(ImageFailure.INVALID, "redirect to unsupported scheme [" + to + "]");
+            throw new FetchException(FetchException.Kind.INVALID, "redirect to unsupported scheme [" + to + "]");
         }
         if ("https".equalsIgnoreCase(from.getScheme()) && scheme.equals("http")) {
             // the next request, and any cookie or token in its URL, would cross the network unencrypted and unauthenticated
-            throw new ImageLoadException(ImageFailure.BLOCKED_ADDRESS, "refused redirect from https [" + from + "] to plain http [" + to + "]");
+            throw new FetchException(FetchException.Kind.BLOCKED_ADDRESS, "refused redirect from https [" + from + "] to plain http [" + to + "]");
         }
         return to;
     }
 
     private record Response(int status, Map<String, String> headers, byte[] body) {}
 
-    private Response exchange(URI uri, ImageLoader.Limits limits, FetchDeadline deadline) throws IOException {
+    private Response exchange(URI uri, FetchLimits limits, FetchDeadline deadline) throws IOException {
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw new ImageLoadException(ImageFailure.INVALID, "URL without a host [" + uri + "]");
+            throw new FetchException(FetchException.Kind.INVALID, "URL without a host [" + uri + "]");
         }
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         // URI keeps the brackets of an IPv6 literal; the resolver, SNI and certificate check want the bare address
@@ -132,7 +148,7 @@ final class PinnedHttpClient {
         }
     }
 
-    private InetAddress[] checkedAddresses(URI uri, String host, ImageLoader.Limits limits) throws IOException {
+    private InetAddress[] checkedAddresses(URI uri, String host, FetchLimits limits) throws IOException {
         InetAddress[] addresses = resolver.resolve(host);
         if (addresses == null || addresses.length == 0) {
             throw new java.net.UnknownHostException("[" + host + "] has no address");
@@ -142,8 +158,8 @@ final class PinnedHttpClient {
             for (InetAddress address : addresses) {
                 String refusal = check.refusal(address);
                 if (refusal != null) {
-                    throw new ImageLoadException(
-                        ImageFailure.BLOCKED_ADDRESS,
+                    throw new FetchException(
+                        FetchException.Kind.BLOCKED_ADDRESS,
                         "refused to fetch [" + uri + "]: [" + host + "] resolves to " + address.getHostAddress() + ", a " + refusal
                             + " (clip.fetch.allow_private_addresses is false)"
                     );
@@ -153,7 +169,7 @@ final class PinnedHttpClient {
         return addresses;
     }
 
-    private static Socket connect(InetAddress[] addresses, int port, URI uri, ImageLoader.Limits limits, FetchDeadline deadline)
+    private static Socket connect(InetAddress[] addresses, int port, URI uri, FetchLimits limits, FetchDeadline deadline)
         throws IOException {
         IOException last = null;
         for (InetAddress address : addresses) {
@@ -254,7 +270,7 @@ final class PinnedHttpClient {
             body = readChunked(in, uri, maxBytes, cap);
         } else if (headers.containsKey("content-length")) {
             long length = contentLength(headers.get("content-length"), uri);
-            ImageLoader.tooLarge(length, maxBytes);
+            tooLarge(length, maxBytes);
             if (length > cap) {
                 throw broken(uri, "Content-Length " + length + " is over the " + cap + " bytes one fetch can hold");
             }
@@ -264,7 +280,7 @@ final class PinnedHttpClient {
             }
         } else {
             body = in.readNBytes((int) Math.min(cap, maxBytes + 1));
-            ImageLoader.tooLarge(body.length, maxBytes);
+            tooLarge(body.length, maxBytes);
         }
         return new Response(status, headers, body);
     }
@@ -285,7 +301,7 @@ final class PinnedHttpClient {
             String sizeLine = readLine(in, MAX_CHUNK_LINE_BYTES, uri, "chunk size line");
             int semicolon = sizeLine.indexOf(';');
             String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
-            if (hex.isEmpty() || hex.chars().allMatch(PinnedHttpClient::isHexDigit) == false) {
+            if (hex.isEmpty() || hex.chars().allMatch(GuardedHttpClient::isHexDigit) == false) {
                 throw broken(uri, "chunk size [" + abbreviate(sizeLine) + "] is not a hexadecimal number");
             }
             if (hex.length() > MAX_CHUNK_SIZE_DIGITS) {
@@ -296,7 +312,7 @@ final class PinnedHttpClient {
                 return body.toByteArray();
             }
             // both terms are far from overflowing: the size has at most 15 hex digits, the body at most 2 GiB
-            ImageLoader.tooLarge(body.size() + size, maxBytes);
+            tooLarge(body.size() + size, maxBytes);
             if (body.size() + size > cap) {
                 throw broken(uri, "chunked body over the " + cap + " bytes one fetch can hold");
             }
@@ -331,8 +347,17 @@ final class PinnedHttpClient {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    private static ImageLoadException broken(URI uri, String problem) {
-        return new ImageLoadException(ImageFailure.NETWORK, "broken HTTP response from [" + uri + "]: " + problem);
+    private static FetchException broken(URI uri, String problem) {
+        return new FetchException(FetchException.Kind.NETWORK, "broken HTTP response from [" + uri + "]: " + problem);
+    }
+
+    private static void tooLarge(long size, long maxBytes) {
+        if (size > maxBytes) {
+            throw new FetchException(
+                FetchException.Kind.TOO_LARGE,
+                "response is " + size + " bytes, over the limit of " + maxBytes + " (clip.image.max_bytes)"
+            );
+        }
     }
 
     private static String abbreviate(String s) {

@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
 import com.sun.net.httpserver.HttpServer;
 import org.opensearch.test.OpenSearchTestCase;
@@ -9,8 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-/** ImageLoader.fetch, as the harvester uses it for pages: body, final URL after redirects, content type, and the status of a refusal. */
-public class ImageLoaderFetchTests extends OpenSearchTestCase {
+/** Any content type over the guarded client, as the harvester fetches pages: body, final URL after redirects, content type, and the status of a refusal. */
+public class GuardedHttpClientFetchTests extends OpenSearchTestCase {
 
     public void testFetchReturnsBodyFinalUrlAndContentTypeOrTheStatus() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -34,17 +34,17 @@ public class ImageLoaderFetchTests extends OpenSearchTestCase {
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            ImageLoader.Limits limits = new ImageLoader.Limits(null, 1000, 2000, 2000, true);
-            ImageLoader loader = new ImageLoader();
+            FetchLimits limits = new FetchLimits(1000, 2000, 2000, FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS, true);
+            GuardedHttpClient http = new GuardedHttpClient();
 
-            ImageLoader.Fetched fetched = loader.fetch(URI.create(base + "/moved"), limits);
+            Fetched fetched = http.get(URI.create(base + "/moved"), limits);
             assertEquals("<p>hi</p>", new String(fetched.bytes(), StandardCharsets.UTF_8));
             assertEquals(URI.create(base + "/page"), fetched.finalUri());
             assertEquals("text/html; charset=utf-8", fetched.contentType());
 
-            ImageLoader.HttpStatusException gone = expectThrows(
-                ImageLoader.HttpStatusException.class,
-                () -> loader.fetch(URI.create(base + "/gone"), limits)
+            HttpStatusException gone = expectThrows(
+                HttpStatusException.class,
+                () -> http.get(URI.create(base + "/gone"), limits)
             );
             assertEquals(410, gone.status());
             assertEquals("HTTP 410 from [" + base + "/gone]", gone.getMessage());
@@ -55,11 +55,11 @@ public class ImageLoaderFetchTests extends OpenSearchTestCase {
 
     public void testTheGuardAppliesToAnyFetch() {
         // a stub resolver: the refused address is never contacted
-        ImageLoader loader = new ImageLoader(host -> new InetAddress[] { InetAddress.getByAddress(host, new byte[] { (byte) 169, (byte) 254, (byte) 169, (byte) 254 }) });
-        ImageLoader.Limits limits = new ImageLoader.Limits(null, 1000, 2000, 2000, false);
+        GuardedHttpClient http = new GuardedHttpClient(host -> new InetAddress[] { InetAddress.getByAddress(host, new byte[] { (byte) 169, (byte) 254, (byte) 169, (byte) 254 }) });
+        FetchLimits limits = new FetchLimits(1000, 2000, 2000, FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS, false);
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
-            () -> loader.fetch(URI.create("http://metadata.example/robots.txt"), limits)
+            () -> http.get(URI.create("http://metadata.example/robots.txt"), limits)
         );
         assertTrue(e.getMessage(), e.getMessage().contains("link-local address"));
     }

@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.inference;
+package org.opensearch.cliphybrid.pipeline;
 
 import org.opensearch.cliphybrid.ErrorReason;
 import org.opensearch.cliphybrid.image.ImageDecoder;
@@ -17,11 +17,11 @@ import java.nio.FloatBuffer;
 import java.util.function.Supplier;
 
 /**
- * The one way from an image reference, as a user writes it, to the {@code pixel_values} a model takes. Ingest and the REST
- * API both go through it, so that one image gives one vector and one error wording whichever way it came in; every image
+ * The one way from an image reference, as a user writes it, to the {@code pixel_values} a model takes: parse, load (read,
+ * fetch or take inline), reserve in the byte budget, decode, preprocess. Ingest, the REST API and queries all go through it, so that one image gives one vector and one error wording whichever way it came in; every image
  * is timed, counted and held within the node's {@link BytesInFlight} budget on the way.
  */
-public final class ImageInputs {
+public final class ImagePipeline {
     /** A parsed reference with the limits in force when it arrived, so a settings change cannot apply halfway through. */
     public record Input(ImageSource source, ImageLoader.Limits limits, long maxPixels) {}
 
@@ -61,7 +61,7 @@ public final class ImageInputs {
     private final BytesInFlight budget;
     private final ClipStats stats;
 
-    public ImageInputs(
+    public ImagePipeline(
         ImageLoader loader,
         Supplier<ImageLoader.Limits> limits,
         Supplier<Long> maxPixels,
@@ -91,8 +91,8 @@ public final class ImageInputs {
     }
 
     /**
-     * Reads or fetches, decodes and preprocesses: slow and blocking, so it runs on the fetch pool
-     * pool, never on a transport, write, inference or query thread. Holds its bytes on behalf of {@code share}, the request
+     * Reads or fetches, decodes and preprocesses: slow and blocking, so it runs on the fetch pool, never on a transport,
+     * write, inference or query thread. Holds its bytes on behalf of {@code share}, the request
      * it belongs to; fails with a 429 when the node's byte budget is spent by other requests.
      */
     public Prepared prepare(Input input, ClipModel model, BytesInFlight.Share share) throws IOException {
@@ -132,14 +132,6 @@ public final class ImageInputs {
     /** A new holder of budget bytes, for the images of one request. */
     public BytesInFlight.Share share() {
         return budget.share();
-    }
-
-    /**
-     * The bytes of a file under {@code clip.images.path}, under the same confinement and byte cap as an image to embed: for
-     * serving the images themselves (the search page's thumbnails).
-     */
-    public byte[] readFile(String path) throws IOException {
-        return loader.load(new ImageSource.LocalFile(path), limits.get());
     }
 
     /** Names where the value was ({@code where}), which image it named when that is known, and the cause. */

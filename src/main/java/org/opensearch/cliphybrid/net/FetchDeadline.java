@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -50,10 +50,10 @@ final class FetchDeadline {
         return limitMillis <= 0 ? (int) Math.min(Integer.MAX_VALUE, leftMillis) : (int) Math.min(limitMillis, leftMillis);
     }
 
-    ImageLoadException exceeded(URI at, Throwable cause) {
+    FetchException exceeded(URI at, Throwable cause) {
         String where = at == null || at.equals(uri) ? "" : " (at [" + at + "])";
-        ImageLoadException e = new ImageLoadException(
-            ImageFailure.TIMEOUT,
+        FetchException e = new FetchException(
+            FetchException.Kind.TIMEOUT,
             "fetch of [" + uri + "]" + where + " took longer than its deadline of " + timeoutMillis + "ms, redirects and body included ("
                 + SETTING + ")"
         );
@@ -114,8 +114,8 @@ final class FetchDeadline {
         private void beforeRead() throws IOException {
             int left = deadline.left(readTimeoutMillis);
             if (left == 0) {
-                // an IOException, not the ImageLoadException itself, so that a TLS layer above passes it on unchanged in kind;
-                // PinnedHttpClient turns any failure after the deadline into the deadline error
+                // an IOException, not the FetchException itself, so that a TLS layer above passes it on unchanged in kind;
+                // GuardedHttpClient turns any failure after the deadline into the deadline error
                 throw new SocketTimeoutException(deadline.exceeded(at, null).getMessage());
             }
             setSoTimeout(left);

@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.inference;
+package org.opensearch.cliphybrid.pipeline;
 
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.test.OpenSearchTestCase;

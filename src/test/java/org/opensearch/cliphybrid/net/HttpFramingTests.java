@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -10,11 +10,11 @@ public class HttpFramingTests extends OpenSearchTestCase {
     private static void assertBroken(String response, String fragment) throws Exception {
         try (RawHttpServer server = new RawHttpServer((request, out) -> RawHttpServer.write(out, response))) {
             String url = server.base() + "/image";
-            ImageLoadException e = expectThrows(
-                ImageLoadException.class,
-                () -> new ImageLoader().fetch(URI.create(url), new ImageLoader.Limits(null, 1 << 20, 2000, 2000, 5000, true))
+            FetchException e = expectThrows(
+                FetchException.class,
+                () -> new GuardedHttpClient().get(URI.create(url), new FetchLimits(1 << 20, 2000, 2000, 5000, true))
             );
-            assertEquals(e.getMessage(), ImageFailure.NETWORK, e.failure());
+            assertEquals(e.getMessage(), FetchException.Kind.NETWORK, e.kind());
             assertTrue(e.getMessage(), e.getMessage().startsWith("broken HTTP response from [" + url + "]: "));
             assertTrue("[" + fragment + "] not in [" + e.getMessage() + "]", e.getMessage().contains(fragment));
         }
@@ -42,15 +42,15 @@ public class HttpFramingTests extends OpenSearchTestCase {
     }
 
     public void testLinesThatNeverEnd() throws Exception {
-        assertBroken(CHUNKED + "1".repeat(5000), "chunk size line longer than " + PinnedHttpClient.MAX_CHUNK_LINE_BYTES + " bytes");
-        assertBroken(OK + "X-Long: " + "a".repeat(20_000), "header line longer than " + PinnedHttpClient.MAX_LINE_BYTES + " bytes");
+        assertBroken(CHUNKED + "1".repeat(5000), "chunk size line longer than " + GuardedHttpClient.MAX_CHUNK_LINE_BYTES + " bytes");
+        assertBroken(OK + "X-Long: " + "a".repeat(20_000), "header line longer than " + GuardedHttpClient.MAX_LINE_BYTES + " bytes");
         assertBroken("HTTP/1.1 200 " + "O".repeat(20_000), "status line longer than");
     }
 
     public void testTooManyOrTooLongHeaders() throws Exception {
-        assertBroken(OK + "X-A: b\r\n".repeat(PinnedHttpClient.MAX_HEADERS + 1) + "\r\n", "more than " + PinnedHttpClient.MAX_HEADERS + " headers");
-        String header = "X-A: " + "b".repeat(PinnedHttpClient.MAX_LINE_BYTES - 100) + "\r\n";
-        assertBroken(OK + header.repeat(9) + "\r\n", "headers longer than " + PinnedHttpClient.MAX_HEADER_BYTES + " bytes");
+        assertBroken(OK + "X-A: b\r\n".repeat(GuardedHttpClient.MAX_HEADERS + 1) + "\r\n", "more than " + GuardedHttpClient.MAX_HEADERS + " headers");
+        String header = "X-A: " + "b".repeat(GuardedHttpClient.MAX_LINE_BYTES - 100) + "\r\n";
+        assertBroken(OK + header.repeat(9) + "\r\n", "headers longer than " + GuardedHttpClient.MAX_HEADER_BYTES + " bytes");
     }
 
     public void testNotHttp() throws Exception {
@@ -64,7 +64,7 @@ public class HttpFramingTests extends OpenSearchTestCase {
             CHUNKED + "2;ext=1\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n",
             OK + "\r\nhello" }) {
             try (RawHttpServer server = new RawHttpServer((request, out) -> RawHttpServer.write(out, response))) {
-                byte[] body = new ImageLoader().fetch(URI.create(server.base() + "/"), new ImageLoader.Limits(null, 100, 2000, 2000, true)).bytes();
+                byte[] body = new GuardedHttpClient().get(URI.create(server.base() + "/"), new FetchLimits(100, 2000, 2000, FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS, true)).bytes();
                 assertEquals(response, "hello", new String(body, "US-ASCII"));
             }
         }

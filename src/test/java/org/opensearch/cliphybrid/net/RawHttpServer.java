@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,5 +1,7 @@
-package org.opensearch.cliphybrid.image;
+package org.opensearch.cliphybrid.net;
 
+import org.opensearch.cliphybrid.ClipSettings;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.net.URI;
@@ -11,16 +13,16 @@ public class FetchDeadlineTests extends OpenSearchTestCase {
     private static final long SLACK_MILLIS = 1500;
 
     /** A per-read timeout far above the drip's pace, so that only the whole-fetch deadline can stop it. */
-    private static ImageLoader.Limits limits() {
-        return new ImageLoader.Limits(null, 1 << 20, 2000, 5000, DEADLINE_MILLIS, true);
+    private static FetchLimits limits() {
+        return new FetchLimits(1 << 20, 2000, 5000, DEADLINE_MILLIS, true);
     }
 
     private static void assertCutOffAtTheDeadline(RawHttpServer server, String path) {
         String url = server.base() + path;
         long start = System.nanoTime();
-        ImageLoadException e = expectThrows(ImageLoadException.class, () -> new ImageLoader().fetch(URI.create(url), limits()));
+        FetchException e = expectThrows(FetchException.class, () -> new GuardedHttpClient().get(URI.create(url), limits()));
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
-        assertEquals(e.getMessage(), ImageFailure.TIMEOUT, e.failure());
+        assertEquals(e.getMessage(), FetchException.Kind.TIMEOUT, e.kind());
         assertTrue(e.getMessage(), e.getMessage().contains("[" + url + "]"));
         assertTrue(e.getMessage(), e.getMessage().contains(DEADLINE_MILLIS + "ms"));
         assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.timeout"));
@@ -67,11 +69,11 @@ public class FetchDeadlineTests extends OpenSearchTestCase {
         }, false)) {
             String url = "https://127.0.0.1:" + server.port() + "/image";
             // the first TLS client of the JVM spends a second or two loading classes and making keys before it reads at all
-            expectThrows(ImageLoadException.class, () -> new ImageLoader().fetch(URI.create(url), limits()));
+            expectThrows(FetchException.class, () -> new GuardedHttpClient().get(URI.create(url), limits()));
             long start = System.nanoTime();
-            ImageLoadException e = expectThrows(ImageLoadException.class, () -> new ImageLoader().fetch(URI.create(url), limits()));
+            FetchException e = expectThrows(FetchException.class, () -> new GuardedHttpClient().get(URI.create(url), limits()));
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(e.getMessage(), ImageFailure.TIMEOUT, e.failure());
+            assertEquals(e.getMessage(), FetchException.Kind.TIMEOUT, e.kind());
             assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.timeout"));
             assertTrue("took " + tookMillis + " ms", tookMillis < DEADLINE_MILLIS + SLACK_MILLIS);
         }
@@ -81,12 +83,13 @@ public class FetchDeadlineTests extends OpenSearchTestCase {
         try (RawHttpServer server = new RawHttpServer((request, out) -> {
             RawHttpServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
         })) {
-            assertEquals("hello", new String(new ImageLoader().fetch(URI.create(server.base() + "/"), limits()).bytes(), "US-ASCII"));
+            assertEquals("hello", new String(new GuardedHttpClient().get(URI.create(server.base() + "/"), limits()).bytes(), "US-ASCII"));
         }
     }
 
-    public void testLimitsWithoutADeadlineTakeTheDefault() {
-        assertEquals(30_000, new ImageLoader.Limits(null, 1, 1, 1, false).fetchTimeoutMillis());
-        expectThrows(IllegalArgumentException.class, () -> new ImageLoader.Limits(null, 1, 1, 1, 0, false));
+    public void testTheDeadlineDefaultsToThirtySecondsAndMustBePositive() {
+        assertEquals(30_000L, ClipSettings.FETCH_TIMEOUT.get(Settings.EMPTY).millis());
+        assertEquals(30_000, FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS);
+        expectThrows(IllegalArgumentException.class, () -> new FetchLimits(1, 1, 1, 0, false));
     }
 }
