@@ -67,7 +67,8 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
             }
         }
         throw new IllegalArgumentException(
-            "CLIP model [" + name + "]: [" + display(file) + "] needs numbers cosine_low and cosine_high with -1 <= cosine_low < cosine_high <= 1, got " + values
+            "CLIP model [" + name + "]: [" + display(file) + "] needs numbers cosine_low and cosine_high with -1 <= cosine_low"
+                + " < cosine_high <= 1, got " + values
         );
     }
 

@@ -27,9 +27,9 @@ import java.util.Objects;
 
 /**
  * Composable mode of {@code clip_hybrid}, scored per document on the shard: the documents are this shard's {@code k} nearest
- * vectors, its {@code k} nearest among the documents without text, and every lexical match; each one's score adds up the evidence it has (see {@link Calibration}): its cosine's (from
- * its own stored vector, whether or not it was among the nearest) and, when it has text in the text fields, its BM25's against
- * the best BM25 of the target. A score thus depends on the document and the query only, so the query composes like any other:
+ * vectors, its {@code k} nearest among the documents without text, and every lexical match; each one's score adds up the
+ * evidence it has (see {@link Calibration}): its cosine's (from its own stored vector, whether or not it was among the nearest)
+ * and, when it has text in the text fields, its BM25's against the best BM25 of the target. A score thus depends on the document and the query only, so the query composes like any other:
  * in bool, with sort, collapse, rescore, aggregations, scroll, search_after and profile.
  */
 final class CalibratedHybridQuery extends Query {
@@ -48,7 +48,15 @@ final class CalibratedHybridQuery extends Query {
      * @param bestBm25 the best BM25 of the target for the query's words, as the coordinator looked it up; NaN: not looked up
      *                 (a shard-level request), each shard then uses its own best
      */
-    record Scoring(String vectorField, float[] vector, Calibration calibration, Weights weights, float bestBm25, float minScore, String note) {
+    record Scoring(
+        String vectorField,
+        float[] vector,
+        Calibration calibration,
+        Weights weights,
+        float bestBm25,
+        float minScore,
+        String note
+    ) {
         /** The score of a document with this cosine (NaN: no vector), this BM25 (0: no match), with or without any text. */
         float score(float cosine, float bm25, boolean hasText) {
             return Calibration.score(evidence(calibration.vector(cosine), bm25, hasText));
@@ -271,8 +279,8 @@ final class CalibratedHybridQuery extends Query {
             Explanation vectorPart = Explanation.match(
                 scoring.weights().vector() * vectorEvidence,
                 Float.isNaN(cosine)
-                    ? "vector: the document has no vector in [" + scoring.vectorField() + "], judged as cosine -1: evidence " + vectorEvidence
-                        + ", weight " + scoring.weights().vector()
+                    ? "vector: the document has no vector in [" + scoring.vectorField() + "], judged as cosine -1: evidence "
+                        + vectorEvidence + ", weight " + scoring.weights().vector()
                     : "vector: cosine " + cosine + ", evidence 2 * (cosine - " + (c.cosineLow() + c.cosineHigh()) / 2 + ") / ("
                         + c.cosineHigh() + " - " + c.cosineLow() + ") = " + vectorEvidence + ", weight " + scoring.weights().vector()
                         + (isNear ? ", among the k nearest" : "")

@@ -18,7 +18,8 @@ import java.io.IOException;
 
 /**
  * One segment of the composable mode: the union of the nearest documents and the text matches, each scored once from its
- * stored vector, its BM25 and whether it has any text. Walked two ways: as a {@link Scorer} wherever Lucene asks for one (inside bool, for example),
+ * stored vector, its BM25 and whether it has any text. Walked two ways: as a {@link Scorer} wherever Lucene asks for one
+ * (inside bool, for example),
  * and as a {@link BulkScorer} when clip_hybrid ranks the hits alone. There the words' own bulk scorer drives: Lucene's
  * block-max bulk scorers (MaxScore for a bool of terms, also under the dis_max of a multi_match) skip whole blocks once they
  * know the BM25 a text match needs, which the words' per-document scorer, nested under dis_max, does not.

@@ -62,8 +62,8 @@ public record ClipHybridOptions(
     }
 
     /**
-     * What happens when query words are names, rare terms of the text fields that CLIP does not know whole, which its picture side cannot show:
-     * see {@link ProperNounRule}. {@code off} leaves the query alone.
+     * What happens when query words are names, rare terms of the text fields that CLIP does not know whole, which its picture
+     * side cannot show: see {@link ProperNounRule}. {@code off} leaves the query alone.
      */
     public enum ProperNouns {
         BOOST,
