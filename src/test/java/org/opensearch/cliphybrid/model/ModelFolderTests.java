@@ -56,6 +56,20 @@ public class ModelFolderTests extends OpenSearchTestCase {
         BrokenModels.assertNoAbsolutePath(folder.redact(native_), dir);
     }
 
+    public void testTheModelsOwnCosineBandTravelsInItsFolder() throws Exception {
+        Path dir = createTempDir();
+        for (String f : List.of("text_model.onnx", "vision_model.onnx", "tokenizer.json", "preprocessor_config.json")) {
+            Files.createFile(dir.resolve(f));
+        }
+        ModelFolder folder = ModelFolder.open("m", dir, false);
+        assertNull("no file: the node's settings decide", folder.cosineBand());
+        Files.writeString(dir.resolve(ModelFolder.HYBRID_CALIBRATION_FILE), "{\"cosine_low\": 0.3, \"cosine_high\": 0.8}");
+        assertArrayEquals(new float[] { 0.3f, 0.8f }, folder.cosineBand(), 0f);
+        Files.writeString(dir.resolve(ModelFolder.HYBRID_CALIBRATION_FILE), "{\"cosine_low\": 0.8, \"cosine_high\": 0.3}");
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, folder::cosineBand);
+        assertTrue(e.getMessage(), e.getMessage().contains("[clip-models/m/clip_hybrid.json] needs numbers cosine_low and cosine_high"));
+    }
+
     /** ViT-B/32's exact graphs (constant weights) with the real tokenizer and configs: 512 dimensions, read from the graph. */
     public void testLoadsTheViTB32ExportLayout() throws Exception {
         ModelFolder folder = ModelFolder.open("clip-vit-b32-shape", SharedFixtures.b32Shape(), true);
