@@ -36,7 +36,7 @@ final class PinnedHttpClient {
     /** 15 hex digits (2^60) and 18 decimal ones stay clear of overflowing a long in any sum below. */
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final int MAX_LENGTH_DIGITS = 18;
-    /** The most a Java array holds, whatever clip.image.max_bytes says. */
+    /** The most a Java array holds, whatever plugins.clip.image.max_bytes says. */
     private static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
 
     /** Returns why an address is refused, or null; {@link AddressGuard#refusal} outside tests. */
@@ -145,7 +145,7 @@ final class PinnedHttpClient {
                     throw new ImageLoadException(
                         ImageFailure.BLOCKED_ADDRESS,
                         "refused to fetch [" + uri + "]: [" + host + "] resolves to " + address.getHostAddress() + ", a " + refusal
-                            + " (clip.fetch.allow_private_addresses is false)"
+                            + " (plugins.clip.fetch.allow_private_addresses is false)"
                     );
                 }
             }

@@ -135,7 +135,7 @@ public final class ImageInputs {
     }
 
     /**
-     * The bytes of a file under {@code clip.images.path}, under the same confinement and byte cap as an image to embed: for
+     * The bytes of a file under {@code plugins.clip.images.path}, under the same confinement and byte cap as an image to embed: for
      * serving the images themselves (the search page's thumbnails).
      */
     public byte[] readFile(String path) throws IOException {

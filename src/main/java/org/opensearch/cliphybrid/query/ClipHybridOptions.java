@@ -17,7 +17,7 @@ import java.util.Objects;
  * the parser and the wire all hold the same valid value. The rewrite's own state (names found, fused candidates) is not an option.
  *
  * @param cosineLow composable mode's override of the node's calibration; null (as {@code cosineHigh}, {@code textSaturation}):
- *                  the {@code clip.hybrid.*} setting
+ *                  the {@code plugins.clip.hybrid.*} setting
  * @param minScore  {@code -Infinity}: no minimum
  */
 public record ClipHybridOptions(

@@ -57,7 +57,7 @@ public final class QueryEncoder {
         this.calibration = calibration;
     }
 
-    /** The node's calibration defaults (the {@code clip.hybrid.*} settings), which a request may override. */
+    /** The node's calibration defaults (the {@code plugins.clip.hybrid.*} settings), which a request may override. */
     Calibration defaultCalibration() {
         return calibration.get();
     }

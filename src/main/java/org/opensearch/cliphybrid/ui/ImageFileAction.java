@@ -3,7 +3,7 @@ package org.opensearch.cliphybrid.ui;
 import org.opensearch.action.ActionType;
 
 /**
- * Reads one image file under {@code clip.images.path} for the search page. A transport action rather than a read in the REST
+ * Reads one image file under {@code plugins.clip.images.path} for the search page. A transport action rather than a read in the REST
  * handler, so that a security plugin authorizes it by this name however the path was spelled: the REST layer's check matches
  * the decoded path segment by segment, and a sub-folder written as {@code %2F} adds segments that no route has.
  */

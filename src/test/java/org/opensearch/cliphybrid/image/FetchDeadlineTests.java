@@ -23,7 +23,7 @@ public class FetchDeadlineTests extends OpenSearchTestCase {
         assertEquals(e.getMessage(), ImageFailure.TIMEOUT, e.failure());
         assertTrue(e.getMessage(), e.getMessage().contains("[" + url + "]"));
         assertTrue(e.getMessage(), e.getMessage().contains(DEADLINE_MILLIS + "ms"));
-        assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.timeout"));
+        assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.fetch.timeout"));
         assertTrue("took " + tookMillis + " ms", tookMillis >= DEADLINE_MILLIS - 50 && tookMillis < DEADLINE_MILLIS + SLACK_MILLIS);
     }
 
@@ -72,7 +72,7 @@ public class FetchDeadlineTests extends OpenSearchTestCase {
             ImageLoadException e = expectThrows(ImageLoadException.class, () -> new ImageLoader().fetch(URI.create(url), limits()));
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(e.getMessage(), ImageFailure.TIMEOUT, e.failure());
-            assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.timeout"));
+            assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.fetch.timeout"));
             assertTrue("took " + tookMillis + " ms", tookMillis < DEADLINE_MILLIS + SLACK_MILLIS);
         }
     }

@@ -188,7 +188,7 @@ public class PinnedHttpClientTests extends OpenSearchTestCase {
         for (String path : new String[] { "/image", "/chunked" }) {
             ImageLoadException big = expectThrows(ImageLoadException.class, () -> get(loader, base + path, limits(IMAGE.length - 1, true)));
             assertEquals(path, ImageFailure.TOO_LARGE, big.failure());
-            assertTrue(big.getMessage(), big.getMessage().contains("clip.image.max_bytes"));
+            assertTrue(big.getMessage(), big.getMessage().contains("plugins.clip.image.max_bytes"));
         }
     }
 
