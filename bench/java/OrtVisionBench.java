@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * The ceiling for image ingest: the vision tower of a model folder run through the onnxruntime jar directly, with no DJL,
  * no OpenSearch and no decoding in the timed part. The images are decoded and preprocessed first with the plugin's own
  * classes, so the tensors are exactly the ones the plugin feeds its session; the session gets the plugin's thread
- * options (one inter-op thread, intra-op as {@code clip.inference.intra_op_threads}, 0 = ONNX Runtime's default).
+ * options (one inter-op thread, intra-op as {@code plugins.clip.inference.intra_op_threads}, 0 = ONNX Runtime's default).
  *
  * <p>Run by bench/ingest with the plugin's classes and its runtime classpath, the onnxruntime jar swapped as asked.
  * Prints a few human lines, then one line {@code RESULT {json}}.

@@ -1,7 +1,7 @@
 """The collections that bench/relevance measures, built from the 1000 Flickr8k test images and their 5 captions each.
 
 Every collection function returns (docs, queries):
-  docs     {doc id: _source}; `image` (and `file`) is a path under the node's clip.images.path, the other fields are text
+  docs     {doc id: _source}; `image` (and `file`) is a path under the node's plugins.clip.images.path, the other fields are text
   queries  [(class, query text, relevant doc ids)], relevant ids a sorted tuple (two ids when every image is indexed
            twice, see `duplicates`)
 
@@ -31,7 +31,7 @@ RENDITION_SUFFIX = "~160"
 
 
 def images_dir(duplicates=False):
-    """The folder for clip.images.path (`test-cluster/start --images`): the dataset's, or the renditions' that hold
+    """The folder for plugins.clip.images.path (`test-cluster/start --images`): the dataset's, or the renditions' that hold
     both copies (the node refuses a symbolic link leading out of that folder, so the originals are copied there)."""
     return RENDITIONS_DIR if duplicates else os.path.join(b.FLICKR, "images")
 

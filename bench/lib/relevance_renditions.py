@@ -7,7 +7,7 @@ Needs Pillow (Debian: apt-get install python3-pil). Writes OUT_DIR/224/<file> (t
 OUT_DIR/160/<file> (resized to 160 x 160 with Lanczos and saved again as JPEG quality 75: a different decode, a
 different resize, different compression artefacts) and OUT_DIR/manifest.tsv; a folder whose manifest lists as many
 images as SOURCE_DIR holds is left as it is. Both renditions live in one folder because the node reads images only
-under clip.images.path and refuses a symbolic link that leads out of it.
+under plugins.clip.images.path and refuses a symbolic link that leads out of it.
 """
 import os
 import shutil

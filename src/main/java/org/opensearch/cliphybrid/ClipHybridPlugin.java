@@ -62,7 +62,6 @@ import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ExecutorBuilder;
-import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
@@ -104,12 +103,12 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         // fetching waits on the network and decoding on the CPU: more threads than cores keeps both busy
         int fetchThreads = Math.max(4, 2 * processors);
         return List.of(
-            new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, inferenceThreads, 1000, "clip.inference"),
+            ClipSettings.threadPool(settings, InferenceService.THREAD_POOL, LegacyClipSettings.INFERENCE_POOL, inferenceThreads, 1000),
             // the encodings a search waits for: never behind an ingest batch, and several at once (bench/latency, 4 clients)
-            new FixedExecutorBuilder(settings, InferenceService.QUERY_THREAD_POOL, processors, 1000, "clip.query"),
-            new FixedExecutorBuilder(settings, ImageBatchEmbedder.FETCH_POOL, fetchThreads, 1000, "clip.fetch"),
+            ClipSettings.threadPool(settings, InferenceService.QUERY_THREAD_POOL, LegacyClipSettings.QUERY_POOL, processors, 1000),
+            ClipSettings.threadPool(settings, ImageBatchEmbedder.FETCH_POOL, LegacyClipSettings.FETCH_POOL, fetchThreads, 1000),
             // harvests mostly wait on the network and on their own per-host pauses; two at a time, the rest queue
-            new FixedExecutorBuilder(settings, TransportHarvestAction.THREAD_POOL, 2, 16, "clip.harvest")
+            ClipSettings.threadPool(settings, TransportHarvestAction.THREAD_POOL, LegacyClipSettings.HARVEST_POOL, 2, 16)
         );
     }
 

@@ -1,100 +1,119 @@
 package org.opensearch.cliphybrid;
 
-import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
-import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
+import org.opensearch.threadpool.FixedExecutorBuilder;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Every setting of the plugin, all under the {@code clip.} prefix. */
+/**
+ * Every setting of the plugin, all under the {@code plugins.clip.} prefix as OpenSearch's plugins name theirs. Each falls back
+ * to its old {@code clip.} name in {@link LegacyClipSettings} (deprecated, gone next release), which holds the default until
+ * then; the limits are checked here too, so a value is held to them whichever name it came under.
+ */
 public final class ClipSettings {
     private ClipSettings() {}
 
-    /** Name of the model folder under {@code <config>/clip-models/} used when a request names none. */
+    public static final String PREFIX = "plugins.clip.";
+
+    /** Name of the model folder under {@code <config>/clip-models/} used when a request names none (default {@code default}). */
     public static final Setting<String> DEFAULT_MODEL = Setting.simpleString(
-        "clip.model.default",
-        "default",
+        "plugins.clip.model.default",
+        LegacyClipSettings.DEFAULT_MODEL,
         Property.NodeScope,
         Property.Dynamic
     );
 
-    /** Prefer the {@code *_quantized.onnx} files of a model folder when they exist. */
-    public static final Setting<Boolean> QUANTIZED = Setting.boolSetting("clip.model.quantized", false, Property.NodeScope);
+    /** Prefer the {@code *_quantized.onnx} files of a model folder when they exist (default false). */
+    public static final Setting<Boolean> QUANTIZED = Setting.boolSetting(
+        "plugins.clip.model.quantized",
+        LegacyClipSettings.QUANTIZED,
+        Property.NodeScope
+    );
 
-    /** Folder under which {@code clip_embedding} may read image files; empty means no file paths are accepted. */
-    public static final Setting<String> IMAGES_PATH = Setting.simpleString("clip.images.path", "", Property.NodeScope);
+    /** Folder under which {@code clip_embedding} may read image files; empty (the default) means no file paths are accepted. */
+    public static final Setting<String> IMAGES_PATH = Setting.simpleString(
+        "plugins.clip.images.path",
+        LegacyClipSettings.IMAGES_PATH,
+        Property.NodeScope
+    );
 
-    /** Intra-op threads of each ONNX Runtime session (0: ONNX Runtime decides). */
+    /** Intra-op threads of each ONNX Runtime session, 0 to 256 (0, the default: ONNX Runtime decides). */
     public static final Setting<Integer> ORT_INTRA_OP_THREADS = Setting.intSetting(
-        "clip.inference.intra_op_threads",
-        0,
+        "plugins.clip.inference.intra_op_threads",
+        LegacyClipSettings.ORT_INTRA_OP_THREADS,
         0,
         256,
         Property.NodeScope
     );
 
+    /** Most bytes one image may have, as read, fetched or decoded from base64 (default 20mb). */
     public static final Setting<ByteSizeValue> IMAGE_MAX_BYTES = Setting.byteSizeSetting(
-        "clip.image.max_bytes",
-        new ByteSizeValue(20, ByteSizeUnit.MB),
+        "plugins.clip.image.max_bytes",
+        LegacyClipSettings.IMAGE_MAX_BYTES,
         Property.NodeScope,
         Property.Dynamic
     );
 
-    /** Images whose header declares more pixels than this are refused before decoding. */
+    /** Images whose header declares more pixels than this are refused before decoding (default 40 million, at least 1). */
     public static final Setting<Long> IMAGE_MAX_PIXELS = Setting.longSetting(
-        "clip.image.max_pixels",
-        40_000_000L,
+        "plugins.clip.image.max_pixels",
+        LegacyClipSettings.IMAGE_MAX_PIXELS,
         1L,
         Property.NodeScope,
         Property.Dynamic
     );
 
+    /** Default 5s. */
     public static final Setting<TimeValue> FETCH_CONNECT_TIMEOUT = Setting.timeSetting(
-        "clip.fetch.connect_timeout",
-        TimeValue.timeValueSeconds(5),
+        "plugins.clip.fetch.connect_timeout",
+        LegacyClipSettings.FETCH_CONNECT_TIMEOUT,
         Property.NodeScope,
         Property.Dynamic
     );
 
+    /** Default 20s. */
     public static final Setting<TimeValue> FETCH_READ_TIMEOUT = Setting.timeSetting(
-        "clip.fetch.read_timeout",
-        TimeValue.timeValueSeconds(20),
+        "plugins.clip.fetch.read_timeout",
+        LegacyClipSettings.FETCH_READ_TIMEOUT,
         Property.NodeScope,
         Property.Dynamic
     );
 
-    /** Allow image URLs that resolve to loopback, private, link-local or metadata addresses. */
+    /** Allow image URLs that resolve to loopback, private, link-local or metadata addresses (default false). */
     public static final Setting<Boolean> FETCH_ALLOW_PRIVATE = Setting.boolSetting(
-        "clip.fetch.allow_private_addresses",
-        false,
+        "plugins.clip.fetch.allow_private_addresses",
+        LegacyClipSettings.FETCH_ALLOW_PRIVATE,
         Property.NodeScope,
         Property.Dynamic
     );
 
     /**
      * clip_hybrid's composable-mode calibration defaults: the cosine band for models whose folder states none (CLIP ViT-B/32's
-     * text-image cosines sit around 0.15 for unrelated and 0.3-0.35 for matching pairs), and the fraction of the query's best
-     * BM25 below which a text match counts against a document.
+     * text-image cosines sit around 0.15 for unrelated and 0.3-0.35 for matching pairs, the defaults), and the fraction of the
+     * query's best BM25 below which a text match counts against a document.
      */
     public static final Setting<Float> HYBRID_COSINE_LOW = Setting.floatSetting(
-        "clip.hybrid.cosine_low",
-        0.15f,
+        "plugins.clip.hybrid.cosine_low",
+        LegacyClipSettings.HYBRID_COSINE_LOW,
         -1f,
         Property.NodeScope,
         Property.Dynamic
     );
     public static final Setting<Float> HYBRID_COSINE_HIGH = Setting.floatSetting(
-        "clip.hybrid.cosine_high",
-        0.35f,
+        "plugins.clip.hybrid.cosine_high",
+        LegacyClipSettings.HYBRID_COSINE_HIGH,
         -1f,
         Property.NodeScope,
         Property.Dynamic
     );
+    /** New with composable mode's evidence fusion, so it has no old name. */
     public static final Setting<Float> HYBRID_TEXT_FLOOR = Setting.floatSetting(
-        "clip.hybrid.text_floor",
+        "plugins.clip.hybrid.text_floor",
         0.5f,
         0f,
         1f,
@@ -104,85 +123,108 @@ public final class ClipSettings {
 
     /**
      * Image bytes (encoded, decoded and model input) the node may hold between reading images and encoding them; past it a
-     * document is rejected with 429. A percentage is of the heap.
+     * document is rejected with 429. A percentage is of the heap (default 10%).
      */
     public static final Setting<ByteSizeValue> INGEST_MAX_BYTES_IN_FLIGHT = Setting.memorySizeSetting(
-        "clip.ingest.max_bytes_in_flight",
-        "10%",
+        "plugins.clip.ingest.max_bytes_in_flight",
+        LegacyClipSettings.INGEST_MAX_BYTES_IN_FLIGHT,
         Property.NodeScope,
         Property.Dynamic
     );
 
-    /** Least pause between the end of one harvester request to a host and the start of the next. */
+    /** Least pause between the end of one harvester request to a host and the start of the next (default 1s). */
     public static final Setting<TimeValue> HARVEST_HOST_DELAY = Setting.timeSetting(
-        "clip.harvest.host_delay",
-        TimeValue.timeValueSeconds(1),
+        "plugins.clip.harvest.host_delay",
+        LegacyClipSettings.HARVEST_HOST_DELAY,
         TimeValue.ZERO,
         Property.NodeScope,
         Property.Dynamic
     );
 
-    /** Most pages one harvest visits when its request gives no max_pages. */
+    /** Most pages one harvest visits when its request gives no max_pages (default 100). */
     public static final Setting<Integer> HARVEST_MAX_PAGES = Setting.intSetting(
-        "clip.harvest.max_pages",
-        100,
+        "plugins.clip.harvest.max_pages",
+        LegacyClipSettings.HARVEST_MAX_PAGES,
         1,
         Property.NodeScope,
         Property.Dynamic
     );
 
-    /** Where ONNX Runtime runs the models: {@code cpu}, or {@code cuda} with the onnxruntime_gpu jar in the plugin folder. */
-    public static final Setting<String> INFERENCE_DEVICE = new Setting<>("clip.inference.device", "cpu", value -> {
-        if (value.equals("cpu") == false && value.equals("cuda") == false) {
-            throw new IllegalArgumentException("clip.inference.device must be [cpu] or [cuda], got [" + value + "]");
-        }
-        return value;
-    }, Property.NodeScope);
+    /** Where ONNX Runtime runs the models: {@code cpu} (the default), or {@code cuda} with the onnxruntime_gpu jar in the plugin folder. */
+    public static final Setting<String> INFERENCE_DEVICE = new Setting<>(
+        "plugins.clip.inference.device",
+        LegacyClipSettings.INFERENCE_DEVICE,
+        SettingChecks.device("plugins.clip.inference.device"),
+        Property.NodeScope
+    );
 
     /**
-     * Deadline of one URL fetch as a whole: connects, redirects, TLS handshakes and the body. The read timeout alone lets a
-     * server that sends a byte now and then hold a thread for as long as it likes.
+     * Deadline of one URL fetch as a whole: connects, redirects, TLS handshakes and the body (default 30s, 1ms to 1h). The read
+     * timeout alone lets a server that sends a byte now and then hold a thread for as long as it likes.
      */
-    public static final Setting<TimeValue> FETCH_TIMEOUT = Setting.timeSetting(
-        "clip.fetch.timeout",
-        TimeValue.timeValueMillis(FetchLimits.DEFAULT_FETCH_TIMEOUT_MILLIS),
-        TimeValue.timeValueMillis(1),
-        TimeValue.timeValueHours(1),
+    public static final Setting<TimeValue> FETCH_TIMEOUT = new Setting<>(
+        "plugins.clip.fetch.timeout",
+        LegacyClipSettings.FETCH_TIMEOUT,
+        SettingChecks.timeBetween("plugins.clip.fetch.timeout", SettingChecks.FETCH_TIMEOUT_MIN, SettingChecks.FETCH_TIMEOUT_MAX),
         Property.NodeScope,
         Property.Dynamic
     );
 
     /**
-     * How long a model that failed to load is remembered: requests fail at once with the same reason instead of loading it
-     * again; a changed file in its folder ends the wait early.
+     * How long a model that failed to load is remembered (default 60s): requests fail at once with the same reason instead of
+     * loading it again; a changed file in its folder ends the wait early.
      */
     public static final Setting<TimeValue> MODEL_LOAD_RETRY_INTERVAL = Setting.timeSetting(
-        "clip.model.load_retry_interval",
-        TimeValue.timeValueSeconds(60),
+        "plugins.clip.model.load_retry_interval",
+        LegacyClipSettings.MODEL_LOAD_RETRY_INTERVAL,
         TimeValue.ZERO,
         Property.NodeScope
     );
 
-    public static List<Setting<?>> all() {
-        return List.of(
-            HYBRID_COSINE_LOW,
-            HYBRID_COSINE_HIGH,
-            HYBRID_TEXT_FLOOR,
-            DEFAULT_MODEL,
-            QUANTIZED,
-            IMAGES_PATH,
-            ORT_INTRA_OP_THREADS,
-            IMAGE_MAX_BYTES,
-            IMAGE_MAX_PIXELS,
-            FETCH_CONNECT_TIMEOUT,
-            FETCH_READ_TIMEOUT,
-            FETCH_ALLOW_PRIVATE,
-            HARVEST_HOST_DELAY,
-            HARVEST_MAX_PAGES,
-            INGEST_MAX_BYTES_IN_FLIGHT,
-            INFERENCE_DEVICE,
-            FETCH_TIMEOUT,
-            MODEL_LOAD_RETRY_INTERVAL
+    /**
+     * A fixed thread pool whose {@code size} and {@code queue_size} settings sit under {@code plugins.clip.<key>.}; the old
+     * {@code clip.<key>.} ones, when set, stand in for the defaults.
+     */
+    public static FixedExecutorBuilder threadPool(
+        Settings settings,
+        String name,
+        LegacyClipSettings.ThreadPool legacy,
+        int size,
+        int queueSize
+    ) {
+        return new FixedExecutorBuilder(
+            settings,
+            name,
+            legacy.size(settings, size),
+            legacy.queueSize(settings, queueSize),
+            PREFIX + legacy.name
         );
+    }
+
+    public static List<Setting<?>> all() {
+        List<Setting<?>> all = new ArrayList<>(
+            List.of(
+                HYBRID_COSINE_LOW,
+                HYBRID_COSINE_HIGH,
+                HYBRID_TEXT_FLOOR,
+                DEFAULT_MODEL,
+                QUANTIZED,
+                IMAGES_PATH,
+                ORT_INTRA_OP_THREADS,
+                IMAGE_MAX_BYTES,
+                IMAGE_MAX_PIXELS,
+                FETCH_CONNECT_TIMEOUT,
+                FETCH_READ_TIMEOUT,
+                FETCH_ALLOW_PRIVATE,
+                HARVEST_HOST_DELAY,
+                HARVEST_MAX_PAGES,
+                INGEST_MAX_BYTES_IN_FLIGHT,
+                INFERENCE_DEVICE,
+                FETCH_TIMEOUT,
+                MODEL_LOAD_RETRY_INTERVAL
+            )
+        );
+        all.addAll(LegacyClipSettings.all());
+        return List.copyOf(all);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
 
 import static org.opensearch.action.ValidateActions.addValidationError;
 
-/** What to harvest and where to put it; see docs/harvester.md. Null options take the node's {@code clip.harvest.*} settings. */
+/** What to harvest and where to put it; see docs/harvester.md. Null options take the node's {@code plugins.clip.harvest.*} settings. */
 public final class HarvestRequest extends ActionRequest {
     public static final int MAX_DEPTH = 5;
     /** Starting pages of one request; more belong in several harvests, which the pool of two threads runs in turn. */

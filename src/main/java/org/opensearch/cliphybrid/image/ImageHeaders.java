@@ -5,7 +5,7 @@ package org.opensearch.cliphybrid.image;
  * their headers: the JDK's BMP reader allocates an embedded JPEG's or PNG's declared size in one array, TwelveMonkeys'
  * WebP reader sizes its macroblock grid from the VP8 frame header rather than the canvas it was given, and a GIF's
  * logical screen or a JPEG's second SOF is never asked about. So every size a file declares is checked here against
- * {@code clip.image.max_pixels}, and the facts the memory estimate needs (JPEG progressive, WebP lossy) are kept.
+ * {@code plugins.clip.image.max_pixels}, and the facts the memory estimate needs (JPEG progressive, WebP lossy) are kept.
  */
 final class ImageHeaders {
     /** What {@link DecodeMemory} needs to know besides the reader's image type. */
@@ -54,7 +54,7 @@ final class ImageHeaders {
         if (pixels > maxPixels) {
             throw new ImageDecodeException(
                 ImageFailure.TOO_LARGE,
-                what + " declares " + width + "x" + height + " = " + pixels + " pixels, over the limit of " + maxPixels + " (clip.image.max_pixels)"
+                what + " declares " + width + "x" + height + " = " + pixels + " pixels, over the limit of " + maxPixels + " (plugins.clip.image.max_pixels)"
             );
         }
     }

@@ -47,30 +47,30 @@ public final class ImageLoader {
         if (size > maxBytes) {
             throw new ImageLoadException(
                 ImageFailure.TOO_LARGE,
-                "image is " + size + " bytes, over the limit of " + maxBytes + " (clip.image.max_bytes)"
+                "image is " + size + " bytes, over the limit of " + maxBytes + " (plugins.clip.image.max_bytes)"
             );
         }
     }
 
     private static byte[] readFile(String relative, Limits limits) throws IOException {
         if (limits.imagesRoot() == null) {
-            throw new ImageLoadException(ImageFailure.INVALID, "file paths are not accepted: set clip.images.path to the folder that holds the images");
+            throw new ImageLoadException(ImageFailure.INVALID, "file paths are not accepted: set plugins.clip.images.path to the folder that holds the images");
         }
         Path root = limits.imagesRoot().toRealPath();
         Path candidate = root.resolve(relative).normalize();
         // checked before touching the file system, so a path outside the folder says nothing about what exists there
         if (candidate.startsWith(root) == false) {
-            throw new ImageLoadException(ImageFailure.BLOCKED_ADDRESS, "image path [" + relative + "] leads outside clip.images.path");
+            throw new ImageLoadException(ImageFailure.BLOCKED_ADDRESS, "image path [" + relative + "] leads outside plugins.clip.images.path");
         }
         Path real;
         try {
             real = candidate.toRealPath();
         } catch (NoSuchFileException e) {
-            throw new ImageLoadException(ImageFailure.NOT_FOUND, "no such image file [" + relative + "] under clip.images.path");
+            throw new ImageLoadException(ImageFailure.NOT_FOUND, "no such image file [" + relative + "] under plugins.clip.images.path");
         }
         // and again on the real path, so that a symbolic link does not lead out either
         if (real.startsWith(root) == false) {
-            throw new ImageLoadException(ImageFailure.BLOCKED_ADDRESS, "image path [" + relative + "] leads outside clip.images.path");
+            throw new ImageLoadException(ImageFailure.BLOCKED_ADDRESS, "image path [" + relative + "] leads outside plugins.clip.images.path");
         }
         if (Files.isRegularFile(real) == false) {
             throw new ImageLoadException(ImageFailure.NOT_FOUND, "image path [" + relative + "] is not a regular file");

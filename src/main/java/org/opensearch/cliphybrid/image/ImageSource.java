@@ -36,7 +36,7 @@ public sealed interface ImageSource {
 
     /**
      * Parses a reference. An inline image (base64 or a {@code data:} URI) is refused before it is decoded when the bytes
-     * its text would decode to are more than {@code maxBytes} ({@code clip.image.max_bytes}), so a huge value costs no
+     * its text would decode to are more than {@code maxBytes} ({@code plugins.clip.image.max_bytes}), so a huge value costs no
      * more than one pass over it.
      */
     static ImageSource parse(String value, long maxBytes) {
@@ -139,7 +139,7 @@ public sealed interface ImageSource {
             if (size > maxBytes) {
                 throw new ImageLoadException(
                     ImageFailure.TOO_LARGE,
-                    form + " image is " + size + " bytes once decoded, over the limit of " + maxBytes + " (clip.image.max_bytes)"
+                    form + " image is " + size + " bytes once decoded, over the limit of " + maxBytes + " (plugins.clip.image.max_bytes)"
                 );
             }
             // only now, within the cap, is the text copied: once, without its whitespace

@@ -54,7 +54,7 @@ public final class InferenceService {
         this.defaultModel = defaultModel;
     }
 
-    /** The model a request means: the one it names, else {@code clip.model.default}. */
+    /** The model a request means: the one it names, else {@code plugins.clip.model.default}. */
     public String resolve(String requested) {
         return requested == null || requested.isEmpty() ? defaultModel : requested;
     }

@@ -8,7 +8,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 
 /**
- * Where ONNX Runtime runs the models ({@code clip.inference.device}). The plugin ships the CPU build of ONNX Runtime; CUDA
+ * Where ONNX Runtime runs the models ({@code plugins.clip.inference.device}). The plugin ships the CPU build of ONNX Runtime; CUDA
  * needs its GPU build (the {@code onnxruntime_gpu} jar) in the plugin folder instead, and a node that asks for CUDA without
  * it is told so by name rather than falling back to the CPU unnoticed.
  */
@@ -33,10 +33,10 @@ public enum InferenceDevice {
         EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
         if (providers.contains(OrtProvider.CUDA) == false) {
             throw new IllegalStateException(
-                "clip.inference.device is [cuda] but the ONNX Runtime in this plugin has no CUDA execution provider (it has "
+                "plugins.clip.inference.device is [cuda] but the ONNX Runtime in this plugin has no CUDA execution provider (it has "
                     + providers
                     + "): replace onnxruntime-<version>.jar in plugins/clip-hybrid-search/ with an onnxruntime_gpu jar of the same minor "
-                    + "version, with CUDA and cuDNN installed on the node, or set clip.inference.device: cpu (see docs/ingest.md)"
+                    + "version, with CUDA and cuDNN installed on the node, or set plugins.clip.inference.device: cpu (see docs/ingest.md)"
             );
         }
     }

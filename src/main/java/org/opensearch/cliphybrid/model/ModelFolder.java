@@ -139,7 +139,7 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
         candidates.forEach(c -> looked.add(dir.relativize(c).toString().replace('\\', '/')));
         throw new IllegalArgumentException(
             "CLIP model [" + name + "]: no " + tower + " in [" + root(name) + "], looked for " + looked
-                + (quantized ? " (clip.model.quantized is true)" : "")
+                + (quantized ? " (plugins.clip.model.quantized is true)" : "")
         );
     }
 

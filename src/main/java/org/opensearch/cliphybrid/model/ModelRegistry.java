@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * stops. Loading is slow (seconds for ViT-B/32), so it happens once per model and never on a transport thread.
  * <p>
  * Each model loads under its own lock: a slow or stuck load delays only the requests for that model. A load that fails is
- * remembered for {@code clip.model.load_retry_interval}: requests in that window fail at once with the same reason instead of
+ * remembered for {@code plugins.clip.model.load_retry_interval}: requests in that window fail at once with the same reason instead of
  * each loading the broken model again; changing a file of the model folder ends the window early.
  */
 public final class ModelRegistry implements Closeable {

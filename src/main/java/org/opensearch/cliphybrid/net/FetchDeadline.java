@@ -14,7 +14,7 @@ import java.net.URI;
  * what is left of the whole fetch, and once nothing is left the fetch fails.
  */
 final class FetchDeadline {
-    static final String SETTING = "clip.fetch.timeout";
+    static final String SETTING = "plugins.clip.fetch.timeout";
 
     private final URI uri;
     private final long timeoutMillis;

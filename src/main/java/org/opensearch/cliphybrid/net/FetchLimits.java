@@ -12,12 +12,12 @@ public record FetchLimits(
     int fetchTimeoutMillis,
     boolean allowPrivateAddresses
 ) {
-    /** The default of clip.fetch.timeout. */
+    /** The default of plugins.clip.fetch.timeout. */
     public static final int DEFAULT_FETCH_TIMEOUT_MILLIS = 30_000;
 
     public FetchLimits {
         if (fetchTimeoutMillis <= 0) {
-            throw new IllegalArgumentException("fetch timeout must be positive, got " + fetchTimeoutMillis + "ms (clip.fetch.timeout)");
+            throw new IllegalArgumentException("fetch timeout must be positive, got " + fetchTimeoutMillis + "ms (plugins.clip.fetch.timeout)");
         }
     }
 }

@@ -38,7 +38,7 @@ public final class GuardedHttpClient {
     /** 15 hex digits (2^60) and 18 decimal ones stay clear of overflowing a long in any sum below. */
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final int MAX_LENGTH_DIGITS = 18;
-    /** The most a Java array holds, whatever clip.image.max_bytes says. */
+    /** The most a Java array holds, whatever plugins.clip.image.max_bytes says. */
     private static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 8;
 
     /** Resolves host names; tests swap it to check the guard without sending traffic anywhere. */
@@ -161,7 +161,7 @@ public final class GuardedHttpClient {
                     throw new FetchException(
                         FetchException.Kind.BLOCKED_ADDRESS,
                         "refused to fetch [" + uri + "]: [" + host + "] resolves to " + address.getHostAddress() + ", a " + refusal
-                            + " (clip.fetch.allow_private_addresses is false)"
+                            + " (plugins.clip.fetch.allow_private_addresses is false)"
                     );
                 }
             }
@@ -355,7 +355,7 @@ public final class GuardedHttpClient {
         if (size > maxBytes) {
             throw new FetchException(
                 FetchException.Kind.TOO_LARGE,
-                "response is " + size + " bytes, over the limit of " + maxBytes + " (clip.image.max_bytes)"
+                "response is " + size + " bytes, over the limit of " + maxBytes + " (plugins.clip.image.max_bytes)"
             );
         }
     }

@@ -92,7 +92,7 @@ public final class BytesInFlight {
     private OpenSearchRejectedExecutionException rejected(long bytes, String what) {
         return new OpenSearchRejectedExecutionException(
             "too many image bytes in flight on this node: " + used + " held, " + bytes + " more needed for " + what + ", limit " + limit
-                + " (clip.ingest.max_bytes_in_flight); retry later"
+                + " (plugins.clip.ingest.max_bytes_in_flight); retry later"
         );
     }
 

@@ -17,8 +17,8 @@ import java.util.Objects;
  * the parser and the wire all hold the same valid value. The rewrite's own state (names found, fused candidates) is not an option.
  *
  * @param cosineLow composable mode's override of the model's cosine band; null (as {@code cosineHigh}): the model's own band,
- *                  else the {@code clip.hybrid.*} setting
- * @param textFloor composable mode's override of the {@code clip.hybrid.text_floor} setting; null: the setting
+ *                  else the {@code plugins.clip.hybrid.*} setting
+ * @param textFloor composable mode's override of the {@code plugins.clip.hybrid.text_floor} setting; null: the setting
  * @param minScore  {@code -Infinity}: no minimum
  */
 public record ClipHybridOptions(

@@ -58,7 +58,7 @@ public final class QueryEncoder {
         this.calibration = calibration;
     }
 
-    /** The node's calibration defaults (the {@code clip.hybrid.*} settings), for models that state no band of their own. */
+    /** The node's calibration defaults (the {@code plugins.clip.hybrid.*} settings), for models that state no band of their own. */
     Calibration defaultCalibration() {
         return calibration.get();
     }

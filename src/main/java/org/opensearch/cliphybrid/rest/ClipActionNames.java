@@ -19,7 +19,7 @@ public final class ClipActionNames {
     public static final String MODELS = "cluster:monitor/clip/models";
     /** The search page and its script and style; the page searches through {@code _search} with the caller's own rights. */
     public static final String UI_PAGE = "cluster:admin/clip/ui/page";
-    /** Image files under {@code clip.images.path}, for the page's thumbnails. */
+    /** Image files under {@code plugins.clip.images.path}, for the page's thumbnails. */
     public static final String UI_IMAGE = "cluster:admin/clip/ui/image";
     /** Fetches web pages and writes their images into an index (the writes also need the index's write permission). */
     public static final String HARVEST = HarvestAction.NAME;

@@ -7,7 +7,7 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 
 import java.io.IOException;
 
-/** The path of an image file, relative to {@code clip.images.path}, as the page's URL gave it (possibly empty). */
+/** The path of an image file, relative to {@code plugins.clip.images.path}, as the page's URL gave it (possibly empty). */
 public final class ImageFileRequest extends ActionRequest {
     private final String path;
 

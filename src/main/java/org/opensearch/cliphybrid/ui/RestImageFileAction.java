@@ -11,7 +11,7 @@ import org.opensearch.transport.client.node.NodeClient;
 import java.util.List;
 
 /**
- * {@code GET _plugins/clip/ui/image/<path>}: an image file under {@code clip.images.path}, so that the search page can show
+ * {@code GET _plugins/clip/ui/image/<path>}: an image file under {@code plugins.clip.images.path}, so that the search page can show
  * documents whose image is a file name. The read is {@link ImageFileAction}, which a security role grants by name; anything
  * that is not an image in the folder is a 404. Sub-folders are written with {@code %2F}, since a path parameter is one segment.
  */

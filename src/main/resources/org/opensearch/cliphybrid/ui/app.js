@@ -8,7 +8,7 @@ const PAGE_SIZE = 24;
 const CANDIDATES = 100; // nearest vectors and lexical hits taken per query (clip_hybrid k, clip_knn k)
 const FACET_SIZE = 12;
 const MAX_FACETS = 8;
-// _source fields that may name a picture, best first: a URL, a data: URI, or a file under clip.images.path
+// _source fields that may name a picture, best first: a URL, a data: URI, or a file under plugins.clip.images.path
 const IMAGE_FIELDS = ['thumbnail', 'thumbnail_url', 'image_url', 'url', 'image', 'file', 'path'];
 const TITLE_FIELDS = ['title', 'caption', 'name', 'file'];
 const SOURCE_FIELDS = ['source_page', 'source_url', 'page', 'url'];

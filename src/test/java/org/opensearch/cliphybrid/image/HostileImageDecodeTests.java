@@ -39,7 +39,7 @@ public class HostileImageDecodeTests extends OpenSearchTestCase {
             assertFalse("must decode, but: " + e.getMessage(), c.embeddable());
             assertEquals(e.getMessage(), c.failure(), ImageFailure.of(e));
             if (c.failure() == ImageFailure.TOO_LARGE) {
-                assertTrue(e.getMessage(), e.getMessage().endsWith("over the limit of 40000000 (clip.image.max_pixels)"));
+                assertTrue(e.getMessage(), e.getMessage().endsWith("over the limit of 40000000 (plugins.clip.image.max_pixels)"));
                 assertEquals("refused only after reserving memory", -1, reserved[0]);
             }
         }
@@ -73,19 +73,19 @@ public class HostileImageDecodeTests extends OpenSearchTestCase {
 
     public void testMessagesNameTheSizeAndTheLimit() {
         assertEquals(
-            "image declares 30000x30000 = 900000000 pixels, over the limit of 40000000 (clip.image.max_pixels)",
+            "image declares 30000x30000 = 900000000 pixels, over the limit of 40000000 (plugins.clip.image.max_pixels)",
             refusal("png-30000x30000")
         );
         assertEquals(
-            "GIF logical screen declares 65535x65535 = 4294836225 pixels, over the limit of 40000000 (clip.image.max_pixels)",
+            "GIF logical screen declares 65535x65535 = 4294836225 pixels, over the limit of 40000000 (plugins.clip.image.max_pixels)",
             refusal("gif-huge-logical-screen")
         );
         assertEquals(
-            "JPEG's further frame header (SOF2) declares 65000x65000 = 4225000000 pixels, over the limit of 40000000 (clip.image.max_pixels)",
+            "JPEG's further frame header (SOF2) declares 65000x65000 = 4225000000 pixels, over the limit of 40000000 (plugins.clip.image.max_pixels)",
             refusal("jpeg-second-sof-huge")
         );
         assertEquals(
-            "WebP VP8 frame declares 16383x16383 = 268402689 pixels, over the limit of 40000000 (clip.image.max_pixels)",
+            "WebP VP8 frame declares 16383x16383 = 268402689 pixels, over the limit of 40000000 (plugins.clip.image.max_pixels)",
             refusal("webp-vp8x-small-canvas-huge-vp8")
         );
         assertEquals("corrupt WEBP: the VP8 frame is 1000x1000 but the canvas or frame is 16x16", refusal("webp-vp8x-canvas-vp8-mismatch"));

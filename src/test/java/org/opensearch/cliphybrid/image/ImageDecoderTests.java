@@ -47,7 +47,7 @@ public class ImageDecoderTests extends OpenSearchTestCase {
     public void testRefusesImagesOverThePixelLimitBeforeDecoding() throws IOException {
         byte[] png = encode(new BufferedImage(3000, 3000, BufferedImage.TYPE_BYTE_GRAY), "png");
         ImageDecodeException e = expectThrows(ImageDecodeException.class, () -> ImageDecoder.decode(png, 1_000_000));
-        assertEquals("image declares 3000x3000 = 9000000 pixels, over the limit of 1000000 (clip.image.max_pixels)", e.getMessage());
+        assertEquals("image declares 3000x3000 = 9000000 pixels, over the limit of 1000000 (plugins.clip.image.max_pixels)", e.getMessage());
         assertEquals(3000, ImageDecoder.decode(png, 9_000_000).getWidth());
     }
 

@@ -26,7 +26,7 @@ public class ImageLoaderTests extends OpenSearchTestCase {
             () -> loader.load(ImageSource.parse("http://images.example.com/cat.jpg", Long.MAX_VALUE), limits)
         );
         assertTrue(e.getMessage(), e.getMessage().contains("169.254.169.254"));
-        assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.allow_private_addresses"));
+        assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.fetch.allow_private_addresses"));
     }
 
     public void testFilePathsNeedAConfiguredFolderAndStayInside() throws Exception {
@@ -35,7 +35,7 @@ public class ImageLoaderTests extends OpenSearchTestCase {
             IllegalArgumentException.class,
             () -> loader.load(ImageSource.parse("cat.jpg", Long.MAX_VALUE), new ImageLoader.Limits(null, fetch(1000)))
         );
-        assertTrue(none.getMessage(), none.getMessage().contains("clip.images.path"));
+        assertTrue(none.getMessage(), none.getMessage().contains("plugins.clip.images.path"));
         Path root = createTempDir();
         java.nio.file.Files.write(root.resolve("cat.jpg"), new byte[] { 1, 2, 3 });
         Path outside = createTempDir().resolve("secret");
@@ -45,12 +45,12 @@ public class ImageLoaderTests extends OpenSearchTestCase {
         assertArrayEquals(new byte[] { 1, 2, 3 }, loader.load(ImageSource.parse("cat.jpg", Long.MAX_VALUE), limits));
         for (String escape : new String[] { "../secret", "link", "/etc/passwd" }) {
             IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> loader.load(ImageSource.parse(escape, Long.MAX_VALUE), limits));
-            assertTrue(e.getMessage(), e.getMessage().contains("leads outside clip.images.path"));
+            assertTrue(e.getMessage(), e.getMessage().contains("leads outside plugins.clip.images.path"));
         }
         IllegalArgumentException big = expectThrows(
             IllegalArgumentException.class,
             () -> loader.load(ImageSource.parse("cat.jpg", Long.MAX_VALUE), new ImageLoader.Limits(root, fetch(2)))
         );
-        assertTrue(big.getMessage(), big.getMessage().contains("clip.image.max_bytes"));
+        assertTrue(big.getMessage(), big.getMessage().contains("plugins.clip.image.max_bytes"));
     }
 }

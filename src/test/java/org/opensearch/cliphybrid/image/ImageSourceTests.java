@@ -52,9 +52,9 @@ public class ImageSourceTests extends OpenSearchTestCase {
         assertEquals(1000, ((ImageSource.Inline) ImageSource.parse(b64, 1000)).bytes().length);
         ImageLoadException e = expectThrows(ImageLoadException.class, () -> ImageSource.parse(b64, 999));
         assertEquals(ImageFailure.TOO_LARGE, e.failure());
-        assertEquals("base64 image is 1000 bytes once decoded, over the limit of 999 (clip.image.max_bytes)", e.getMessage());
+        assertEquals("base64 image is 1000 bytes once decoded, over the limit of 999 (plugins.clip.image.max_bytes)", e.getMessage());
         e = expectThrows(ImageLoadException.class, () -> ImageSource.parse("data:image/png;base64," + b64, 999));
-        assertEquals("data: URI image is 1000 bytes once decoded, over the limit of 999 (clip.image.max_bytes)", e.getMessage());
+        assertEquals("data: URI image is 1000 bytes once decoded, over the limit of 999 (plugins.clip.image.max_bytes)", e.getMessage());
     }
 
     /** Whitespace (MIME line breaks) is not counted; padding is not counted; unpadded URL-safe base64 counts right too. */
@@ -80,7 +80,7 @@ public class ImageSourceTests extends OpenSearchTestCase {
         long before = allocated();
         ImageLoadException e = expectThrows(ImageLoadException.class, () -> ImageSource.parse(huge, CAP));
         assertEquals(
-            "base64 image is 50331648 bytes once decoded, over the limit of 20971520 (clip.image.max_bytes)",
+            "base64 image is 50331648 bytes once decoded, over the limit of 20971520 (plugins.clip.image.max_bytes)",
             e.getMessage()
         );
         long copied = allocated() - before;

@@ -110,7 +110,7 @@ public class ImageBatchEmbedderTests extends OpenSearchTestCase {
         for (ImageBatchEmbedder.Outcome outcome : outcomes) {
             Exception refused = outcome.failure();
             assertTrue(String.valueOf(refused), refused instanceof OpenSearchRejectedExecutionException);
-            assertTrue(refused.getMessage(), refused.getMessage().contains("clip.ingest.max_bytes_in_flight"));
+            assertTrue(refused.getMessage(), refused.getMessage().contains("plugins.clip.ingest.max_bytes_in_flight"));
         }
         assertEquals(1, budget.used());
         budget.release(0, 1, other);

@@ -44,7 +44,7 @@ public class ClipEmbeddingProcessorIT {
         cluster.delete("/" + INDEX);
         cluster.put(
             "/_cluster/settings",
-            "{\"transient\":{\"clip.fetch.allow_private_addresses\":null,\"clip.ingest.max_bytes_in_flight\":null}}"
+            "{\"transient\":{\"plugins.clip.fetch.allow_private_addresses\":null,\"plugins.clip.ingest.max_bytes_in_flight\":null}}"
         );
     }
 
@@ -93,7 +93,7 @@ public class ClipEmbeddingProcessorIT {
         assertNull(r.raw(), ((Map<?, ?>) items.get(0).get("index")).get("error"));
         assertError(items.get(1), "field [image]", "not a supported image format");
         assertError(items.get(2), "field [image]", "no such image file [no-such-image.jpg]");
-        assertError(items.get(3), "field [image]", "outside clip.images.path");
+        assertError(items.get(3), "field [image]", "outside plugins.clip.images.path");
         assertError(items.get(4), "field [image]", "missing");
         assertError(items.get(5), "field [image]", "only http and https");
         assertEquals(256, vectorOf("ok").size());
@@ -146,7 +146,7 @@ public class ClipEmbeddingProcessorIT {
         assertEquals(refused.raw(), 400, refused.status());
         assertTrue(refused.raw(), refused.raw().contains("loopback"));
 
-        cluster.put("/_cluster/settings", "{\"transient\":{\"clip.fetch.allow_private_addresses\":true}}");
+        cluster.put("/_cluster/settings", "{\"transient\":{\"plugins.clip.fetch.allow_private_addresses\":true}}");
         ClusterClient.Response fetched = cluster.put("/" + INDEX + "/_doc/url?refresh=true", "{\"image\":\"" + url + "/moved\"}");
         assertEquals(fetched.raw(), 201, fetched.status());
         cluster.put("/" + INDEX + "/_doc/path?refresh=true", "{\"image\":\"" + DOG + "\"}");
@@ -222,7 +222,7 @@ public class ClipEmbeddingProcessorIT {
     public void aLoneBulkIndexesEveryItemEvenPastTheByteBudget() throws IOException {
         putBatchingPipeline(3);
         // the budget holds one image at most: a lone bulk's later images wait for the room its earlier ones free
-        cluster.put("/_cluster/settings", "{\"transient\":{\"clip.ingest.max_bytes_in_flight\":\"1b\"}}");
+        cluster.put("/_cluster/settings", "{\"transient\":{\"plugins.clip.ingest.max_bytes_in_flight\":\"1b\"}}");
         StringBuilder bulk = new StringBuilder();
         for (int i = 0; i < 7; i++) {
             bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n{\"image\":\"").append(DOG).append("\"}\n");

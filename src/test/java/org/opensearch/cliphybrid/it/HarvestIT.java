@@ -27,7 +27,9 @@ import static org.junit.Assert.assertTrue;
 /**
  * POST _plugins/clip/_harvest against a small site that this test serves on 127.0.0.1: pages with links, Flickr8k photos, a
  * robots.txt that shuts one folder, a missing page and a file that is no image. The node fetches from 127.0.0.1 only while
- * clip.fetch.allow_private_addresses is on, which the test sets and resets.
+ * plugins.clip.fetch.allow_private_addresses is on, which the test sets and resets. It sets it under the deprecated old name
+ * clip.fetch.allow_private_addresses on purpose, the one place that does: a harvest that gets its pages shows that a dynamic
+ * update of an old name still reaches the setting the plugin reads, on a real node.
  */
 public class HarvestIT {
     private static final String INDEX = "clip-images-it-harvest";

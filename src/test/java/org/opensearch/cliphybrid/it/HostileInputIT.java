@@ -27,7 +27,7 @@ import static org.junit.Assert.assertTrue;
 public class HostileInputIT {
     private static final String INDEX = "clip-images-it-hostile";
     private static final String DOG = "1082379191_ec1e53f996.jpg";
-    /** clip.fetch.timeout for this test: short, so that a dripping server costs seconds, not the default 30. */
+    /** plugins.clip.fetch.timeout for this test: short, so that a dripping server costs seconds, not the default 30. */
     private static final long FETCH_TIMEOUT_SECONDS = 3;
     /** The longest a hostile request may take to be answered: the deadline, and the time to decode and encode after it. */
     private static final long ANSWER_WITHIN_MILLIS = TimeUnit.SECONDS.toMillis(FETCH_TIMEOUT_SECONDS + 15);
@@ -48,7 +48,7 @@ public class HostileInputIT {
         cluster.delete("/" + INDEX);
         ClusterClient.Response settings = cluster.put(
             "/_cluster/settings",
-            "{\"transient\":{\"clip.fetch.allow_private_addresses\":true,\"clip.fetch.timeout\":\"" + FETCH_TIMEOUT_SECONDS + "s\"}}"
+            "{\"transient\":{\"plugins.clip.fetch.allow_private_addresses\":true,\"plugins.clip.fetch.timeout\":\"" + FETCH_TIMEOUT_SECONDS + "s\"}}"
         );
         assertEquals(settings.raw(), 200, settings.status());
         // something to search, so that query_image reaches the shards
@@ -63,7 +63,7 @@ public class HostileInputIT {
             server.close();
         }
         cluster.delete("/" + INDEX);
-        cluster.put("/_cluster/settings", "{\"transient\":{\"clip.fetch.allow_private_addresses\":null,\"clip.fetch.timeout\":null}}");
+        cluster.put("/_cluster/settings", "{\"transient\":{\"plugins.clip.fetch.allow_private_addresses\":null,\"plugins.clip.fetch.timeout\":null}}");
     }
 
     @Test
@@ -85,9 +85,9 @@ public class HostileInputIT {
     public void urlsThatStallOrMisbehaveFailWithinTheDeadline() throws IOException {
         Map<String, String> cases = Map.of(
             "/drip",
-            "clip.fetch.timeout",
+            "plugins.clip.fetch.timeout",
             "/drip-headers",
-            "clip.fetch.timeout",
+            "plugins.clip.fetch.timeout",
             "/redirect/0",
             "redirect",
             "/negative-length",

@@ -89,7 +89,7 @@ public class SearchPageIT {
         assertEquals(404, get("/_plugins/clip/ui/image/no-such.jpg").statusCode());
         HttpResponse<String> escape = get("/_plugins/clip/ui/image/..%2Fcaptions.tsv");
         assertEquals(404, escape.statusCode());
-        assertEquals("image path [../captions.tsv] leads outside clip.images.path", escape.body());
+        assertEquals("image path [../captions.tsv] leads outside plugins.clip.images.path", escape.body());
         assertEquals(404, get("/_plugins/clip/ui/image/%2Fetc%2Fpasswd").statusCode());
     }
 

@@ -9,10 +9,10 @@ import org.opensearch.test.OpenSearchTestCase;
 public class InferenceDeviceTests extends OpenSearchTestCase {
     public void testTheSettingTakesCpuOrCuda() {
         assertEquals("cpu", ClipSettings.INFERENCE_DEVICE.get(Settings.EMPTY));
-        assertEquals(InferenceDevice.CUDA, InferenceDevice.of(ClipSettings.INFERENCE_DEVICE.get(Settings.builder().put("clip.inference.device", "cuda").build())));
+        assertEquals(InferenceDevice.CUDA, InferenceDevice.of(ClipSettings.INFERENCE_DEVICE.get(Settings.builder().put("plugins.clip.inference.device", "cuda").build())));
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
-            () -> ClipSettings.INFERENCE_DEVICE.get(Settings.builder().put("clip.inference.device", "tpu").build())
+            () -> ClipSettings.INFERENCE_DEVICE.get(Settings.builder().put("plugins.clip.inference.device", "tpu").build())
         );
         assertTrue(e.getMessage(), e.getMessage().contains("[cpu] or [cuda]"));
     }
@@ -27,7 +27,7 @@ public class InferenceDeviceTests extends OpenSearchTestCase {
         ModelRegistry registry = new ModelRegistry(SharedFixtures.miniClip().getParent(), false, 1, InferenceDevice.CUDA);
         try {
             IllegalStateException e = expectThrows(IllegalStateException.class, () -> registry.get(SharedFixtures.miniClip().getFileName().toString()));
-            assertTrue(e.getMessage(), e.getMessage().contains("clip.inference.device is [cuda]"));
+            assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.inference.device is [cuda]"));
             assertTrue(e.getMessage(), e.getMessage().contains("onnxruntime_gpu"));
             assertTrue(e.getMessage(), e.getMessage().contains("CPU"));
         } finally {

@@ -25,7 +25,7 @@ public class FetchDeadlineTests extends OpenSearchTestCase {
         assertEquals(e.getMessage(), FetchException.Kind.TIMEOUT, e.kind());
         assertTrue(e.getMessage(), e.getMessage().contains("[" + url + "]"));
         assertTrue(e.getMessage(), e.getMessage().contains(DEADLINE_MILLIS + "ms"));
-        assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.timeout"));
+        assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.fetch.timeout"));
         assertTrue("took " + tookMillis + " ms", tookMillis >= DEADLINE_MILLIS - 50 && tookMillis < DEADLINE_MILLIS + SLACK_MILLIS);
     }
 
@@ -74,7 +74,7 @@ public class FetchDeadlineTests extends OpenSearchTestCase {
             FetchException e = expectThrows(FetchException.class, () -> new GuardedHttpClient().get(URI.create(url), limits()));
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(e.getMessage(), FetchException.Kind.TIMEOUT, e.kind());
-            assertTrue(e.getMessage(), e.getMessage().contains("clip.fetch.timeout"));
+            assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.fetch.timeout"));
             assertTrue("took " + tookMillis + " ms", tookMillis < DEADLINE_MILLIS + SLACK_MILLIS);
         }
     }

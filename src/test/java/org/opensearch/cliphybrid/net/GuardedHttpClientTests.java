@@ -189,7 +189,7 @@ public class GuardedHttpClientTests extends OpenSearchTestCase {
         for (String path : new String[] { "/image", "/chunked" }) {
             FetchException big = expectThrows(FetchException.class, () -> get(loader, base + path, limits(IMAGE.length - 1, true)));
             assertEquals(path, FetchException.Kind.TOO_LARGE, big.kind());
-            assertTrue(big.getMessage(), big.getMessage().contains("clip.image.max_bytes"));
+            assertTrue(big.getMessage(), big.getMessage().contains("plugins.clip.image.max_bytes"));
         }
     }
 

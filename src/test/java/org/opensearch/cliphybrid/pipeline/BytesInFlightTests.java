@@ -18,7 +18,7 @@ public class BytesInFlightTests extends OpenSearchTestCase {
             () -> budget.reserve(1, 0, 0, budget.share(), "c")
         );
         assertTrue("no image is decoding, so nothing to wait for", System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1));
-        assertTrue(e.getMessage(), e.getMessage().contains("clip.ingest.max_bytes_in_flight"));
+        assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.ingest.max_bytes_in_flight"));
         assertTrue(e.getMessage(), e.getMessage().contains("for c"));
         assertEquals(100, budget.used());
     }

@@ -20,7 +20,7 @@ import java.util.zip.Deflater;
 
 /**
  * Small images, built in code, whose headers ask for far more than they hold, or that are cut short, each with what a
- * node must make of it under the default limits ({@code clip.image.max_pixels} 40000000, {@code clip.image.max_bytes}
+ * node must make of it under the default limits ({@code plugins.clip.image.max_pixels} 40000000, {@code plugins.clip.image.max_bytes}
  * 20 MB): embeddable, or refused with a given {@link ImageFailure}. None may take a node down. Unit tests decode them
  * directly; integration tests send them through {@code _bulk}, {@code _embed} and {@code query_image}.
  */
@@ -45,7 +45,7 @@ public final class HostileImages {
         }
     }
 
-    /** The pixel limit the expected outcomes assume: the default of {@code clip.image.max_pixels}. */
+    /** The pixel limit the expected outcomes assume: the default of {@code plugins.clip.image.max_pixels}. */
     public static final long MAX_PIXELS = 40_000_000L;
 
     private HostileImages() {}

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ingest path as the plugin wires it, on real pools, with the real mini-clip model as the default and the Flickr8k
- * images as {@code clip.images.path}. One fetch thread, so that a batch's images are prepared in order.
+ * images as {@code plugins.clip.images.path}. One fetch thread, so that a batch's images are prepared in order.
  */
 public final class InferenceFixture implements Closeable {
     public final ThreadPool threadPool;
@@ -35,9 +35,9 @@ public final class InferenceFixture implements Closeable {
     public InferenceFixture(String name, int fetchQueueSize) {
         threadPool = new TestThreadPool(
             name,
-            new FixedExecutorBuilder(Settings.EMPTY, InferenceService.THREAD_POOL, 1, 10, "clip.inference"),
-            new FixedExecutorBuilder(Settings.EMPTY, InferenceService.QUERY_THREAD_POOL, 1, 10, "clip.query"),
-            new FixedExecutorBuilder(Settings.EMPTY, ImageBatchEmbedder.FETCH_POOL, 1, fetchQueueSize, "clip.fetch")
+            new FixedExecutorBuilder(Settings.EMPTY, InferenceService.THREAD_POOL, 1, 10, "plugins.clip.inference"),
+            new FixedExecutorBuilder(Settings.EMPTY, InferenceService.QUERY_THREAD_POOL, 1, 10, "plugins.clip.query"),
+            new FixedExecutorBuilder(Settings.EMPTY, ImageBatchEmbedder.FETCH_POOL, 1, fetchQueueSize, "plugins.clip.fetch")
         );
         Path miniClip = SharedFixtures.miniClip();
         models = new ModelRegistry(miniClip.getParent(), false, 1, InferenceDevice.CPU);

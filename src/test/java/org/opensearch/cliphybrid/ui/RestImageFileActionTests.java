@@ -56,16 +56,16 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
     }
 
     public void testDotDotAndAbsolutePathsAreNotFound() {
-        assertNotFound(read("../private/secret.png"), "leads outside clip.images.path");
-        assertNotFound(read("album/../../private/secret.png"), "leads outside clip.images.path");
-        assertNotFound(read(outside.resolve("secret.png").toString()), "leads outside clip.images.path");
+        assertNotFound(read("../private/secret.png"), "leads outside plugins.clip.images.path");
+        assertNotFound(read("album/../../private/secret.png"), "leads outside plugins.clip.images.path");
+        assertNotFound(read(outside.resolve("secret.png").toString()), "leads outside plugins.clip.images.path");
     }
 
     public void testASymbolicLinkOutOfTheFolderIsNotFollowed() throws Exception {
         Files.createSymbolicLink(root.resolve("link.png"), outside.resolve("secret.png"));
         Files.createSymbolicLink(root.resolve("linkdir"), outside);
-        assertNotFound(read("link.png"), "leads outside clip.images.path");
-        assertNotFound(read("linkdir/secret.png"), "leads outside clip.images.path");
+        assertNotFound(read("link.png"), "leads outside plugins.clip.images.path");
+        assertNotFound(read("linkdir/secret.png"), "leads outside plugins.clip.images.path");
     }
 
     public void testMissingFilesFoldersAndNonImagesAreNotFound() {
@@ -76,7 +76,7 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
     }
 
     public void testNoImagesFolderOrTooLargeIsNotFound() {
-        assertNotFound(TransportImageFileAction.read(files(null, 1 << 20), "a.png"), "set clip.images.path");
+        assertNotFound(TransportImageFileAction.read(files(null, 1 << 20), "a.png"), "set plugins.clip.images.path");
         assertNotFound(TransportImageFileAction.read(files(root, 4), "a.png"), "over the limit");
     }
 
@@ -107,7 +107,7 @@ public class RestImageFileActionTests extends OpenSearchTestCase {
         BytesRestResponse missing = RestImageFileAction.toRest(read("../private/secret.png"));
         assertEquals(RestStatus.NOT_FOUND, missing.status());
         assertEquals("text/plain; charset=UTF-8", missing.contentType());
-        assertEquals("image path [../private/secret.png] leads outside clip.images.path", missing.content().utf8ToString());
+        assertEquals("image path [../private/secret.png] leads outside plugins.clip.images.path", missing.content().utf8ToString());
     }
 
     private static void assertNotFound(ImageFileResponse reply, String reason) {
