@@ -59,6 +59,11 @@ public final class InferenceService {
         return requested == null || requested.isEmpty() ? defaultModel : requested;
     }
 
+    /** The named (or default) model if it is loaded already, else null; never loads it. */
+    public ClipModel loadedModel(String requested) {
+        return models.ifLoaded(resolve(requested));
+    }
+
     /** The named (or default) model, loaded on first use: slow then, so never call it on a transport or write thread. */
     public ClipModel model(String requested) {
         return models.get(resolve(requested));

@@ -202,6 +202,12 @@ public final class ModelRegistry implements Closeable {
         return names;
     }
 
+    /** The model if it is loaded now, else null: never loads, so any thread may ask. */
+    public ClipModel ifLoaded(String name) {
+        Slot slot = slots.get(name);
+        return slot == null ? null : slot.model;
+    }
+
     public Map<String, ClipModel> loaded() {
         Map<String, ClipModel> out = new HashMap<>();
         slots.forEach((name, slot) -> {

@@ -4,6 +4,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.Terms;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BulkScorer;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -39,14 +40,16 @@ final class CalibratedHybridQuery extends Query {
     private final Query lexical;
     /** Documents with any text in the text fields; null when there are no text fields. */
     private final Query hasText;
+    /** The mapped fields {@code hasText} looks at. */
+    private final List<String> textFields;
     private final int k;
     private final Scoring scoring;
 
     /**
      * What turns a document's vector and BM25 into its score.
      *
-     * @param bestBm25 the best BM25 of the target for the query's words, as the coordinator looked it up; NaN: not looked up
-     *                 (a shard-level request), each shard then uses its own best
+     * @param bestBm25 the best BM25 of the target for the query's words, as the coordinator looked it up for a DFS request;
+     *                 NaN: not looked up, each shard then uses its own best
      */
     record Scoring(
         String vectorField,
@@ -89,7 +92,16 @@ final class CalibratedHybridQuery extends Query {
         }
     }
 
-    CalibratedHybridQuery(Query knn, Query knnWithoutText, Query lexical, Query hasText, int k, Scoring scoring) {
+    CalibratedHybridQuery(
+        Query knn,
+        Query knnWithoutText,
+        Query lexical,
+        Query hasText,
+        List<String> textFields,
+        int k,
+        Scoring scoring
+    ) {
+        this.textFields = List.copyOf(textFields);
         this.knn = knn;
         this.knnWithoutText = knnWithoutText;
         this.lexical = lexical;
@@ -110,7 +122,7 @@ final class CalibratedHybridQuery extends Query {
         // against it) and the other has none: the k nearest without text close that gap, so the best hits do not depend on
         // how the index is split into shards.
         int[] nearest = docs;
-        if (knnWithoutText != null) {
+        if (knnWithoutText != null && someLackText(searcher)) {
             ScoreDoc[] bare = searcher.search(knnWithoutText, k).scoreDocs;
             nearest = Arrays.copyOf(docs, docs.length + bare.length);
             for (int i = 0; i < bare.length; i++) {
@@ -143,6 +155,21 @@ final class CalibratedHybridQuery extends Query {
         }
         Query texts = hasText == null ? null : searcher.rewrite(hasText);
         return new ForReader(nearest, outsideBound, words, texts, scored, searcher.getIndexReader().getContext().id());
+    }
+
+    /** Whether any document of the reader may lack text: not when, in every segment, one text field is in every document. */
+    private boolean someLackText(IndexSearcher searcher) throws IOException {
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            boolean full = false;
+            for (String field : textFields) {
+                Terms terms = leaf.reader().terms(field);
+                full |= terms != null && terms.getDocCount() == leaf.reader().maxDoc();
+            }
+            if (full == false) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

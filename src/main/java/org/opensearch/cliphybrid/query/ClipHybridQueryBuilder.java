@@ -6,6 +6,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchType;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Fused;
@@ -158,8 +159,9 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
                 SetOnce<TextLookUp> found = new SetOnce<>();
                 ClipHybridOptions o = options;
+                boolean wantBest = calibrated && request.searchType() == SearchType.DFS_QUERY_THEN_FETCH;
                 context.registerAsyncAction(
-                    (client, listener) -> TextLookUp.run(client, encoder, request, o, calibrated, fillSlot(found, listener))
+                    (client, listener) -> TextLookUp.run(client, encoder, request, o, wantBest, fillSlot(found, listener))
                 );
                 pending.pendingLookUp = found;
             }
@@ -298,7 +300,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         QueryBuilder lexicalBuilder = LexicalQuery.of(options.queryTexts(), options.textFields(), knnFilter);
         Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
         if (options.fusion() == Fusion.CALIBRATED) {
-            Query hasText = lexical == null ? null : LexicalQuery.hasText(context, options.textFields());
+            List<String> mapped = lexical == null ? List.of() : LexicalQuery.mappedFields(context, options.textFields());
+            Query hasText = LexicalQuery.hasText(context, mapped);
             Query knnWithoutText = null;
             if (hasText != null) {
                 BooleanQuery.Builder withoutText = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
@@ -313,6 +316,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 knnWithoutText,
                 lexical,
                 hasText,
+                mapped,
                 options.k(),
                 new CalibratedHybridQuery.Scoring(
                     vectorField,

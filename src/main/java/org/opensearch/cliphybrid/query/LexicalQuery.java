@@ -3,7 +3,6 @@ package org.opensearch.cliphybrid.query;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
-import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
@@ -30,22 +29,25 @@ final class LexicalQuery {
         return CrossShardRankFusion.filtered(words, filter);
     }
 
-    /**
-     * The documents with any value in the text fields (resolved as the words' multi_match resolves them): those the words could
-     * have matched, so that not matching says something about them; null when no mapped field is meant.
-     */
-    static Query hasText(QueryShardContext context, List<String> textFields) {
+    /** The mapped fields that the text fields ({@code name}, {@code name^boost}, patterns) mean, as multi_match resolves them. */
+    static List<String> mappedFields(QueryShardContext context, List<String> textFields) {
         Map<String, Float> fields = QueryParserHelper.resolveMappingFields(context, QueryParserHelper.parseFieldsAndWeights(textFields));
-        BooleanQuery.Builder any = new BooleanQuery.Builder();
-        int clauses = 0;
-        for (String field : fields.keySet()) {
-            MappedFieldType type = context.fieldMapper(field);
-            if (type != null) {
-                any.add(type.existsQuery(context), BooleanClause.Occur.SHOULD);
-                clauses++;
-            }
+        return fields.keySet().stream().filter(f -> context.fieldMapper(f) != null).sorted().toList();
+    }
+
+    /**
+     * The documents with any value in the mapped text fields: those the words could have matched, so that not matching says
+     * something about them; null when there is no such field.
+     */
+    static Query hasText(QueryShardContext context, List<String> mappedFields) {
+        if (mappedFields.isEmpty()) {
+            return null;
         }
-        return clauses == 0 ? null : any.build();
+        BooleanQuery.Builder any = new BooleanQuery.Builder();
+        for (String field : mappedFields) {
+            any.add(context.fieldMapper(field).existsQuery(context), BooleanClause.Occur.SHOULD);
+        }
+        return any.build();
     }
 
     /** {@code text} as words in {@code fields}, each given as {@code name} or {@code name^boost}. */

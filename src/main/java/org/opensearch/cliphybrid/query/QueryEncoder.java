@@ -4,6 +4,7 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
@@ -72,17 +73,36 @@ public final class QueryEncoder {
     }
 
     /**
-     * The model's facts, on the query pool (the model loads there on first use). A model that cannot be loaded knows nothing:
-     * a query with its own vector still runs, on the node's defaults and without names.
+     * The model's facts: at once when the model is loaded (cutting a few words into pieces takes microseconds), else on the
+     * query pool, where the model loads on first use. A model that cannot be loaded knows nothing: a query with its own vector
+     * still runs, on the node's defaults and without names.
      */
     void modelFacts(String model, List<String> words, ActionListener<ModelFacts> listener) {
-        inference.get().executeForQuery(model, m -> {
-            Map<String, Integer> pieces = new HashMap<>();
-            for (String word : words) {
-                pieces.put(word, m.pieces(word));
+        ClipModel loaded = inference.get().loadedModel(model);
+        if (loaded != null) {
+            ModelFacts facts;
+            try {
+                facts = factsOf(loaded, words);
+            } catch (RuntimeException e) {
+                facts = ModelFacts.UNKNOWN;
             }
-            return new ModelFacts(m.cosineBand(), pieces);
-        }, ActionListener.wrap(listener::onResponse, e -> listener.onResponse(ModelFacts.UNKNOWN)));
+            listener.onResponse(facts);
+            return;
+        }
+        inference.get()
+            .executeForQuery(
+                model,
+                m -> factsOf(m, words),
+                ActionListener.wrap(listener::onResponse, e -> listener.onResponse(ModelFacts.UNKNOWN))
+            );
+    }
+
+    private static ModelFacts factsOf(ClipModel model, List<String> words) {
+        Map<String, Integer> pieces = new HashMap<>();
+        for (String word : words) {
+            pieces.put(word, model.pieces(word));
+        }
+        return new ModelFacts(model.cosineBand(), pieces);
     }
 
     void encode(

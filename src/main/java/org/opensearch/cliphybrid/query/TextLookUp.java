@@ -24,11 +24,13 @@ import java.util.Objects;
 /**
  * What the coordinator looks up once per request, before any shard scores: from the model, its own cosine band and how it cuts
  * the query's words into pieces; then, in one multi-search over the target, its document count, the document count of each word
- * that could be a name (size-0 searches, which the shards' request cache answers the next time), and the best BM25 the query's
- * words reach, which composable mode measures every text match against.
+ * that could be a name (size-0 searches, which the shards' request cache answers the next time), and, when the request asks
+ * for index-wide statistics ({@code dfs_query_then_fetch}), the best BM25 the query's words reach, which composable mode
+ * measures every text match against. Without DFS each shard takes its own best, as BM25 takes its own statistics: the extra
+ * search is paid only where identical scores on any shard layout were asked for.
  *
  * @param names      the query's names found among the rare terms of the text fields
- * @param bestBm25   the target's best BM25 for the query's words; 0 when nothing matches or nothing was asked
+ * @param bestBm25   the target's best BM25 for the query's words, 0 when nothing matches; NaN when not looked up
  * @param cosineBand the model's own cosine band, null when it states none
  */
 record TextLookUp(List<String> names, float bestBm25, float[] cosineBand) {
@@ -50,7 +52,7 @@ record TextLookUp(List<String> names, float bestBm25, float[] cosineBand) {
             List<String> candidates = ProperNounDetector.candidates(words, facts.pieces());
             QueryBuilder lexical = wantBest ? LexicalQuery.of(options.queryTexts(), options.textFields(), options.filter()) : null;
             if (candidates.isEmpty() && lexical == null) {
-                listener.onResponse(new TextLookUp(List.of(), 0f, facts.cosineBand()));
+                listener.onResponse(new TextLookUp(List.of(), Float.NaN, facts.cosineBand()));
                 return;
             }
             search(client, request, options, candidates, lexical, facts.cosineBand(), listener);
@@ -84,7 +86,7 @@ record TextLookUp(List<String> names, float bestBm25, float[] cosineBand) {
         client.multiSearch(searches, ActionListener.wrap(response -> {
             MultiSearchResponse.Item[] items = response.getResponses();
             int at = 0;
-            float best = 0f;
+            float best = Float.NaN;
             if (lexical != null) {
                 SearchHit[] hits = searchResponse(items[at++]).getHits().getHits();
                 best = hits.length == 0 || Float.isNaN(hits[0].getScore()) ? 0f : hits[0].getScore();

@@ -92,6 +92,7 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
             new KnnFloatVectorQuery("v", QUERY, k, withoutTitle()),
             lexical,
             new FieldExistsQuery("title"),
+            List.of("title"),
             k,
             new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, Float.NaN, minScore, "")
         );
@@ -157,6 +158,7 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
             null,
             zorblax,
             new FieldExistsQuery("title"),
+            List.of("title"),
             3,
             new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, Weights.EQUAL, 10f, 0f, "")
         );
@@ -273,6 +275,7 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
                     new KnnFloatVectorQuery("v", query, k, bare),
                     lexical,
                     hasText,
+                    List.of("title", "caption"),
                     k,
                     scoring
                 );
