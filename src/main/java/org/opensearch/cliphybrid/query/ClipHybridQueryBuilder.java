@@ -43,7 +43,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     private SetOnce<List<String>> pendingProperNouns;
     /** Set by the coordinator's rewrite while the inputs are being encoded, from {@code encodedTexts}; never serialized. */
     private SetOnce<float[]> pendingVector;
-    private List<String> encodedTexts;
+    private List<WeightedText> encodedTexts;
     /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
     private List<CrossShardRankFusion.Hit> fusedHits;
     private SetOnce<List<CrossShardRankFusion.Hit>> pendingHits;
@@ -133,7 +133,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 // the vector is ready with the answer); the shards get the vector. Registered first: the actions start in
                 // order, and sending the look-up's searches takes a while that the encoder need not wait for
                 SetOnce<float[]> encoded = new SetOnce<>();
-                List<String> texts = properNounRule().textsToEncode();
+                List<WeightedText> texts = properNounRule().textsToEncode();
                 ClipHybridOptions o = options;
                 context.registerAsyncAction(
                     (client, listener) -> encoder.encode(
@@ -153,7 +153,9 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             if (lookForNames) {
                 SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
                 SetOnce<List<String>> found = new SetOnce<>();
-                List<String> queryTexts = options.queryTexts(), textFields = options.textFields();
+                // names are looked for where the words are searched: in the positive texts
+                List<String> queryTexts = options.positiveTexts().stream().map(WeightedText::text).toList();
+                List<String> textFields = options.textFields();
                 context.registerAsyncAction(
                     (client, listener) -> ProperNounDetector.find(
                         client,
@@ -234,7 +236,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         SetOnce<List<CrossShardRankFusion.Hit>> collected = new SetOnce<>();
         QueryBuilder filter = properNounRule().filter();
         QueryBuilder vector = new ClipKnnQueryBuilder(options.vectorField(), options.queryVector(), options.knnBeam(), filter);
-        QueryBuilder lexical = LexicalQuery.of(options.queryTexts(), options.textFields(), filter);
+        QueryBuilder lexical = LexicalQuery.of(options.weightedTexts(), options.textFields(), filter);
         int k = options.k(), windowSize = options.effectiveWindowSize();
         float minScore = options.minScore();
         RankFusion fusion = rankFusion();
@@ -298,7 +300,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         ProperNounRule rule = properNounRule();
         QueryBuilder knnFilter = rule.filter();
         Query knn = new KnnFloatVectorQuery(vectorField, queryVector, options.knnBeam(), knnFilter == null ? null : knnFilter.toQuery(context));
-        QueryBuilder lexicalBuilder = LexicalQuery.of(options.queryTexts(), options.textFields(), knnFilter);
+        QueryBuilder lexicalBuilder = LexicalQuery.of(options.weightedTexts(), options.textFields(), knnFilter);
         Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
         if (options.fusion() == Fusion.CALIBRATED) {
             return new CalibratedHybridQuery(
