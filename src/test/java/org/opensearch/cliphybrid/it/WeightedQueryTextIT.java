@@ -160,15 +160,21 @@ public class WeightedQueryTextIT {
         ClusterClient.Response updated = cluster.post("/" + INDEX + "/_update/" + leastDog + "?refresh=true", "{\"doc\": {\"title\": \"green grass\"}}");
         assertEquals(updated.raw(), 200, updated.status());
         try {
-            String words = "\"text_fields\": [\"title\"], \"proper_nouns\": \"off\"";
+            // the words side weighted heavily, so that a title match would reach the top k
+            String words = "\"text_fields\": [\"title\"], \"proper_nouns\": \"off\", \"weights\": {\"vector\": 1, \"text\": 5}, \"text_saturation\": 1";
             String texts = "\"query_text\": [\"dog\", {\"text\": \"grass\", \"weight\": -0.8}]";
             List<String> negative = ids(hits(texts + ", " + words));
             assertFalse(leastDog + " matched the negative text's words", negative.contains(leastDog));
             // no title says dog, and grass is not searched: the words side adds nothing to the vector side's ranking
             assertEquals(ids(hits(texts)), negative);
-            // the same word as a positive text does find it: the title is searchable
-            List<String> positive = ids(hits("\"query_text\": [\"dog\", {\"text\": \"grass\", \"weight\": 0.2}], " + words));
-            assertTrue(positive.contains(leastDog));
+            // the same word as a positive text does find it, and ranks it above where its vector alone would (only one document
+            // has a title, so BM25's idf, and with it the text score, is small: a rank, not the first place)
+            String positiveTexts = "\"query_text\": [\"dog\", {\"text\": \"grass\", \"weight\": 0.5}]";
+            List<String> positive = ids(hits(positiveTexts + ", " + words));
+            List<String> vectorOnly = ids(hits(positiveTexts));
+            int withWords = positive.indexOf(leastDog), without = vectorOnly.indexOf(leastDog);
+            assertTrue(leastDog + " in " + positive, withWords >= 0);
+            assertTrue(withWords + " vs " + without, without < 0 || withWords < without || withWords == 0);
         } finally {
             cluster.post("/" + INDEX + "/_update/" + leastDog + "?refresh=true", "{\"doc\": {\"title\": null}}");
         }
