@@ -8,7 +8,9 @@ import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.cliphybrid.query.fusion.Weights;
 import org.opensearch.index.query.QueryBuilder;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,10 +21,12 @@ import java.util.Objects;
  * @param cosineLow composable mode's override of the model's cosine band; null (as {@code cosineHigh}): the model's own band,
  *                  else the {@code plugins.clip.hybrid.*} setting
  * @param textFloor composable mode's override of the {@code plugins.clip.hybrid.text_floor} setting; null: the setting
+ * @param textWeights each query text's weight, in order (1 for a plain string); null in the constructor: all 1
  * @param minScore  {@code -Infinity}: no minimum
  */
 public record ClipHybridOptions(
     List<String> queryTexts,
+    List<Float> textWeights,
     String queryImage,
     QueryEncoder.DocumentRef queryDocument,
     float[] queryVector,
@@ -49,6 +53,8 @@ public record ClipHybridOptions(
     public static final int MAX_K = 10_000;
     /** Query texts of one query: each is encoded, so each costs an encoder call. */
     public static final int MAX_QUERY_TEXTS = 16;
+    /** The largest |weight| of one query text: past it one text drowns the others, which is what leaving them out is for. */
+    public static final float MAX_TEXT_WEIGHT = 10f;
     public static final int MAX_TEXT_FIELDS = 64;
     public static final int MAX_PROMPT_TEMPLATE_CHARS = 256;
     /** k-NN's own largest knn_vector dimension. */
@@ -73,6 +79,8 @@ public record ClipHybridOptions(
 
     public ClipHybridOptions {
         queryTexts = List.copyOf(checkTexts(queryTexts));
+        textWeights = textWeights == null ? Collections.nCopies(queryTexts.size(), 1f) : List.copyOf(textWeights);
+        checkWeights(queryTexts, textWeights);
         checkSize("text_fields", textFields.size(), MAX_TEXT_FIELDS, "fields");
         textFields = List.copyOf(textFields);
         checkVector(queryVector);
@@ -122,6 +130,20 @@ public record ClipHybridOptions(
         return fusion == Fusion.RRF ? RankFusion.rrf(rankConstant, w) : RankFusion.linear(normalization, w);
     }
 
+    /** The query texts with their weights, in order. */
+    public List<WeightedText> weightedTexts() {
+        List<WeightedText> out = new ArrayList<>(queryTexts.size());
+        for (int i = 0; i < queryTexts.size(); i++) {
+            out.add(new WeightedText(queryTexts.get(i), textWeights.get(i)));
+        }
+        return out;
+    }
+
+    /** The texts whose words are searched and whose names are looked for: a negative text only steers the vector. */
+    public List<WeightedText> positiveTexts() {
+        return weightedTexts().stream().filter(WeightedText::positive).toList();
+    }
+
     public ClipHybridOptions withQueryVector(float[] vector) {
         return toBuilder().queryVector(vector).build();
     }
@@ -155,8 +177,28 @@ public record ClipHybridOptions(
         if (queryTexts.isEmpty() && queryImage == null && queryDocument == null && queryVector == null) {
             throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [query_text], a [query_image] or a [query_vector]");
         }
+        boolean anyPositive = textWeights.stream().anyMatch(w -> w > 0);
+        boolean anyNegative = textWeights.stream().anyMatch(w -> w < 0);
+        if (anyPositive == false && queryImage == null && queryDocument == null && queryVector == null) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [query_text] has only negative weights: they push the search away from a concept, so the query needs "
+                    + "a [query_text] with a positive weight, a [query_image] or a [query_vector] to search towards"
+            );
+        }
+        if (anyNegative && queryVector != null) {
+            // a given vector is searched as it is: nothing would be pushed away, and the words side ignores negative texts
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [query_text] with a negative weight steers the encoded query vector, but [query_vector] is searched as "
+                    + "given: leave out the negative texts or subtract their embeddings from the vector yourself"
+            );
+        }
         if (textFields.isEmpty() == false && queryTexts.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] [text_fields] need a [query_text] to search for");
+        }
+        if (textFields.isEmpty() == false && anyPositive == false) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [text_fields] need a [query_text] with a positive weight to search for: negative texts do not search the words"
+            );
         }
     }
 
@@ -170,6 +212,23 @@ public record ClipHybridOptions(
             }
         }
         return texts;
+    }
+
+    static void checkWeights(List<String> texts, List<Float> weights) {
+        if (weights.size() != texts.size()) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [query_text] has " + texts.size() + " texts but " + weights.size() + " weights"
+            );
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            float weight = weights.get(i);
+            if (Float.isFinite(weight) == false || weight == 0 || Math.abs(weight) > MAX_TEXT_WEIGHT) {
+                throw new IllegalArgumentException(
+                    "[" + NAME + "] [query_text] [" + texts.get(i) + "] has weight " + weight + ": a weight must be a non-zero number between -"
+                        + MAX_TEXT_WEIGHT + " and " + MAX_TEXT_WEIGHT
+                );
+            }
+        }
     }
 
     static void checkVector(float[] vector) {
@@ -234,6 +293,7 @@ public record ClipHybridOptions(
     public boolean equals(Object o) {
         return o instanceof ClipHybridOptions other
             && queryTexts.equals(other.queryTexts)
+            && textWeights.equals(other.textWeights)
             && Objects.equals(queryImage, other.queryImage)
             && Objects.equals(queryDocument, other.queryDocument)
             && Arrays.equals(queryVector, other.queryVector)

@@ -14,6 +14,8 @@ import java.util.Objects;
  */
 public final class ClipHybridOptionsBuilder {
     List<String> queryTexts = List.of();
+    /** Null: every text weighs 1. */
+    List<Float> textWeights;
     String queryImage;
     QueryEncoder.DocumentRef queryDocument;
     float[] queryVector;
@@ -37,6 +39,7 @@ public final class ClipHybridOptionsBuilder {
 
     ClipHybridOptionsBuilder(ClipHybridOptions from) {
         queryTexts = from.queryTexts();
+        textWeights = from.textWeights();
         queryImage = from.queryImage();
         queryDocument = from.queryDocument();
         queryVector = from.queryVector();
@@ -65,6 +68,16 @@ public final class ClipHybridOptionsBuilder {
 
     public ClipHybridOptionsBuilder queryTexts(List<String> texts) {
         this.queryTexts = List.copyOf(ClipHybridOptions.checkTexts(texts));
+        this.textWeights = null;
+        return this;
+    }
+
+    public ClipHybridOptionsBuilder weightedTexts(List<WeightedText> texts) {
+        List<String> plain = texts.stream().map(WeightedText::text).toList();
+        List<Float> weights = texts.stream().map(WeightedText::weight).toList();
+        ClipHybridOptions.checkWeights(ClipHybridOptions.checkTexts(plain), weights);
+        this.queryTexts = plain;
+        this.textWeights = weights;
         return this;
     }
 
@@ -176,6 +189,7 @@ public final class ClipHybridOptionsBuilder {
     public ClipHybridOptions build() {
         return new ClipHybridOptions(
             queryTexts,
+            textWeights,
             queryImage,
             queryDocument,
             queryVector,

@@ -48,7 +48,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     private SetOnce<TextLookUp> pendingLookUp;
     /** Set by the coordinator's rewrite while the inputs are being encoded, from {@code encodedTexts}; never serialized. */
     private SetOnce<float[]> pendingVector;
-    private List<String> encodedTexts;
+    private List<WeightedText> encodedTexts;
     /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
     private List<CrossShardRankFusion.Hit> fusedHits;
     private SetOnce<List<CrossShardRankFusion.Hit>> pendingHits;
@@ -138,7 +138,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 // the vector is ready with the answer); the shards get the vector. Registered first: the actions start in
                 // order, and sending the look-up's searches takes a while that the encoder need not wait for
                 SetOnce<float[]> encoded = new SetOnce<>();
-                List<String> texts = properNounRule().textsToEncode();
+                List<WeightedText> texts = properNounRule().textsToEncode();
                 ClipHybridOptions o = options;
                 context.registerAsyncAction(
                     (client, listener) -> encoder.encode(
@@ -233,7 +233,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         SetOnce<List<CrossShardRankFusion.Hit>> collected = new SetOnce<>();
         QueryBuilder filter = properNounRule().filter();
         QueryBuilder vector = new ClipKnnQueryBuilder(options.vectorField(), options.queryVector(), options.knnBeam(), filter);
-        QueryBuilder lexical = LexicalQuery.of(options.queryTexts(), options.textFields(), filter);
+        QueryBuilder lexical = LexicalQuery.of(options.weightedTexts(), options.textFields(), filter);
         int k = options.k(), windowSize = options.effectiveWindowSize();
         float minScore = options.minScore();
         RankFusion fusion = rankFusion();
@@ -297,7 +297,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         ProperNounRule rule = properNounRule();
         QueryBuilder knnFilter = rule.filter();
         Query knn = new KnnFloatVectorQuery(vectorField, queryVector, options.knnBeam(), knnFilter == null ? null : knnFilter.toQuery(context));
-        QueryBuilder lexicalBuilder = LexicalQuery.of(options.queryTexts(), options.textFields(), knnFilter);
+        QueryBuilder lexicalBuilder = LexicalQuery.of(options.weightedTexts(), options.textFields(), knnFilter);
         Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
         if (options.fusion() == Fusion.CALIBRATED) {
             List<String> mapped = lexical == null ? List.of() : LexicalQuery.mappedFields(context, options.textFields());

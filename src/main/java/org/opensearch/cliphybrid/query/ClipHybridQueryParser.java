@@ -15,6 +15,7 @@ import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,9 @@ final class ClipHybridQueryParser {
     static final ParseField FILTER = new ParseField("filter");
     static final ParseField PROPER_NOUNS = new ParseField("proper_nouns");
 
+    /** The keys of a weighted {@code query_text} entry. */
+    static final String TEXT = "text", WEIGHT = "weight";
+
     private ClipHybridQueryParser() {}
 
     static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryEncoder encoder) throws IOException {
@@ -58,7 +62,7 @@ final class ClipHybridQueryParser {
                 if (token == XContentParser.Token.FIELD_NAME) {
                     current = parser.currentName();
                 } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
-                    b.queryTexts(DslValues.strings(parser));
+                    b.weightedTexts(weightedTexts(parser));
                 } else if (QUERY_IMAGE.match(current, parser.getDeprecationHandler())) {
                     if (token == XContentParser.Token.START_OBJECT) {
                         Map<String, Object> ref = parser.map();
@@ -140,11 +144,20 @@ final class ClipHybridQueryParser {
 
     /** The options as the DSL spells them; a mode's own options only for that mode, defaults left out where the DSL leaves them. */
     static void toXContent(XContentBuilder builder, ClipHybridOptions o) throws IOException {
-        List<String> queryTexts = o.queryTexts();
-        if (queryTexts.size() == 1) {
-            builder.field(QUERY_TEXT.getPreferredName(), queryTexts.get(0));
+        List<WeightedText> queryTexts = o.weightedTexts();
+        if (queryTexts.size() == 1 && queryTexts.get(0).weight() == 1f) {
+            builder.field(QUERY_TEXT.getPreferredName(), queryTexts.get(0).text());
         } else if (queryTexts.isEmpty() == false) {
-            builder.field(QUERY_TEXT.getPreferredName(), queryTexts);
+            // weight 1 as a plain string, so that a query without weights prints as it was written
+            builder.startArray(QUERY_TEXT.getPreferredName());
+            for (WeightedText text : queryTexts) {
+                if (text.weight() == 1f) {
+                    builder.value(text.text());
+                } else {
+                    builder.startObject().field(TEXT, text.text()).field(WEIGHT, text.weight()).endObject();
+                }
+            }
+            builder.endArray();
         }
         if (o.queryImage() != null) {
             builder.field(QUERY_IMAGE.getPreferredName(), o.queryImage());
@@ -210,6 +223,7 @@ final class ClipHybridQueryParser {
     static ClipHybridOptions readOptions(StreamInput in) throws IOException {
         return new ClipHybridOptions(
             in.readStringList(),
+            in.readList(StreamInput::readFloat),
             in.readOptionalString(),
             in.readBoolean() ? new QueryEncoder.DocumentRef(in.readString(), in.readString()) : null,
             in.readBoolean() ? in.readFloatArray() : null,
@@ -235,6 +249,7 @@ final class ClipHybridQueryParser {
 
     static void writeOptions(StreamOutput out, ClipHybridOptions o) throws IOException {
         out.writeStringCollection(o.queryTexts());
+        out.writeCollection(o.textWeights(), StreamOutput::writeFloat);
         out.writeOptionalString(o.queryImage());
         out.writeBoolean(o.queryDocument() != null);
         if (o.queryDocument() != null) {
@@ -262,6 +277,52 @@ final class ClipHybridQueryParser {
         out.writeOptionalString(o.model());
         out.writeOptionalNamedWriteable(o.filter());
         out.writeEnum(o.properNouns());
+    }
+
+    /** A string, or an array of strings (weight 1) and {@code {"text": ..., "weight": ...}} objects. */
+    private static List<WeightedText> weightedTexts(XContentParser parser) throws IOException {
+        List<WeightedText> texts = new ArrayList<>();
+        if (parser.currentToken() != XContentParser.Token.START_ARRAY) {
+            if (parser.currentToken() == XContentParser.Token.START_OBJECT) {
+                throw new IllegalArgumentException(
+                    "[" + NAME + "] [query_text] takes a string or an array of strings and {\"text\", \"weight\"} objects; put the object in an array"
+                );
+            }
+            texts.add(new WeightedText(parser.text()));
+            return texts;
+        }
+        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
+            texts.add(parser.currentToken() == XContentParser.Token.START_OBJECT ? weightedText(parser) : new WeightedText(parser.text()));
+        }
+        return texts;
+    }
+
+    private static WeightedText weightedText(XContentParser parser) throws IOException {
+        String text = null;
+        float weight = 1f;
+        String key = null;
+        XContentParser.Token token;
+        while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                key = parser.currentName();
+            } else if (TEXT.equals(key) && token == XContentParser.Token.VALUE_STRING) {
+                text = parser.text();
+            } else if (WEIGHT.equals(key) && token == XContentParser.Token.VALUE_NUMBER) {
+                weight = parser.floatValue();
+            } else if (TEXT.equals(key) || WEIGHT.equals(key)) {
+                throw new IllegalArgumentException(
+                    "[" + NAME + "] [query_text] entry's [" + key + "] must be a " + (TEXT.equals(key) ? "string" : "number") + ", got " + token
+                );
+            } else {
+                throw new IllegalArgumentException(
+                    "[" + NAME + "] [query_text] entry has unknown key [" + key + "]: an entry takes [" + TEXT + "] and [" + WEIGHT + "]"
+                );
+            }
+        }
+        if (text == null) {
+            throw new IllegalArgumentException("[" + NAME + "] [query_text] entry needs a [" + TEXT + "]");
+        }
+        return new WeightedText(text, weight);
     }
 
     /** An object option holding only the two named keys (each checked by {@link #number}). */

@@ -16,16 +16,23 @@ import java.util.Map;
 final class LexicalQuery {
     private LexicalQuery() {}
 
-    /** BM25 over the text fields ({@code field^boost}), restricted by the filter; each query text is one should clause. */
-    static QueryBuilder of(List<String> queryTexts, List<String> textFields, QueryBuilder filter) {
-        if (textFields.isEmpty()) {
+    /**
+     * BM25 over the text fields ({@code field^boost}), restricted by the filter; each positive query text is one should clause,
+     * boosted by its weight. Negative texts are left out: BM25 cannot score below zero, and a must_not would drop every document
+     * that merely mentions the word, so they only steer the vector.
+     */
+    static QueryBuilder of(List<WeightedText> queryTexts, List<String> textFields, QueryBuilder filter) {
+        List<WeightedText> positive = queryTexts.stream().filter(WeightedText::positive).toList();
+        if (textFields.isEmpty() || positive.isEmpty()) {
             return null;
         }
         BoolQueryBuilder texts = new BoolQueryBuilder();
-        for (String text : queryTexts) {
-            texts.should(textMatch(text, textFields));
+        for (WeightedText text : positive) {
+            MultiMatchQueryBuilder match = textMatch(text.text(), textFields);
+            // weight 1 leaves the clause as an unweighted query has always built it
+            texts.should(text.weight() == 1f ? match : match.boost(text.weight()));
         }
-        QueryBuilder words = queryTexts.size() == 1 ? texts.should().get(0) : texts;
+        QueryBuilder words = positive.size() == 1 ? texts.should().get(0) : texts;
         return CrossShardRankFusion.filtered(words, filter);
     }
 

@@ -21,29 +21,35 @@ record ProperNounRule(ClipHybridOptions options, List<String> found) {
         return options.properNouns() != ClipHybridOptions.ProperNouns.OFF && found != null && found.isEmpty() == false;
     }
 
-    /** The texts CLIP encodes: without the names it cannot know, once they are known; the texts themselves otherwise. */
-    List<String> vectorTexts() {
+    /**
+     * The texts CLIP encodes: without the names it cannot know, once they are known; the texts themselves otherwise. Names are
+     * looked for in positive texts only, and a negative text is kept whole: it says what the pictures should not show.
+     */
+    List<WeightedText> vectorTexts() {
         if (fired() == false) {
-            return options.queryTexts();
+            return options.weightedTexts();
         }
-        List<String> out = new ArrayList<>();
-        for (String text : options.queryTexts()) {
-            String rest = ProperNounDetector.without(text, found);
+        List<WeightedText> out = new ArrayList<>();
+        for (WeightedText text : options.weightedTexts()) {
+            String rest = text.positive() ? ProperNounDetector.without(text.text(), found) : text.text();
             if (rest.isEmpty() == false) {
-                out.add(rest);
+                out.add(new WeightedText(rest, text.weight()));
             }
         }
         return out;
     }
 
-    /** With only names to go on and no image, the vector side would rank noise: it gets weight 0. */
+    /** With only names to go on (and what to avoid) and no image, the vector side would rank noise: it gets weight 0. */
     boolean vectorSideIsNoise() {
-        return fired() && vectorTexts().isEmpty() && options.queryImage() == null && options.queryDocument() == null;
+        return fired()
+            && vectorTexts().stream().noneMatch(WeightedText::positive)
+            && options.queryImage() == null
+            && options.queryDocument() == null;
     }
 
     /** What CLIP encodes: the words that are not names, or every word when the names leave none (the vector is then unused). */
-    List<String> textsToEncode() {
-        return vectorSideIsNoise() ? options.queryTexts() : vectorTexts();
+    List<WeightedText> textsToEncode() {
+        return vectorSideIsNoise() ? options.weightedTexts() : vectorTexts();
     }
 
     Weights weights() {

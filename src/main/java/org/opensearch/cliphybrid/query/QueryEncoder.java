@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 /**
  * Turns a query's inputs into the one vector its vector side searches, on the coordinating node: each query text (through the
  * prompt template), the query image (fetched and encoded, or an indexed document's stored vector) each give an L2-normalised
- * embedding; several are averaged and normalised again, as CLIP's authors ensemble prompts.
+ * embedding; several are summed, each times its weight (a text's own, 1 for the image), and normalised again. With equal
+ * weights that is the mean direction, as CLIP's authors ensemble prompts; a negative weight points the query away from a text.
  */
 public final class QueryEncoder {
     /** An indexed document whose stored vector is the query image. */
@@ -108,7 +109,7 @@ public final class QueryEncoder {
     void encode(
         Client client,
         String model,
-        List<String> texts,
+        List<WeightedText> texts,
         String promptTemplate,
         String image,
         DocumentRef document,
@@ -116,15 +117,19 @@ public final class QueryEncoder {
         ActionListener<float[]> listener
     ) {
         List<Consumer<ActionListener<float[]>>> parts = new ArrayList<>();
-        for (String text : texts) {
-            String prompt = promptTemplate == null ? text : promptTemplate.replace("{}", text);
+        List<Float> weights = new ArrayList<>();
+        for (WeightedText text : texts) {
+            String prompt = promptTemplate == null ? text.text() : promptTemplate.replace("{}", text.text());
             parts.add(l -> inference.get().embedText(model, prompt, l));
+            weights.add(text.weight());
         }
         if (image != null) {
             parts.add(l -> embedImage(model, image, l));
+            weights.add(1f);
         }
         if (document != null) {
             parts.add(l -> storedVector(client, document, vectorField, l));
+            weights.add(1f);
         }
         float[][] vectors = new float[parts.size()][];
         AtomicInteger pending = new AtomicInteger(parts.size());
@@ -134,18 +139,18 @@ public final class QueryEncoder {
             parts.get(i).accept(ActionListener.wrap(v -> {
                 vectors[slot] = v;
                 if (pending.decrementAndGet() == 0) {
-                    finish(vectors, failure.get(), listener);
+                    finish(vectors, weights, failure.get(), listener);
                 }
             }, e -> {
                 failure.compareAndSet(null, e);
                 if (pending.decrementAndGet() == 0) {
-                    finish(vectors, failure.get(), listener);
+                    finish(vectors, weights, failure.get(), listener);
                 }
             }));
         }
     }
 
-    private static void finish(float[][] vectors, Exception failure, ActionListener<float[]> listener) {
+    private static void finish(float[][] vectors, List<Float> weights, Exception failure, ActionListener<float[]> listener) {
         if (failure != null) {
             listener.onFailure(failure);
             return;
@@ -162,21 +167,50 @@ public final class QueryEncoder {
                 return;
             }
         }
-        listener.onResponse(meanDirection(vectors));
+        float[] direction;
+        try {
+            direction = weightedDirection(vectors, weights);
+        } catch (IllegalArgumentException e) {
+            listener.onFailure(e);
+            return;
+        }
+        listener.onResponse(direction);
     }
 
-    /** The normalised mean; one vector is returned as it is, so a single text searches with exactly its cached embedding. */
-    static float[] meanDirection(float[][] vectors) {
-        if (vectors.length == 1) {
+    /**
+     * Below this fraction of the weights' total, the weighted sum is what is left of texts that cancel out (a text and its own
+     * negative, or near-synonyms): its direction is rounding noise, and searching it would rank noise.
+     */
+    static final double MIN_SUM_LENGTH = 1e-3;
+
+    /**
+     * The normalised weighted sum; one positive vector is returned as it is, so a single text searches with exactly its cached
+     * embedding. Weight 1 multiplies exactly, so an unweighted query gets the normalised plain sum (the mean's direction) to the bit.
+     *
+     * @throws IllegalArgumentException when the weights cancel the vectors out
+     */
+    static float[] weightedDirection(float[][] vectors, List<Float> weights) {
+        if (vectors.length == 1 && weights.get(0) > 0) {
             return vectors[0];
         }
-        float[] mean = new float[vectors[0].length];
-        for (float[] v : vectors) {
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] += v[i];
+        float[] sum = new float[vectors[0].length];
+        double total = 0;
+        for (int v = 0; v < vectors.length; v++) {
+            float w = weights.get(v);
+            total += Math.abs(w);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += w * vectors[v][i];
             }
         }
-        return Vectors.normalise(mean);
+        double length = Vectors.length(sum);
+        if (length < MIN_SUM_LENGTH * total) {
+            throw new IllegalArgumentException(
+                "[" + ClipHybridOptions.NAME + "] [query_text] weights cancel out: the weighted sum of the query embeddings has length "
+                    + (float) length + " for weights totalling " + (float) total + ", so it has no direction to search; "
+                    + "give the positive texts more weight than the negative ones that mean the same"
+            );
+        }
+        return Vectors.normalise(sum);
     }
 
     private void embedImage(String model, String value, ActionListener<float[]> listener) {

@@ -47,10 +47,12 @@ record TextLookUp(List<String> names, float bestBm25, float[] cosineBand) {
         ActionListener<TextLookUp> listener
     ) {
         boolean wantNames = options.properNouns() != ClipHybridOptions.ProperNouns.OFF && options.textFields().isEmpty() == false;
-        List<String> words = wantNames ? ProperNounDetector.words(options.queryTexts()) : List.of();
+        // names are looked for where the words are searched: in the positive texts
+        List<String> positive = options.positiveTexts().stream().map(WeightedText::text).toList();
+        List<String> words = wantNames ? ProperNounDetector.words(positive) : List.of();
         encoder.modelFacts(options.model(), words, ActionListener.wrap(facts -> {
             List<String> candidates = ProperNounDetector.candidates(words, facts.pieces());
-            QueryBuilder lexical = wantBest ? LexicalQuery.of(options.queryTexts(), options.textFields(), options.filter()) : null;
+            QueryBuilder lexical = wantBest ? LexicalQuery.of(options.weightedTexts(), options.textFields(), options.filter()) : null;
             if (candidates.isEmpty() && lexical == null) {
                 listener.onResponse(new TextLookUp(List.of(), Float.NaN, facts.cosineBand()));
                 return;

@@ -43,7 +43,16 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
             for (int i = randomIntBetween(1, ClipHybridOptions.MAX_QUERY_TEXTS); i > 0; i--) {
                 texts.add(randomAlphaOfLengthBetween(1, 6) + " " + randomUnicodeOfLengthBetween(0, 20).replace('\u0000', 'x') + "x");
             }
-            b.queryTexts(texts);
+            if (randomBoolean()) {
+                b.queryTexts(texts);
+            } else {
+                // the first weight positive, so that there is something to search towards
+                List<WeightedText> weighted = new ArrayList<>();
+                for (String text : texts) {
+                    weighted.add(new WeightedText(text, randomTextWeight(weighted.isEmpty())));
+                }
+                b.weightedTexts(weighted);
+            }
             if (randomBoolean()) {
                 List<String> fields = new ArrayList<>();
                 for (int i = randomIntBetween(1, 8); i > 0; i--) {
@@ -61,7 +70,8 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
             default -> {
             }
         }
-        if (randomBoolean() || (b.queryTexts.isEmpty() && b.queryImage == null && b.queryDocument == null)) {
+        boolean negative = b.textWeights != null && b.textWeights.stream().anyMatch(w -> w < 0);
+        if ((randomBoolean() && negative == false) || (b.queryTexts.isEmpty() && b.queryImage == null && b.queryDocument == null)) {
             float[] v = new float[randomIntBetween(1, 64)];
             for (int i = 0; i < v.length; i++) {
                 v[i] = randomFloat() * 2 - 1;
@@ -122,6 +132,16 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         return options;
     }
 
+    /** 1 half the time (a plain string in the DSL), else anything allowed, the limits included. */
+    private static float randomTextWeight(boolean positive) {
+        float weight = switch (randomIntBetween(0, 5)) {
+            case 0, 1, 2 -> 1f;
+            case 3 -> ClipHybridOptions.MAX_TEXT_WEIGHT;
+            default -> 0.001f + randomFloat() * (ClipHybridOptions.MAX_TEXT_WEIGHT - 0.001f);
+        };
+        return positive || randomBoolean() ? weight : -weight;
+    }
+
     public void testEveryOptionSurvivesTheDsl() throws IOException {
         for (int i = 0; i < 200; i++) {
             ClipHybridOptions original = randomOptions();
@@ -157,7 +177,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         ClipHybridOptions valid = ClipHybridOptions.builder().vectorField("v").queryText("dog").build();
         List<String> tooManyTexts = Collections.nCopies(ClipHybridOptions.MAX_QUERY_TEXTS + 1, "dog");
         assertLimit(() -> valid.toBuilder().queryTexts(tooManyTexts), "[query_text] has 17 texts, more than the limit of 16");
-        assertLimit(() -> new ClipHybridOptions(tooManyTexts, null, null, null, null, "v", List.of(), Fusion.CALIBRATED, Weights.EQUAL,
+        assertLimit(() -> new ClipHybridOptions(tooManyTexts, null, null, null, null, null, "v", List.of(), Fusion.CALIBRATED, Weights.EQUAL,
             Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY, null, null,
             ProperNouns.BOOST), "[query_text] has 17 texts");
         List<String> tooManyFields = Collections.nCopies(ClipHybridOptions.MAX_TEXT_FIELDS + 1, "t");
@@ -171,6 +191,19 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().minScore(Float.NaN), "[min_score] must be a number");
         assertLimit(() -> valid.toBuilder().rankConstant(0), "[rank_constant] must be at least 1, got 0");
         assertEquals(ClipHybridOptions.MAX_K, valid.toBuilder().k(ClipHybridOptions.MAX_K).build().k());
+        assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", Float.NaN))), "[query_text] [dog] has weight NaN");
+        assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", -0f))), "has weight -0.0");
+        assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", 10.01f))), "between -10.0 and 10.0");
+        assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(1f, 2f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
+            Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
+            null, null, ProperNouns.BOOST), "[query_text] has 1 texts but 2 weights");
+        assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(0f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
+            Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
+            null, null, ProperNouns.BOOST), "[query_text] [dog] has weight 0.0");
+        assertEquals(List.of(-10f), valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", -10f))).build().textWeights());
+        assertEquals("plain texts weigh 1", List.of(1f), valid.textWeights());
+        assertEquals("plain texts replace weighted ones with their weights", List.of(1f),
+            valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", 3f))).queryTexts(List.of("cat")).build().textWeights());
     }
 
     public void testModeOptionsAndWholeRequestChecks() {

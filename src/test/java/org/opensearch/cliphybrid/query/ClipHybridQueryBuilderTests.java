@@ -14,6 +14,7 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchModule;
@@ -42,13 +43,18 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
 
     private ClipHybridQueryBuilder randomBuilder(boolean mayBeFused) {
         ClipHybridOptionsBuilder b = ClipHybridOptions.builder().vectorField("image_vector");
-        switch (randomIntBetween(0, 3)) {
+        switch (randomIntBetween(0, 4)) {
             case 0 -> b.queryText(randomAlphaOfLength(8));
             case 1 -> b.queryTexts(List.of(randomAlphaOfLength(5), randomAlphaOfLength(6)));
-            case 2 -> b.queryImage("https://example.org/" + randomAlphaOfLength(5) + ".jpg");
+            case 2 -> b.weightedTexts(
+                List.of(new WeightedText(randomAlphaOfLength(5), randomFloat() * 9 + 0.5f), new WeightedText(randomAlphaOfLength(6), -randomFloat() - 0.1f))
+            );
+            case 3 -> b.queryImage("https://example.org/" + randomAlphaOfLength(5) + ".jpg");
             default -> b.queryDocument(new QueryEncoder.DocumentRef("idx", randomAlphaOfLength(4)));
         }
-        if (randomBoolean() || b.queryTexts.isEmpty()) {
+        // a given vector is searched as it is, which a negative text could not steer
+        boolean negative = b.textWeights != null && b.textWeights.stream().anyMatch(w -> w < 0);
+        if ((randomBoolean() && negative == false) || b.queryTexts.isEmpty()) {
             float[] v = new float[randomIntBetween(2, 16)];
             for (int i = 0; i < v.length; i++) {
                 v[i] = randomFloat();
@@ -205,7 +211,7 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         assertEquals("", ProperNounDetector.without("Zorblax!", List.of("zorblax")));
         ClipHybridOptions dog = ClipHybridOptions.builder().vectorField("v").queryText("a dog at Zorblax").textFields(List.of("title")).build();
         ClipHybridQueryBuilder b = new ClipHybridQueryBuilder(dog, VECTORS).lookUp(new TextLookUp(List.of("zorblax"), 3f, null));
-        assertEquals(List.of("a dog at"), b.properNounRule().vectorTexts());
+        assertEquals(List.of(new WeightedText("a dog at")), b.properNounRule().vectorTexts());
         assertEquals(new Weights(1f, 3f), b.properNounRule().weights());
         ClipHybridOptionsBuilder nameOnly = ClipHybridOptions.builder().vectorField("v").queryText("Zorblax").textFields(List.of("title"));
         ProperNounRule rule = new ProperNounRule(nameOnly.build(), List.of("zorblax"));
@@ -215,7 +221,88 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         assertNotNull(rule.filter());
         rule = new ProperNounRule(nameOnly.properNouns(ClipHybridOptions.ProperNouns.OFF).build(), List.of("zorblax"));
         assertEquals(Weights.EQUAL, rule.weights());
-        assertEquals(List.of("Zorblax"), rule.vectorTexts());
+        assertEquals(List.of(new WeightedText("Zorblax")), rule.vectorTexts());
+    }
+
+    public void testNamesAreLookedForAndTakenOutOfPositiveTextsOnly() {
+        ClipHybridOptions options = ClipHybridOptions.builder()
+            .vectorField("v")
+            .weightedTexts(List.of(new WeightedText("a dog at Zorblax", 2f), new WeightedText("Zorblax crowds", -0.5f)))
+            .textFields(List.of("title"))
+            .build();
+        assertEquals(List.of(new WeightedText("a dog at Zorblax", 2f)), options.positiveTexts());
+        ProperNounRule rule = new ProperNounRule(options, List.of("zorblax"));
+        // the negative text keeps its words (and its weight): it says what the pictures should not show
+        assertEquals(List.of(new WeightedText("a dog at", 2f), new WeightedText("Zorblax crowds", -0.5f)), rule.vectorTexts());
+        assertFalse(rule.vectorSideIsNoise());
+        ClipHybridOptions nameAndNegative = ClipHybridOptions.builder()
+            .vectorField("v")
+            .weightedTexts(List.of(new WeightedText("Zorblax"), new WeightedText("crowds", -0.5f)))
+            .textFields(List.of("title"))
+            .build();
+        assertTrue("only a concept to avoid is left: no direction to search", new ProperNounRule(nameAndNegative, List.of("zorblax")).vectorSideIsNoise());
+    }
+
+    public void testTheWordsSideSearchesPositiveTextsWithTheirWeightAsBoost() {
+        List<String> fields = List.of("title^2", "tags");
+        QueryBuilder plain = LexicalQuery.of(List.of(new WeightedText("dog"), new WeightedText("puppy")), fields, null);
+        BoolQueryBuilder expected = new BoolQueryBuilder().should(LexicalQuery.textMatch("dog", fields)).should(LexicalQuery.textMatch("puppy", fields));
+        assertEquals("unweighted texts build the query they always have", CrossShardRankFusion.filtered(expected, null), plain);
+        QueryBuilder weighted = LexicalQuery.of(
+            List.of(new WeightedText("dog", 2f), new WeightedText("leash", -0.5f), new WeightedText("puppy")),
+            fields,
+            null
+        );
+        BoolQueryBuilder expectedWeighted = new BoolQueryBuilder().should(LexicalQuery.textMatch("dog", fields).boost(2f))
+            .should(LexicalQuery.textMatch("puppy", fields));
+        assertEquals("the negative text is not searched as words", CrossShardRankFusion.filtered(expectedWeighted, null), weighted);
+        assertEquals(CrossShardRankFusion.filtered(LexicalQuery.textMatch("dog", fields), null), LexicalQuery.of(List.of(new WeightedText("dog"), new WeightedText("leash", -1f)), fields, null));
+        assertNull(LexicalQuery.of(List.of(new WeightedText("leash", -1f)), fields, null));
+    }
+
+    public void testParsesWeightedTexts() throws IOException {
+        ClipHybridQueryBuilder b = (ClipHybridQueryBuilder) parse("""
+            {"clip_hybrid": {"query_text": ["dog", {"text": "leash", "weight": -0.5}, {"text": "puppy", "weight": 2}, {"text": "pup"}],
+             "vector_field": "v", "text_fields": ["title"]}}""");
+        assertEquals(List.of("dog", "leash", "puppy", "pup"), b.options().queryTexts());
+        assertEquals(List.of(1f, -0.5f, 2f, 1f), b.options().textWeights());
+        String json = toXContent(b, JsonXContent.jsonXContent.mediaType(), ToXContent.EMPTY_PARAMS, false).utf8ToString();
+        assertTrue(json, json.contains("\"query_text\":[\"dog\",{\"text\":\"leash\",\"weight\":-0.5},{\"text\":\"puppy\",\"weight\":2.0},\"pup\"]"));
+        ClipHybridQueryBuilder plain = (ClipHybridQueryBuilder) parse("""
+            {"clip_hybrid": {"query_text": ["a dog", "a puppy"], "vector_field": "v"}}""");
+        String plainJson = toXContent(plain, JsonXContent.jsonXContent.mediaType(), ToXContent.EMPTY_PARAMS, false).utf8ToString();
+        assertTrue("unweighted texts print as they were written: " + plainJson, plainJson.contains("\"query_text\":[\"a dog\",\"a puppy\"]"));
+        ClipHybridQueryBuilder one = (ClipHybridQueryBuilder) parse("""
+            {"clip_hybrid": {"query_text": [{"text": "dog", "weight": 3}], "vector_field": "v"}}""");
+        String oneJson = toXContent(one, JsonXContent.jsonXContent.mediaType(), ToXContent.EMPTY_PARAMS, false).utf8ToString();
+        assertEquals(one, parse(oneJson));
+        ClipHybridQueryBuilder imageAndNegative = (ClipHybridQueryBuilder) parse("""
+            {"clip_hybrid": {"query_text": [{"text": "blurry", "weight": -1}], "query_image": "x.jpg", "vector_field": "v"}}""");
+        assertEquals(List.of(), imageAndNegative.options().positiveTexts());
+    }
+
+    public void testWeightedTextErrorsNameTheProblem() {
+        String start = "{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": ";
+        assertParseError(start + "[\"dog\", {\"text\": \"leash\", \"weight\": 0}]}}", "[query_text] [leash] has weight 0.0: a weight must be a non-zero number between -10.0 and 10.0");
+        assertParseError(start + "[\"dog\", {\"text\": \"leash\", \"weight\": -10.5}]}}", "[query_text] [leash] has weight -10.5");
+        assertParseError(start + "[\"dog\", {\"text\": \"leash\", \"weight\": 11}]}}", "has weight 11.0");
+        assertParseError(start + "[\"dog\", {\"text\": \"leash\", \"weight\": 1e39}]}}", "has weight Infinity");
+        assertParseError(start + "[\"dog\", {\"text\": \"leash\", \"wieght\": -1}]}}", "[query_text] entry has unknown key [wieght]");
+        assertParseError(start + "[{\"weight\": 2}]}}", "[query_text] entry needs a [text]");
+        assertParseError(start + "[{\"text\": \"dog\", \"weight\": \"high\"}]}}", "[query_text] entry's [weight] must be a number");
+        assertParseError(start + "[{\"text\": 5}]}}", "[query_text] entry's [text] must be a string");
+        assertParseError(start + "{\"text\": \"dog\"}}}", "put the object in an array");
+        assertParseError(start + "[{\"text\": \" \", \"weight\": 2}]}}", "[query_text] must not be empty");
+        assertParseError(start + "[{\"text\": \"leash\", \"weight\": -1}]}}", "[query_text] has only negative weights");
+        assertParseError(start + "[{\"text\": \"leash\", \"weight\": -1}, {\"text\": \"grass\", \"weight\": -2}], \"query_vector\": [1, 0]}}",
+            "[query_vector] is searched as given");
+        assertParseError(start + "[\"dog\", {\"text\": \"leash\", \"weight\": -1}], \"query_vector\": [1, 0]}}", "[query_vector] is searched as given");
+        assertParseError(start + "[{\"text\": \"blurry\", \"weight\": -1}], \"query_image\": \"x.jpg\", \"text_fields\": [\"title\"]}}",
+            "[text_fields] need a [query_text] with a positive weight");
+        String texts = "[" + String.join(",", Collections.nCopies(ClipHybridOptions.MAX_QUERY_TEXTS + 1, "{\"text\": \"dog\", \"weight\": 2}")) + "]";
+        assertParseError(start + texts + "}}", "[query_text] has 17 texts, more than the limit of 16");
+        String longText = "a".repeat(InferenceService.MAX_TEXT_CHARS + 1);
+        assertParseError(start + "[{\"text\": \"" + longText + "\", \"weight\": 2}]}}", "[query_text] of 2049 characters");
     }
 
     public void testAnUnencodedQueryCannotBeSent() {
