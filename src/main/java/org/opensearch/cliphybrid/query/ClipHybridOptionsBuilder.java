@@ -32,6 +32,7 @@ public final class ClipHybridOptionsBuilder {
     String model;
     QueryBuilder filter;
     ClipHybridOptions.ProperNouns properNouns = ClipHybridOptions.ProperNouns.BOOST;
+    ClipHybridOptions.FoldDuplicates foldDuplicates;
 
     ClipHybridOptionsBuilder() {}
 
@@ -57,6 +58,7 @@ public final class ClipHybridOptionsBuilder {
         model = from.model();
         filter = from.filter();
         properNouns = from.properNouns();
+        foldDuplicates = from.foldDuplicates();
     }
 
     public ClipHybridOptionsBuilder queryText(String text) {
@@ -173,6 +175,12 @@ public final class ClipHybridOptionsBuilder {
         return this;
     }
 
+    /** null: no folding; the record checks its own limits. */
+    public ClipHybridOptionsBuilder foldDuplicates(ClipHybridOptions.FoldDuplicates fold) {
+        this.foldDuplicates = fold;
+        return this;
+    }
+
     public ClipHybridOptions build() {
         return new ClipHybridOptions(
             queryTexts,
@@ -195,7 +203,8 @@ public final class ClipHybridOptionsBuilder {
             minScore,
             model,
             filter,
-            properNouns
+            properNouns,
+            foldDuplicates
         );
     }
 }
