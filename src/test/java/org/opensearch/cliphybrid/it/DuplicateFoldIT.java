@@ -178,9 +178,19 @@ public class DuplicateFoldIT {
     public void aTextQueryShowsNoPictureTwice() throws IOException {
         String query = "{\"clip_hybrid\": {\"query_text\": \"a dog\", \"vector_field\": \"image_vector\", \"k\": 40,"
             + " \"vector_calibration\": {\"cosine_low\": -1, \"cosine_high\": 1}";
-        List<Hit> unfolded = hits(search("{\"size\": 100, \"_source\": [\"image_vector\"], \"query\": " + query + "}}"));
-        List<Hit> foldedHits = hits(search("{\"size\": 33, \"query\": " + query + FOLD + "}}"));
+        List<Hit> unfolded = hits(search("{\"size\": 100, \"_source\": [\"image_vector\"], \"query\": " + query + "}}}"));
+        List<Hit> foldedHits = hits(search("{\"size\": 33, \"query\": " + query + FOLD + "}}}"));
         assertFoldedLike(unfolded, foldedHits, 33);
+        // the three copies fold; none of the 30 distinct photos is anyone's near-duplicate at the default cosine
+        assertEquals(ids(foldedHits).toString(), 30, foldedHits.size());
+        // aggregations count the folded window too
+        ClusterClient.Response aggs = search("{\"size\": 0, \"track_total_hits\": true, \"aggs\": {\"t\": {\"terms\": {\"field\": \"tags.raw\"}}},"
+            + " \"query\": " + query + FOLD + "}}}");
+        assertEquals(aggs.raw(), 200, aggs.status());
+        assertEquals(aggs.raw(), 30, ((Number) aggs.path("hits.total.value")).intValue());
+        for (Map<String, Object> bucket : aggs.<List<Map<String, Object>>>path("aggregations.t.buckets")) {
+            assertEquals(aggs.raw(), bucket.get("key").equals("pair") ? 3 : 27, ((Number) bucket.get("doc_count")).intValue());
+        }
         for (int i = 0; i < 3; i++) {
             assertFalse(ids(foldedHits).toString(), ids(foldedHits).containsAll(List.of(files.get(i), "copy-" + files.get(i))));
         }
