@@ -48,9 +48,13 @@ final class FoldedQuery extends Query {
                 mine.put(k.id(), k.folded());
             }
         }
-        Query ids = new IdsQueryBuilder().addIds(mine.keySet().toArray(String[]::new)).toQuery(context);
+        return of(query, new IdsQueryBuilder().addIds(mine.keySet().toArray(String[]::new)).toQuery(context), mine);
+    }
+
+    /** {@code ids} matches exactly the documents of {@code folded}'s ids on this shard. */
+    static Query of(Query query, Query ids, Map<String, Integer> folded) {
         Query filtered = new BooleanQuery.Builder().add(query, BooleanClause.Occur.MUST).add(ids, BooleanClause.Occur.FILTER).build();
-        return new FoldedQuery(query, filtered, Map.copyOf(mine));
+        return new FoldedQuery(query, filtered, Map.copyOf(folded));
     }
 
     @Override

@@ -27,7 +27,7 @@ import static org.junit.Assert.assertTrue;
  * two copies scaled down to half size and saved again as JPEG, as a site's thumbnail renditions are). Each result is checked
  * against the greedy fold of the unfolded ranking, computed here from the hits' stored vectors.
  */
-public class DuplicateFoldIT {
+public class NearDuplicateFoldIT {
     private static final String INDEX = "clip-images-it-fold";
     private static final ClusterClient cluster = new ClusterClient();
     private static List<String> files;
