@@ -72,7 +72,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
         if (pendingVector != null || pendingHits != null || pendingProperNouns != null || pendingFold != null) {
-            throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused) before it is sent");
+            throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused, duplicates folded) before it is sent");
         }
         ClipHybridQueryParser.writeOptions(out, options);
         out.writeOptionalStringCollection(properNounsFound);
