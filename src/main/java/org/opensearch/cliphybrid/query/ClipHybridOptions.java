@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param textFloor composable mode's override of the {@code plugins.clip.hybrid.text_floor} setting; null: the setting
  * @param textWeights each query text's weight, in order (1 for a plain string); null in the constructor: all 1
  * @param minScore  {@code -Infinity}: no minimum
+ * @param foldDuplicates null: near-duplicates are not folded
  */
 public record ClipHybridOptions(
     List<String> queryTexts,
@@ -46,7 +47,8 @@ public record ClipHybridOptions(
     float minScore,
     String model,
     QueryBuilder filter,
-    ProperNouns properNouns
+    ProperNouns properNouns,
+    FoldDuplicates foldDuplicates
 ) {
     public static final String NAME = "clip_hybrid";
     public static final int DEFAULT_K = 100;
@@ -59,6 +61,11 @@ public record ClipHybridOptions(
     public static final int MAX_PROMPT_TEMPLATE_CHARS = 256;
     /** k-NN's own largest knn_vector dimension. */
     public static final int MAX_DIMENSION = 16_000;
+    /** Two renditions of one picture (260 px and 600 px) embed above 0.97 with CLIP; different photos of one scene rarely do. */
+    public static final float DEFAULT_FOLD_COSINE = 0.95f;
+    public static final int DEFAULT_FOLD_WINDOW = 100;
+    /** The coordinator compares each hit of the window with every hit kept before it, and reads their vectors: quadratic, bounded. */
+    public static final int MAX_FOLD_WINDOW = 1_000;
 
     /** How the two sides combine. */
     public enum Fusion {
@@ -75,6 +82,25 @@ public record ClipHybridOptions(
         BOOST,
         FILTER,
         OFF
+    }
+
+    /**
+     * Hits whose vectors have at least this cosine with a better-scoring kept hit are folded into it; only the query's best
+     * {@code window} hits are looked at, and only what is kept of them matches: see {@link DuplicateFold}.
+     */
+    public record FoldDuplicates(float cosine, int window) {
+        public static final FoldDuplicates DEFAULT = new FoldDuplicates(DEFAULT_FOLD_COSINE, DEFAULT_FOLD_WINDOW);
+
+        public FoldDuplicates {
+            if ((cosine > 0 && cosine <= 1) == false) {
+                throw new IllegalArgumentException("[" + NAME + "] [fold_duplicates.cosine] must be in (0, 1], got " + cosine);
+            }
+            if (window < 1 || window > MAX_FOLD_WINDOW) {
+                throw new IllegalArgumentException(
+                    "[" + NAME + "] [fold_duplicates.window] must be between 1 and " + MAX_FOLD_WINDOW + ", got " + window
+                );
+            }
+        }
     }
 
     public ClipHybridOptions {
@@ -150,6 +176,11 @@ public record ClipHybridOptions(
 
     public ClipHybridOptions withFilter(QueryBuilder rewritten) {
         return toBuilder().filter(rewritten).build();
+    }
+
+    /** The same query without folding: what the coordinator's fold searches to find the window it folds. */
+    public ClipHybridOptions withoutFolding() {
+        return toBuilder().foldDuplicates(null).build();
     }
 
     /** A mode's own option ({@code rank_constant} …) given for another mode is a mistake the user should hear about. */
@@ -313,7 +344,8 @@ public record ClipHybridOptions(
             && minScore == other.minScore
             && Objects.equals(model, other.model)
             && Objects.equals(filter, other.filter)
-            && properNouns == other.properNouns;
+            && properNouns == other.properNouns
+            && Objects.equals(foldDuplicates, other.foldDuplicates);
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class ClipHybridOptionsBuilder {
     String model;
     QueryBuilder filter;
     ClipHybridOptions.ProperNouns properNouns = ClipHybridOptions.ProperNouns.BOOST;
+    ClipHybridOptions.FoldDuplicates foldDuplicates;
 
     ClipHybridOptionsBuilder() {}
 
@@ -60,6 +61,7 @@ public final class ClipHybridOptionsBuilder {
         model = from.model();
         filter = from.filter();
         properNouns = from.properNouns();
+        foldDuplicates = from.foldDuplicates();
     }
 
     public ClipHybridOptionsBuilder queryText(String text) {
@@ -186,6 +188,12 @@ public final class ClipHybridOptionsBuilder {
         return this;
     }
 
+    /** null: no folding; the record checks its own limits. */
+    public ClipHybridOptionsBuilder foldDuplicates(ClipHybridOptions.FoldDuplicates fold) {
+        this.foldDuplicates = fold;
+        return this;
+    }
+
     public ClipHybridOptions build() {
         return new ClipHybridOptions(
             queryTexts,
@@ -209,7 +217,8 @@ public final class ClipHybridOptionsBuilder {
             minScore,
             model,
             filter,
-            properNouns
+            properNouns,
+            foldDuplicates
         );
     }
 }

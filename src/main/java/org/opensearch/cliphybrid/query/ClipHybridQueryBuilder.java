@@ -52,6 +52,9 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
     private List<CrossShardRankFusion.Hit> fusedHits;
     private SetOnce<List<CrossShardRankFusion.Hit>> pendingHits;
+    /** {@code fold_duplicates}: the hits of the window that stay, once the coordinator has folded it; only they match. */
+    private List<DuplicateFold.Kept> foldKept;
+    private SetOnce<List<DuplicateFold.Kept>> pendingFold;
 
     public ClipHybridQueryBuilder(ClipHybridOptions options, QueryEncoder encoder) {
         this.options = Objects.requireNonNull(options);
@@ -64,6 +67,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         options = ClipHybridQueryParser.readOptions(in);
         lookUp = TextLookUp.read(in);
         fusedHits = CrossShardRankFusion.readHits(in);
+        foldKept = DuplicateFold.readKept(in);
     }
 
     public static ClipHybridQueryBuilder fromXContent(XContentParser parser, QueryEncoder encoder) throws IOException {
@@ -72,12 +76,13 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVector != null || pendingHits != null || pendingLookUp != null) {
-            throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused) before it is sent");
+        if (pendingVector != null || pendingHits != null || pendingLookUp != null || pendingFold != null) {
+            throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused, duplicates folded) before it is sent");
         }
         ClipHybridQueryParser.writeOptions(out, options);
         TextLookUp.write(out, lookUp);
         CrossShardRankFusion.writeHits(out, fusedHits);
+        DuplicateFold.writeKept(out, foldKept);
     }
 
     @Override
@@ -107,6 +112,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         return this;
     }
 
+    ClipHybridQueryBuilder foldKept(List<DuplicateFold.Kept> kept) {
+        this.foldKept = List.copyOf(kept);
+        return this;
+    }
+
     ProperNounRule properNounRule() {
         return new ProperNounRule(options, lookUp == null ? null : lookUp.names());
     }
@@ -124,6 +134,10 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         if (pendingHits != null) {
             List<CrossShardRankFusion.Hit> hits = pendingHits.get();
             return hits == null ? this : copy().fusedHits(hits);
+        }
+        if (pendingFold != null) {
+            List<DuplicateFold.Kept> kept = pendingFold.get();
+            return kept == null ? this : copy().foldKept(kept);
         }
         QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
         boolean onCoordinator = coordinator != null && coordinator.getSearchRequest() != null;
@@ -181,6 +195,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             checkRankModeRequest(request);
             return collectGlobalCandidates(context, request);
         }
+        if (options.foldDuplicates() != null && foldKept == null && onCoordinator) {
+            SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
+            checkFoldRequest(request);
+            return foldDuplicates(context, request);
+        }
         return this;
     }
 
@@ -222,6 +241,45 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 );
             }
         }
+    }
+
+    /** Only the folded window matches: paging past it would show nothing, and a scroll would end there silently. */
+    private void checkFoldRequest(SearchRequest request) {
+        int window = options.foldDuplicates().window();
+        String fold = "[" + NAME + "] [fold_duplicates] folds the query's best " + window + " hits ([fold_duplicates.window]) ";
+        if (request.scroll() != null) {
+            throw new IllegalArgumentException(fold + "and does not support scroll: page with from and size within the window");
+        }
+        SearchSourceBuilder source = request.source();
+        if (source != null) {
+            int from = Math.max(0, source.from());
+            int size = source.size() < 0 ? 10 : source.size();
+            if (from + size > window) {
+                throw new IllegalArgumentException(
+                    fold + "but from + size = " + (from + size) + ": raise [fold_duplicates.window] (at most "
+                        + ClipHybridOptions.MAX_FOLD_WINDOW + ")"
+                );
+            }
+        }
+    }
+
+    /**
+     * The query's best window hits, searched as they are without folding (the vector, the names and, in rank modes, the fused
+     * candidates are already known, so that search repeats none of this rewrite's work), folded on the coordinator.
+     */
+    private ClipHybridQueryBuilder foldDuplicates(QueryRewriteContext context, SearchRequest request) {
+        SetOnce<List<DuplicateFold.Kept>> folded = new SetOnce<>();
+        ClipHybridQueryBuilder unfolded = copy();
+        unfolded.options = options.withoutFolding();
+        unfolded.queryName(null);
+        String vectorField = options.vectorField();
+        ClipHybridOptions.FoldDuplicates fold = options.foldDuplicates();
+        context.registerAsyncAction(
+            (client, listener) -> DuplicateFoldSearch.fetch(client, request, unfolded, vectorField, fold, fillSlot(folded, listener))
+        );
+        ClipHybridQueryBuilder pending = copy();
+        pending.pendingFold = folded;
+        return pending;
     }
 
     /**
@@ -270,6 +328,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         ClipHybridQueryBuilder c = new ClipHybridQueryBuilder(options, encoder);
         c.lookUp = lookUp;
         c.fusedHits = fusedHits;
+        c.foldKept = foldKept;
         c.boost(boost);
         c.queryName(queryName);
         return c;
@@ -277,6 +336,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
+        Query query = unfoldedQuery(context);
+        return foldKept == null ? query : FoldedQuery.of(query, foldKept, context);
+    }
+
+    private Query unfoldedQuery(QueryShardContext context) throws IOException {
         float[] queryVector = options.queryVector();
         String vectorField = options.vectorField();
         if (queryVector == null) {
@@ -346,6 +410,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             && pendingLookUp == other.pendingLookUp
             && pendingVector == other.pendingVector
             && pendingHits == other.pendingHits
+            && pendingFold == other.pendingFold
+            && Objects.equals(foldKept, other.foldKept)
             && CrossShardRankFusion.sameHits(fusedHits, other.fusedHits);
     }
 

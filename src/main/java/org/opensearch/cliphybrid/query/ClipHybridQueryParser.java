@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
+import org.opensearch.cliphybrid.query.ClipHybridOptions.FoldDuplicates;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.ProperNouns;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
@@ -43,6 +44,7 @@ final class ClipHybridQueryParser {
     static final ParseField MODEL = new ParseField("model");
     static final ParseField FILTER = new ParseField("filter");
     static final ParseField PROPER_NOUNS = new ParseField("proper_nouns");
+    static final ParseField FOLD_DUPLICATES = new ParseField("fold_duplicates");
 
     /** The keys of a weighted {@code query_text} entry. */
     static final String TEXT = "text", WEIGHT = "weight";
@@ -115,6 +117,8 @@ final class ClipHybridQueryParser {
                     b.filter(AbstractQueryBuilder.parseInnerQueryBuilder(parser));
                 } else if (PROPER_NOUNS.match(current, parser.getDeprecationHandler())) {
                     b.properNouns(OptionNames.parse(ProperNouns.class, PROPER_NOUNS.getPreferredName(), parser.text()));
+                } else if (FOLD_DUPLICATES.match(current, parser.getDeprecationHandler())) {
+                    b.foldDuplicates(foldDuplicates(parser));
                 } else if (AbstractQueryBuilder.BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
                     boost = parser.floatValue();
                 } else if (AbstractQueryBuilder.NAME_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -218,6 +222,12 @@ final class ClipHybridQueryParser {
         if (o.properNouns() != ProperNouns.BOOST) {
             builder.field(PROPER_NOUNS.getPreferredName(), OptionNames.of(o.properNouns()));
         }
+        if (o.foldDuplicates() != null) {
+            builder.startObject(FOLD_DUPLICATES.getPreferredName())
+                .field("cosine", o.foldDuplicates().cosine())
+                .field("window", o.foldDuplicates().window())
+                .endObject();
+        }
     }
 
     static ClipHybridOptions readOptions(StreamInput in) throws IOException {
@@ -243,7 +253,8 @@ final class ClipHybridQueryParser {
             in.readFloat(),
             in.readOptionalString(),
             in.readOptionalNamedWriteable(QueryBuilder.class),
-            in.readEnum(ProperNouns.class)
+            in.readEnum(ProperNouns.class),
+            in.readBoolean() ? new FoldDuplicates(in.readFloat(), in.readVInt()) : null
         );
     }
 
@@ -277,6 +288,34 @@ final class ClipHybridQueryParser {
         out.writeOptionalString(o.model());
         out.writeOptionalNamedWriteable(o.filter());
         out.writeEnum(o.properNouns());
+        out.writeBoolean(o.foldDuplicates() != null);
+        if (o.foldDuplicates() != null) {
+            out.writeFloat(o.foldDuplicates().cosine());
+            out.writeVInt(o.foldDuplicates().window());
+        }
+    }
+
+    /** {@code {"cosine": 0.95, "window": 100}}, either key optional; {@code {}} folds with the defaults. */
+    private static FoldDuplicates foldDuplicates(XContentParser parser) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.START_OBJECT) {
+            throw new IllegalArgumentException(
+                "[" + NAME + "] [" + FOLD_DUPLICATES.getPreferredName() + "] must be an object such as {\"cosine\": 0.95, \"window\": 100}"
+            );
+        }
+        Map<String, Object> map = numbers(parser, FOLD_DUPLICATES, "cosine", "window");
+        Object cosine = map.get("cosine");
+        if (cosine != null && cosine instanceof Number == false) {
+            throw new IllegalArgumentException("[" + NAME + "] [fold_duplicates.cosine] must be a number, got [" + cosine + "]");
+        }
+        Object window = map.get("window");
+        if (window != null && (window instanceof Integer || window instanceof Long) == false) {
+            throw new IllegalArgumentException("[" + NAME + "] [fold_duplicates.window] must be a whole number, got [" + window + "]");
+        }
+        long w = window == null ? ClipHybridOptions.DEFAULT_FOLD_WINDOW : ((Number) window).longValue();
+        return new FoldDuplicates(
+            cosine == null ? ClipHybridOptions.DEFAULT_FOLD_COSINE : ((Number) cosine).floatValue(),
+            (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, w))
+        );
     }
 
     /** A string, or an array of strings (weight 1) and {@code {"text": ..., "weight": ...}} objects. */

@@ -255,7 +255,7 @@ public final class QueryEncoder {
         }, listener::onFailure));
     }
 
-    private static Object extract(Map<String, Object> source, String path) {
+    static Object extract(Map<String, Object> source, String path) {
         Object value = source;
         for (String part : path.split("\\.")) {
             if (value instanceof Map<?, ?> map) {

@@ -127,6 +127,12 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         if (randomBoolean()) {
             b.properNouns(randomFrom(ProperNouns.values()));
         }
+        if (randomBoolean()) {
+            b.foldDuplicates(new ClipHybridOptions.FoldDuplicates(
+                randomBoolean() ? 1f : Math.max(Float.MIN_VALUE, randomFloat()),
+                randomBoolean() ? ClipHybridOptions.MAX_FOLD_WINDOW : randomIntBetween(1, ClipHybridOptions.MAX_FOLD_WINDOW)
+            ));
+        }
         ClipHybridOptions options = b.build();
         options.checkComplete();
         return options;
@@ -179,7 +185,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().queryTexts(tooManyTexts), "[query_text] has 17 texts, more than the limit of 16");
         assertLimit(() -> new ClipHybridOptions(tooManyTexts, null, null, null, null, null, "v", List.of(), Fusion.CALIBRATED, Weights.EQUAL,
             Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY, null, null,
-            ProperNouns.BOOST), "[query_text] has 17 texts");
+            ProperNouns.BOOST, null), "[query_text] has 17 texts");
         List<String> tooManyFields = Collections.nCopies(ClipHybridOptions.MAX_TEXT_FIELDS + 1, "t");
         assertLimit(() -> valid.toBuilder().textFields(tooManyFields), "[text_fields] has 65 fields, more than the limit of 64");
         assertLimit(() -> valid.toBuilder().queryVector(new float[ClipHybridOptions.MAX_DIMENSION + 1]), "[query_vector] has 16001 dimensions");
@@ -196,14 +202,21 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", 10.01f))), "between -10.0 and 10.0");
         assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(1f, 2f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
             Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
-            null, null, ProperNouns.BOOST), "[query_text] has 1 texts but 2 weights");
+            null, null, ProperNouns.BOOST, null), "[query_text] has 1 texts but 2 weights");
         assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(0f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
             Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
-            null, null, ProperNouns.BOOST), "[query_text] [dog] has weight 0.0");
+            null, null, ProperNouns.BOOST, null), "[query_text] [dog] has weight 0.0");
         assertEquals(List.of(-10f), valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", -10f))).build().textWeights());
         assertEquals("plain texts weigh 1", List.of(1f), valid.textWeights());
         assertEquals("plain texts replace weighted ones with their weights", List.of(1f),
             valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", 3f))).queryTexts(List.of("cat")).build().textWeights());
+        assertLimit(() -> new ClipHybridOptions.FoldDuplicates(0f, 10), "[fold_duplicates.cosine] must be in (0, 1], got 0.0");
+        assertLimit(() -> new ClipHybridOptions.FoldDuplicates(1.01f, 10), "[fold_duplicates.cosine] must be in (0, 1], got 1.01");
+        assertLimit(() -> new ClipHybridOptions.FoldDuplicates(Float.NaN, 10), "[fold_duplicates.cosine] must be in (0, 1], got NaN");
+        assertLimit(() -> new ClipHybridOptions.FoldDuplicates(0.9f, 0), "[fold_duplicates.window] must be between 1 and 1000, got 0");
+        assertLimit(() -> new ClipHybridOptions.FoldDuplicates(0.9f, ClipHybridOptions.MAX_FOLD_WINDOW + 1), "got 1001");
+        assertNull("folding is what makes the fold's own search, which must not fold again",
+            valid.toBuilder().foldDuplicates(ClipHybridOptions.FoldDuplicates.DEFAULT).build().withoutFolding().foldDuplicates());
     }
 
     public void testModeOptionsAndWholeRequestChecks() {

@@ -100,6 +100,9 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         if (randomBoolean()) {
             b.filter(QueryBuilders.termQuery("tags.raw", "dog"));
         }
+        if (randomBoolean()) {
+            b.foldDuplicates(new ClipHybridOptions.FoldDuplicates(0.5f + randomFloat() / 2, randomIntBetween(1, 1000)));
+        }
         ClipHybridQueryBuilder q = new ClipHybridQueryBuilder(b.build(), VECTORS);
         if (randomBoolean()) {
             q.boost(2.5f);
@@ -127,6 +130,10 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
                     )
                 )
             );
+        }
+        if (mayBeFused && randomBoolean()) {
+            // what the coordinator ships to the shards after folding the window
+            q.foldKept(randomBoolean() ? List.of() : List.of(new DuplicateFold.Kept("idx", "a", 2), new DuplicateFold.Kept("idx2", "b", 0)));
         }
         return q;
     }
@@ -163,6 +170,34 @@ public class ClipHybridQueryBuilderTests extends OpenSearchTestCase {
         assertEquals(ClipHybridOptions.Fusion.LINEAR, rank.options().fusion());
         assertEquals(RankFusion.linear(Normalization.Z_SCORE, new Weights(2f, 1f)), rank.rankFusion());
         assertEquals(20, rank.options().effectiveWindowSize());
+    }
+
+    public void testParsesFoldDuplicates() throws IOException {
+        ClipHybridQueryBuilder b = (ClipHybridQueryBuilder) parse("""
+            {"clip_hybrid": {"query_text": "a dog", "vector_field": "v", "fold_duplicates": {"cosine": 0.9, "window": 200}}}""");
+        assertEquals(new ClipHybridOptions.FoldDuplicates(0.9f, 200), b.options().foldDuplicates());
+        b = (ClipHybridQueryBuilder) parse("""
+            {"clip_hybrid": {"query_text": "a dog", "vector_field": "v", "fusion": "rrf", "fold_duplicates": {}}}""");
+        assertEquals(ClipHybridOptions.FoldDuplicates.DEFAULT, b.options().foldDuplicates());
+        assertNull(((ClipHybridQueryBuilder) parse("{\"clip_hybrid\": {\"query_text\": \"d\", \"vector_field\": \"v\"}}")).options().foldDuplicates());
+        String fold = "{\"clip_hybrid\": {\"vector_field\": \"v\", \"query_text\": \"d\", \"fold_duplicates\": ";
+        assertParseError(fold + "{\"cosine\": 1.5}}}", "[fold_duplicates.cosine] must be in (0, 1], got 1.5");
+        assertParseError(fold + "{\"cosine\": 0}}}", "[fold_duplicates.cosine] must be in (0, 1], got 0.0");
+        assertParseError(fold + "{\"cosine\": \"high\"}}}", "[fold_duplicates.cosine] must be a number, got [high]");
+        assertParseError(fold + "{\"window\": 1001}}}", "[fold_duplicates.window] must be between 1 and 1000, got 1001");
+        assertParseError(fold + "{\"window\": 10.5}}}", "[fold_duplicates.window] must be a whole number, got [10.5]");
+        assertParseError(fold + "{\"window\": 99999999999}}}", "[fold_duplicates.window] must be between 1 and 1000");
+        assertParseError(fold + "{\"size\": 10}}}", "[fold_duplicates] takes [cosine] and [window], got [size]");
+        assertParseError(fold + "true}}", "[fold_duplicates] must be an object");
+    }
+
+    public void testTheFoldedWindowTravelsToTheShards() throws IOException {
+        ClipHybridOptions o = ClipHybridOptions.builder().vectorField("v").queryVector(new float[] { 1, 0 })
+            .foldDuplicates(ClipHybridOptions.FoldDuplicates.DEFAULT).build();
+        ClipHybridQueryBuilder folded = new ClipHybridQueryBuilder(o, VECTORS).foldKept(List.of(new DuplicateFold.Kept("i", "a", 1)));
+        QueryBuilder copy = copyNamedWriteable(folded, writeables(), QueryBuilder.class);
+        assertEquals(folded, copy);
+        assertNotEquals("the kept hits are part of what a shard runs", new ClipHybridQueryBuilder(o, VECTORS), copy);
     }
 
     public void testParseErrorsNameTheProblem() {
