@@ -161,6 +161,16 @@ public final class ClipSettings {
         Property.NodeScope
     );
 
+    /** How long one {@code _calibrate} request may search before it fails; its searches stop then. */
+    public static final Setting<TimeValue> CALIBRATE_MAX_TIME = Setting.timeSetting(
+        "plugins.clip.calibrate.max_time",
+        TimeValue.timeValueMinutes(5),
+        TimeValue.timeValueSeconds(1),
+        TimeValue.timeValueHours(1),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     public static List<Setting<?>> all() {
         return List.of(
             HYBRID_COSINE_LOW,
@@ -180,7 +190,8 @@ public final class ClipSettings {
             INGEST_MAX_BYTES_IN_FLIGHT,
             INFERENCE_DEVICE,
             FETCH_TIMEOUT,
-            MODEL_LOAD_RETRY_INTERVAL
+            MODEL_LOAD_RETRY_INTERVAL,
+            CALIBRATE_MAX_TIME
         );
     }
 }

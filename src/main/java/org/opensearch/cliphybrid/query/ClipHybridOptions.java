@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
+import org.opensearch.cliphybrid.calibrate.ProfileRef;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param cosineLow composable mode's override of the node's calibration; null (as {@code cosineHigh}, {@code textSaturation}):
  *                  the {@code clip.hybrid.*} setting
  * @param minScore  {@code -Infinity}: no minimum
+ * @param profile   stored fusion parameters the coordinator's rewrite applies under the request's own; null: none, or applied
  */
 public record ClipHybridOptions(
     List<String> queryTexts,
@@ -41,7 +43,8 @@ public record ClipHybridOptions(
     float minScore,
     String model,
     QueryBuilder filter,
-    ProperNouns properNouns
+    ProperNouns properNouns,
+    ProfileRef profile
 ) {
     public static final String NAME = "clip_hybrid";
     public static final int DEFAULT_K = 100;
@@ -252,7 +255,8 @@ public record ClipHybridOptions(
             && minScore == other.minScore
             && Objects.equals(model, other.model)
             && Objects.equals(filter, other.filter)
-            && properNouns == other.properNouns;
+            && properNouns == other.properNouns
+            && Objects.equals(profile, other.profile);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
+import org.opensearch.cliphybrid.calibrate.ProfileRef;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.cliphybrid.query.fusion.Weights;
@@ -32,6 +33,7 @@ public final class ClipHybridOptionsBuilder {
     String model;
     QueryBuilder filter;
     ClipHybridOptions.ProperNouns properNouns = ClipHybridOptions.ProperNouns.BOOST;
+    ProfileRef profile;
 
     ClipHybridOptionsBuilder() {}
 
@@ -57,6 +59,7 @@ public final class ClipHybridOptionsBuilder {
         model = from.model();
         filter = from.filter();
         properNouns = from.properNouns();
+        profile = from.profile();
     }
 
     public ClipHybridOptionsBuilder queryText(String text) {
@@ -173,6 +176,11 @@ public final class ClipHybridOptionsBuilder {
         return this;
     }
 
+    public ClipHybridOptionsBuilder profile(ProfileRef profile) {
+        this.profile = profile;
+        return this;
+    }
+
     public ClipHybridOptions build() {
         return new ClipHybridOptions(
             queryTexts,
@@ -195,7 +203,8 @@ public final class ClipHybridOptionsBuilder {
             minScore,
             model,
             filter,
-            properNouns
+            properNouns,
+            profile
         );
     }
 }

@@ -3,6 +3,8 @@ package org.opensearch.cliphybrid.query;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.action.search.SearchRequest;
+import org.opensearch.cliphybrid.calibrate.ParameterGrid;
+import org.opensearch.cliphybrid.calibrate.Profile;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
 import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.OptionNames;
@@ -47,6 +49,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     /** Rank modes: the fused documents of the whole target, once the coordinator has collected and fused both sides. */
     private List<CrossShardRankFusion.Hit> fusedHits;
     private SetOnce<List<CrossShardRankFusion.Hit>> pendingHits;
+    /** The options with the profile's parameters, once the coordinator has read it; never serialized. */
+    private SetOnce<ClipHybridOptions> pendingProfile;
 
     public ClipHybridQueryBuilder(ClipHybridOptions options, QueryEncoder encoder) {
         this.options = Objects.requireNonNull(options);
@@ -67,7 +71,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVector != null || pendingHits != null || pendingProperNouns != null) {
+        if (pendingVector != null || pendingHits != null || pendingProperNouns != null || pendingProfile != null) {
             throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused) before it is sent");
         }
         ClipHybridQueryParser.writeOptions(out, options);
@@ -113,6 +117,27 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (pendingProfile != null) {
+            ClipHybridOptions applied = pendingProfile.get();
+            if (applied == null) {
+                return this;
+            }
+            ClipHybridQueryBuilder next = copy();
+            next.options = applied;
+            return next;
+        }
+        if (options.profile() != null) {
+            // first, since the profile may change the mode, and with it every later step
+            SetOnce<ClipHybridOptions> applied = new SetOnce<>();
+            ClipHybridOptions o = options;
+            context.registerAsyncAction(
+                (client, listener) -> encoder.profiles()
+                    .get(client, o.profile().name(), ActionListener.map(fillSlot(applied, listener), (Profile p) -> ParameterGrid.applyProfile(o, p)))
+            );
+            ClipHybridQueryBuilder pending = copy();
+            pending.pendingProfile = applied;
+            return pending;
+        }
         if (pendingProperNouns != null || pendingVector != null) {
             return afterLookups();
         }
@@ -325,6 +350,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             && pendingProperNouns == other.pendingProperNouns
             && pendingVector == other.pendingVector
             && pendingHits == other.pendingHits
+            && pendingProfile == other.pendingProfile
             && CrossShardRankFusion.sameHits(fusedHits, other.fusedHits);
     }
 

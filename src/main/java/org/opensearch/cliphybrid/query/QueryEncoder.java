@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.query;
 
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
+import org.opensearch.cliphybrid.calibrate.ProfileStore;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.ImageInputs;
 import org.opensearch.cliphybrid.inference.InferenceService;
@@ -57,8 +58,15 @@ public final class QueryEncoder {
         this.calibration = calibration;
     }
 
+    /** The query's other node-level look-up: the stored profiles its rewrite reads, through a short node cache. */
+    private final ProfileStore profiles = new ProfileStore();
+
+    public ProfileStore profiles() {
+        return profiles;
+    }
+
     /** The node's calibration defaults (the {@code clip.hybrid.*} settings), which a request may override. */
-    Calibration defaultCalibration() {
+    public Calibration defaultCalibration() {
         return calibration.get();
     }
 
