@@ -29,6 +29,7 @@ import org.opensearch.cliphybrid.query.QueryEncoder;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestCalibrateAction;
 import org.opensearch.cliphybrid.rest.RestClipStatsAction;
+import org.opensearch.cliphybrid.rest.RestDeleteProfileAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
@@ -224,7 +225,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new RestImageFileAction(),
             new RestClipStatsAction(),
             new RestCalibrateAction(),
-            new RestProfileAction()
+            new RestProfileAction(),
+            new RestDeleteProfileAction()
         );
     }
 

@@ -1,6 +1,5 @@
 package org.opensearch.cliphybrid.rest;
 
-import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.GetProfileAction;
 import org.opensearch.cliphybrid.calibrate.ProfileRequest;
 import org.opensearch.rest.BaseRestHandler;
@@ -10,7 +9,7 @@ import org.opensearch.transport.client.node.NodeClient;
 
 import java.util.List;
 
-/** {@code GET} and {@code DELETE _plugins/clip/profiles/<name>}: a profile that {@code _calibrate} stored. */
+/** {@code GET _plugins/clip/profiles/<name>}: a profile that {@code _calibrate} stored. */
 public final class RestProfileAction extends BaseRestHandler {
     public static final String PATH = "/_plugins/clip/profiles/{name}";
 
@@ -21,18 +20,12 @@ public final class RestProfileAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(
-            ClipActionNames.route(RestRequest.Method.GET, PATH, ClipActionNames.PROFILE_GET),
-            ClipActionNames.route(RestRequest.Method.DELETE, PATH, ClipActionNames.PROFILE_DELETE)
-        );
+        return List.of(ClipActionNames.route(RestRequest.Method.GET, PATH, ClipActionNames.PROFILE_GET));
     }
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         ProfileRequest profile = new ProfileRequest(request.param("name"));
-        if (request.method() == RestRequest.Method.DELETE) {
-            return channel -> client.executeLocally(DeleteProfileAction.INSTANCE, profile, new RestToXContentListener<>(channel));
-        }
         return channel -> client.executeLocally(GetProfileAction.INSTANCE, profile, new RestToXContentListener<>(channel));
     }
 }

@@ -159,7 +159,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().queryTexts(tooManyTexts), "[query_text] has 17 texts, more than the limit of 16");
         assertLimit(() -> new ClipHybridOptions(tooManyTexts, null, null, null, null, "v", List.of(), Fusion.CALIBRATED, Weights.EQUAL,
             Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY, null, null,
-            ProperNouns.BOOST), "[query_text] has 17 texts");
+            ProperNouns.BOOST, null), "[query_text] has 17 texts");
         List<String> tooManyFields = Collections.nCopies(ClipHybridOptions.MAX_TEXT_FIELDS + 1, "t");
         assertLimit(() -> valid.toBuilder().textFields(tooManyFields), "[text_fields] has 65 fields, more than the limit of 64");
         assertLimit(() -> valid.toBuilder().queryVector(new float[ClipHybridOptions.MAX_DIMENSION + 1]), "[query_vector] has 16001 dimensions");
