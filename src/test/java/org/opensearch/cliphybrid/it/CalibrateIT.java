@@ -1,12 +1,21 @@
 package org.opensearch.cliphybrid.it;
 
 import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
 import org.junit.AfterClass;
 import org.junit.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +55,10 @@ public class CalibrateIT {
             List<String> words = Arrays.asList(concept.split(" "));
             List<String> relevant = new ArrayList<>();
             for (Map.Entry<String, String> image : captions.entrySet()) {
-                Set<String> tokens = Set.of(image.getValue().toLowerCase(Locale.ROOT).split("[^a-z]+"));
+                Set<String> tokens = new HashSet<>(Arrays.asList(image.getValue().toLowerCase(Locale.ROOT).split("[^a-z]+")));
                 if (tokens.containsAll(words) && relevant.size() < 100) {
-                    relevant.add(image.getKey());
+                    // load-demo's ids are the file names without their extension
+                    relevant.add(image.getKey().replaceFirst("\\.[^.]*$", ""));
                 }
             }
             if (relevant.size() >= 3 && out.size() < 20) {
@@ -76,8 +86,9 @@ public class CalibrateIT {
 
     @Test
     public void calibratesStoresAProfileAndTheProfileSearchesAsWrittenOut() throws IOException {
-        ClusterClient.Response r = cluster.post("/" + INDEX + "/_plugins/clip/_calibrate", calibrateBody(judgments(), PROFILE));
+        ClusterClient.Response r = calibrate(calibrateBody(judgments(), PROFILE));
         assertEquals(r.raw(), 200, r.status());
+        System.out.println("calibrate response: " + r.raw());
         assertEquals("ndcg@10", r.path("metric"));
         assertEquals(PROFILE, r.path("profile"));
         assertEquals(80, ((Number) r.path("grid_points")).intValue());
@@ -140,7 +151,7 @@ public class CalibrateIT {
         Map<String, List<String>> few = new LinkedHashMap<>();
         judgments().entrySet().stream().limit(4).forEach(e -> few.put(e.getKey(), e.getValue()));
         String body = calibrateBody(few, "it-delete-me").replace("\"holdout\":0.3", "\"holdout\":0.5");
-        ClusterClient.Response r = cluster.post("/" + INDEX + "/_plugins/clip/_calibrate", body);
+        ClusterClient.Response r = calibrate(body);
         assertEquals(r.raw(), 200, r.status());
         assertEquals(200, cluster.get("/_plugins/clip/profiles/it-delete-me").status());
         ClusterClient.Response deleted = cluster.delete("/_plugins/clip/profiles/it-delete-me");
@@ -149,6 +160,24 @@ public class CalibrateIT {
         ClusterClient.Response search = cluster.post("/" + INDEX + "/_search", """
             {"query": {"clip_hybrid": {"query_text": "dog", "vector_field": "image_vector", "profile": "it-delete-me"}}}""");
         assertEquals(search.raw(), 404, search.status());
+    }
+
+    /** A calibration runs about a thousand searches here: longer than the shared client's 120 s is allowed for. */
+    private static ClusterClient.Response calibrate(String body) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(System.getProperty("tests.cluster", "http://127.0.0.1:9200") + "/" + INDEX + "/_plugins/clip/_calibrate"))
+            .timeout(Duration.ofMinutes(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            String raw = response.body();
+            Map<String, Object> parsed = raw.startsWith("{") ? XContentHelper.convertToMap(JsonXContent.jsonXContent, raw, false) : Map.of();
+            return new ClusterClient.Response(response.statusCode(), parsed, raw);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private static ClusterClient.Response search(Map<String, Object> clipHybrid) throws IOException {
