@@ -1,6 +1,13 @@
 package org.opensearch.cliphybrid;
 
 import org.opensearch.action.ActionRequest;
+import org.opensearch.cliphybrid.calibrate.CalibrateAction;
+import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
+import org.opensearch.cliphybrid.calibrate.GetProfileAction;
+import org.opensearch.cliphybrid.calibrate.ProfileStore;
+import org.opensearch.cliphybrid.calibrate.TransportCalibrateAction;
+import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
+import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
 import org.opensearch.cliphybrid.harvest.HarvestStatus;
 import org.opensearch.cliphybrid.harvest.Harvester;
@@ -22,10 +29,13 @@ import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
 import org.opensearch.cliphybrid.query.QueryEncoder;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
+import org.opensearch.cliphybrid.rest.RestCalibrateAction;
 import org.opensearch.cliphybrid.rest.RestClipStatsAction;
+import org.opensearch.cliphybrid.rest.RestDeleteProfileAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
+import org.opensearch.cliphybrid.rest.RestProfileAction;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.cliphybrid.stats.NodeStatsReporter;
@@ -51,11 +61,13 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
+import org.opensearch.indices.SystemIndexDescriptor;
 import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.plugins.SearchPlugin;
+import org.opensearch.plugins.SystemIndexPlugin;
 import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
@@ -76,7 +88,7 @@ import java.util.function.Supplier;
  * Wiring only: settings, the inference and harvest thread pools, the {@code clip_embedding} and {@code clip_zero_shot}
  * processors, the {@code clip_hybrid} query, the harvest action, the {@code _plugins/clip} REST endpoints and the search page.
  */
-public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin {
+public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlugin, SearchPlugin, SystemIndexPlugin {
     // getQueries() and getProcessors() are asked for before createComponents() builds the services they use
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> models = new SetOnce<>();
@@ -189,8 +201,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             InferenceService.QUERY_THREAD_POOL,
             ImageBatchEmbedder.FETCH_POOL
         );
-        // ImageFiles: for TransportImageFileAction, which Guice builds
-        return List.of(registry, service, harvester, new ImageFiles(loader, limits), new NodeStatsReporter(stats, threadPool, registry, pools));
+        // ImageFiles: for TransportImageFileAction, queryEncoder: for the calibrate and profile actions, which Guice builds
+        return List.of(registry, service, harvester, new ImageFiles(loader, limits), new NodeStatsReporter(stats, threadPool, registry, pools), queryEncoder);
     }
 
     @Override
@@ -219,7 +231,10 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new RestHarvestAction(),
             new RestSearchPageAction(UiAssets.load()),
             new RestImageFileAction(),
-            new RestClipStatsAction()
+            new RestClipStatsAction(),
+            new RestCalibrateAction(),
+            new RestProfileAction(),
+            new RestDeleteProfileAction()
         );
     }
 
@@ -228,13 +243,21 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         return List.of(
             new ActionHandler<>(HarvestAction.INSTANCE, TransportHarvestAction.class),
             new ActionHandler<>(ClipStatsAction.INSTANCE, TransportClipStatsAction.class),
-            new ActionHandler<>(ImageFileAction.INSTANCE, TransportImageFileAction.class)
+            new ActionHandler<>(ImageFileAction.INSTANCE, TransportImageFileAction.class),
+            new ActionHandler<>(CalibrateAction.INSTANCE, TransportCalibrateAction.class),
+            new ActionHandler<>(GetProfileAction.INSTANCE, TransportGetProfileAction.class),
+            new ActionHandler<>(DeleteProfileAction.INSTANCE, TransportDeleteProfileAction.class)
         );
     }
 
     @Override
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
         return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, HarvestStatus.NAME, HarvestStatus::new));
+    }
+
+    @Override
+    public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
+        return List.of(new SystemIndexDescriptor(ProfileStore.INDEX, "clip_hybrid fusion profiles stored by _plugins/clip/_calibrate"));
     }
 
     @Override

@@ -181,6 +181,16 @@ public final class ClipSettings {
         Property.NodeScope
     );
 
+    /** How long one {@code _calibrate} request may search before it fails; its searches stop then. */
+    public static final Setting<TimeValue> CALIBRATE_MAX_TIME = Setting.timeSetting(
+        "plugins.clip.calibrate.max_time",
+        TimeValue.timeValueMinutes(5),
+        TimeValue.timeValueSeconds(1),
+        TimeValue.timeValueHours(1),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     /**
      * A fixed thread pool whose {@code size} and {@code queue_size} settings sit under {@code plugins.clip.<key>.}; the old
      * {@code clip.<key>.} ones, when set, stand in for the defaults.
@@ -221,7 +231,8 @@ public final class ClipSettings {
                 INGEST_MAX_BYTES_IN_FLIGHT,
                 INFERENCE_DEVICE,
                 FETCH_TIMEOUT,
-                MODEL_LOAD_RETRY_INTERVAL
+                MODEL_LOAD_RETRY_INTERVAL,
+                CALIBRATE_MAX_TIME
             )
         );
         all.addAll(LegacyClipSettings.all());

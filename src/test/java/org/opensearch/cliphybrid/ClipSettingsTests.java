@@ -23,11 +23,11 @@ import java.util.stream.Collectors;
  */
 public class ClipSettingsTests extends OpenSearchTestCase {
 
-    /** The settings that were renamed: text_floor came after the move and has no old name. */
+    /** The settings that were renamed: text_floor and calibrate.max_time came after the move and have no old name. */
     private static List<Setting<?>> newSettings() {
         return ClipSettings.all()
             .stream()
-            .filter(s -> LegacyClipSettings.all().contains(s) == false && s != ClipSettings.HYBRID_TEXT_FLOOR)
+            .filter(s -> LegacyClipSettings.all().contains(s) == false && s != ClipSettings.HYBRID_TEXT_FLOOR && s != ClipSettings.CALIBRATE_MAX_TIME)
             .toList();
     }
 

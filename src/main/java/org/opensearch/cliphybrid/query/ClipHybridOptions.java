@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
+import org.opensearch.cliphybrid.calibrate.ProfileRef;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param textWeights each query text's weight, in order (1 for a plain string); null in the constructor: all 1
  * @param minScore  {@code -Infinity}: no minimum
  * @param foldDuplicates null: near-duplicates are not folded
+ * @param profile   stored fusion parameters the coordinator's rewrite applies under the request's own; null: none, or applied
  */
 public record ClipHybridOptions(
     List<String> queryTexts,
@@ -48,7 +50,8 @@ public record ClipHybridOptions(
     String model,
     QueryBuilder filter,
     ProperNouns properNouns,
-    FoldDuplicates foldDuplicates
+    FoldDuplicates foldDuplicates,
+    ProfileRef profile
 ) {
     public static final String NAME = "clip_hybrid";
     public static final int DEFAULT_K = 100;
@@ -345,7 +348,8 @@ public record ClipHybridOptions(
             && Objects.equals(model, other.model)
             && Objects.equals(filter, other.filter)
             && properNouns == other.properNouns
-            && Objects.equals(foldDuplicates, other.foldDuplicates);
+            && Objects.equals(foldDuplicates, other.foldDuplicates)
+            && Objects.equals(profile, other.profile);
     }
 
     @Override

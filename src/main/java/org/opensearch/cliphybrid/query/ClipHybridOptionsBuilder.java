@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
+import org.opensearch.cliphybrid.calibrate.ProfileRef;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.cliphybrid.query.fusion.Weights;
@@ -35,6 +36,7 @@ public final class ClipHybridOptionsBuilder {
     QueryBuilder filter;
     ClipHybridOptions.ProperNouns properNouns = ClipHybridOptions.ProperNouns.BOOST;
     ClipHybridOptions.FoldDuplicates foldDuplicates;
+    ProfileRef profile;
 
     ClipHybridOptionsBuilder() {}
 
@@ -62,6 +64,7 @@ public final class ClipHybridOptionsBuilder {
         filter = from.filter();
         properNouns = from.properNouns();
         foldDuplicates = from.foldDuplicates();
+        profile = from.profile();
     }
 
     public ClipHybridOptionsBuilder queryText(String text) {
@@ -194,6 +197,11 @@ public final class ClipHybridOptionsBuilder {
         return this;
     }
 
+    public ClipHybridOptionsBuilder profile(ProfileRef profile) {
+        this.profile = profile;
+        return this;
+    }
+
     public ClipHybridOptions build() {
         return new ClipHybridOptions(
             queryTexts,
@@ -218,7 +226,8 @@ public final class ClipHybridOptionsBuilder {
             model,
             filter,
             properNouns,
-            foldDuplicates
+            foldDuplicates,
+            profile
         );
     }
 }

@@ -7,8 +7,9 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchType;
+import org.opensearch.cliphybrid.calibrate.ParameterGrid;
+import org.opensearch.cliphybrid.calibrate.Profile;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
-import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Fused;
 import org.opensearch.cliphybrid.query.fusion.OptionNames;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
@@ -55,6 +56,8 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
     /** {@code fold_duplicates}: the hits of the window that stay, once the coordinator has folded it; only they match. */
     private List<DuplicateFold.Kept> foldKept;
     private SetOnce<List<DuplicateFold.Kept>> pendingFold;
+    /** The options with the profile's parameters, once the coordinator has read it; never serialized. */
+    private SetOnce<ClipHybridOptions> pendingProfile;
 
     public ClipHybridQueryBuilder(ClipHybridOptions options, QueryEncoder encoder) {
         this.options = Objects.requireNonNull(options);
@@ -76,8 +79,10 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVector != null || pendingHits != null || pendingLookUp != null || pendingFold != null) {
-            throw new IllegalStateException("[" + NAME + "] must be rewritten (inputs encoded, candidates fused, duplicates folded) before it is sent");
+        if (pendingVector != null || pendingHits != null || pendingLookUp != null || pendingFold != null || pendingProfile != null) {
+            throw new IllegalStateException(
+                "[" + NAME + "] must be rewritten (profile read, inputs encoded, candidates fused, duplicates folded) before it is sent"
+            );
         }
         ClipHybridQueryParser.writeOptions(out, options);
         TextLookUp.write(out, lookUp);
@@ -128,6 +133,27 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (pendingProfile != null) {
+            ClipHybridOptions applied = pendingProfile.get();
+            if (applied == null) {
+                return this;
+            }
+            ClipHybridQueryBuilder next = copy();
+            next.options = applied;
+            return next;
+        }
+        if (options.profile() != null) {
+            // first, since the profile may change the mode, and with it every later step
+            SetOnce<ClipHybridOptions> applied = new SetOnce<>();
+            ClipHybridOptions o = options;
+            context.registerAsyncAction(
+                (client, listener) -> encoder.profiles()
+                    .get(client, o.profile().name(), ActionListener.map(fillSlot(applied, listener), (Profile p) -> ParameterGrid.applyProfile(o, p)))
+            );
+            ClipHybridQueryBuilder pending = copy();
+            pending.pendingProfile = applied;
+            return pending;
+        }
         if (pendingLookUp != null || pendingVector != null) {
             return afterLookups();
         }
@@ -385,7 +411,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 new CalibratedHybridQuery.Scoring(
                     vectorField,
                     queryVector,
-                    options.calibration(modelCalibration()),
+                    options.calibration(encoder.calibration(lookUp == null ? null : lookUp.cosineBand())),
                     rule.weights(),
                     lookUp == null ? Float.NaN : lookUp.bestBm25(),
                     options.minScore(),
@@ -394,13 +420,6 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             );
         }
         return new ClipHybridQuery(knn, lexical, options.k(), options.effectiveWindowSize(), rankFusion(), options.minScore());
-    }
-
-    /** The model's own cosine band where it states one (looked up by the coordinator), else the node's. */
-    private Calibration modelCalibration() {
-        Calibration node = encoder.defaultCalibration();
-        float[] band = lookUp == null ? null : lookUp.cosineBand();
-        return band == null ? node : new Calibration(band[0], band[1], node.textFloor());
     }
 
     @Override
@@ -412,6 +431,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             && pendingHits == other.pendingHits
             && pendingFold == other.pendingFold
             && Objects.equals(foldKept, other.foldKept)
+            && pendingProfile == other.pendingProfile
             && CrossShardRankFusion.sameHits(fusedHits, other.fusedHits);
     }
 

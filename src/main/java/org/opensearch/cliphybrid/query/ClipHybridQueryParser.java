@@ -1,6 +1,8 @@
 package org.opensearch.cliphybrid.query;
 
 import org.opensearch.cliphybrid.query.ClipHybridOptions.FoldDuplicates;
+import org.opensearch.cliphybrid.calibrate.ParameterGrid;
+import org.opensearch.cliphybrid.calibrate.ProfileRef;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.ProperNouns;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
@@ -18,8 +20,10 @@ import org.opensearch.index.query.QueryBuilder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.opensearch.cliphybrid.query.ClipHybridOptions.NAME;
 
@@ -45,6 +49,7 @@ final class ClipHybridQueryParser {
     static final ParseField FILTER = new ParseField("filter");
     static final ParseField PROPER_NOUNS = new ParseField("proper_nouns");
     static final ParseField FOLD_DUPLICATES = new ParseField("fold_duplicates");
+    static final ParseField PROFILE = new ParseField("profile");
 
     /** The keys of a weighted {@code query_text} entry. */
     static final String TEXT = "text", WEIGHT = "weight";
@@ -57,12 +62,16 @@ final class ClipHybridQueryParser {
         String queryName = null;
         // a mode's own options, each with the mode it applies to, checked once the mode is known
         Map<String, Fusion> modeOptions = new HashMap<>();
+        // with a profile: the options the request gives itself, which the profile's parameters do not replace
+        Set<String> given = new HashSet<>();
+        String profile = null;
         String current = null;
         XContentParser.Token token;
         try {
             while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
                 if (token == XContentParser.Token.FIELD_NAME) {
                     current = parser.currentName();
+                    given.add(current);
                 } else if (QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
                     b.weightedTexts(weightedTexts(parser));
                 } else if (QUERY_IMAGE.match(current, parser.getDeprecationHandler())) {
@@ -119,6 +128,8 @@ final class ClipHybridQueryParser {
                     b.properNouns(OptionNames.parse(ProperNouns.class, PROPER_NOUNS.getPreferredName(), parser.text()));
                 } else if (FOLD_DUPLICATES.match(current, parser.getDeprecationHandler())) {
                     b.foldDuplicates(foldDuplicates(parser));
+                } else if (PROFILE.match(current, parser.getDeprecationHandler())) {
+                    profile = parser.text();
                 } else if (AbstractQueryBuilder.BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
                     boost = parser.floatValue();
                 } else if (AbstractQueryBuilder.NAME_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -127,12 +138,18 @@ final class ClipHybridQueryParser {
                     throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] unknown field [" + current + "]");
                 }
             }
+            if (profile != null) {
+                given.retainAll(ParameterGrid.NAMES);
+                b.profile(new ProfileRef(profile, given));
+            }
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
         ClipHybridOptions options = b.build();
         try {
-            for (Map.Entry<String, Fusion> option : modeOptions.entrySet()) {
+            // a profile may set the mode: its options are checked against the mode once the profile is read
+            boolean modeKnown = options.profile() == null || options.profile().given().contains(FUSION.getPreferredName());
+            for (Map.Entry<String, Fusion> option : modeKnown ? modeOptions.entrySet() : Set.<Map.Entry<String, Fusion>>of()) {
                 ClipHybridOptions.checkModeOption(option.getKey(), option.getValue(), options.fusion());
             }
             options.checkComplete();
@@ -182,26 +199,30 @@ final class ClipHybridQueryParser {
         if (o.textFields().isEmpty() == false) {
             builder.field(TEXT_FIELDS.getPreferredName(), o.textFields());
         }
-        builder.field(FUSION.getPreferredName(), OptionNames.of(o.fusion()));
-        builder.startObject(WEIGHTS.getPreferredName()).field("vector", o.weights().vector()).field("text", o.weights().text()).endObject();
-        switch (o.fusion()) {
-            case CALIBRATED -> {
-                if (o.cosineLow() != null || o.cosineHigh() != null) {
-                    builder.startObject(VECTOR_CALIBRATION.getPreferredName());
-                    if (o.cosineLow() != null) {
-                        builder.field("cosine_low", o.cosineLow());
-                    }
-                    if (o.cosineHigh() != null) {
-                        builder.field("cosine_high", o.cosineHigh());
-                    }
-                    builder.endObject();
-                }
-                if (o.textFloor() != null) {
-                    builder.field(TEXT_FLOOR.getPreferredName(), o.textFloor());
-                }
+        if (shows(o, FUSION)) {
+            builder.field(FUSION.getPreferredName(), OptionNames.of(o.fusion()));
+        }
+        if (shows(o, WEIGHTS)) {
+            builder.startObject(WEIGHTS.getPreferredName()).field("vector", o.weights().vector()).field("text", o.weights().text()).endObject();
+        }
+        if (showsModeOption(o, VECTOR_CALIBRATION, Fusion.CALIBRATED) && (o.cosineLow() != null || o.cosineHigh() != null)) {
+            builder.startObject(VECTOR_CALIBRATION.getPreferredName());
+            if (o.cosineLow() != null) {
+                builder.field("cosine_low", o.cosineLow());
             }
-            case RRF -> builder.field(RANK_CONSTANT.getPreferredName(), o.rankConstant());
-            case LINEAR -> builder.field(NORMALIZATION.getPreferredName(), OptionNames.of(o.normalization()));
+            if (o.cosineHigh() != null) {
+                builder.field("cosine_high", o.cosineHigh());
+            }
+            builder.endObject();
+        }
+        if (showsModeOption(o, TEXT_FLOOR, Fusion.CALIBRATED) && o.textFloor() != null) {
+            builder.field(TEXT_FLOOR.getPreferredName(), o.textFloor());
+        }
+        if (showsModeOption(o, RANK_CONSTANT, Fusion.RRF)) {
+            builder.field(RANK_CONSTANT.getPreferredName(), o.rankConstant());
+        }
+        if (showsModeOption(o, NORMALIZATION, Fusion.LINEAR)) {
+            builder.field(NORMALIZATION.getPreferredName(), OptionNames.of(o.normalization()));
         }
         builder.field(K.getPreferredName(), o.k());
         if (o.windowSize() != null) {
@@ -228,6 +249,20 @@ final class ClipHybridQueryParser {
                 .field("window", o.foldDuplicates().window())
                 .endObject();
         }
+        if (o.profile() != null) {
+            builder.field(PROFILE.getPreferredName(), o.profile().name());
+        }
+    }
+
+    /** Before its profile is applied, a query shows only the options a profile may set that the request gave itself. */
+    private static boolean shows(ClipHybridOptions o, ParseField option) {
+        String name = option.getPreferredName();
+        return o.profile() == null || o.profile().given().contains(name) || ParameterGrid.NAMES.contains(name) == false;
+    }
+
+    /** A mode's own option: for that mode, or, before a profile sets the mode, where the request gave it. */
+    private static boolean showsModeOption(ClipHybridOptions o, ParseField option, Fusion mode) {
+        return o.profile() == null ? o.fusion() == mode : o.profile().given().contains(option.getPreferredName());
     }
 
     static ClipHybridOptions readOptions(StreamInput in) throws IOException {
@@ -254,7 +289,8 @@ final class ClipHybridQueryParser {
             in.readOptionalString(),
             in.readOptionalNamedWriteable(QueryBuilder.class),
             in.readEnum(ProperNouns.class),
-            in.readBoolean() ? new FoldDuplicates(in.readFloat(), in.readVInt()) : null
+            in.readBoolean() ? new FoldDuplicates(in.readFloat(), in.readVInt()) : null,
+            in.readOptionalWriteable(ProfileRef::new)
         );
     }
 
@@ -293,6 +329,7 @@ final class ClipHybridQueryParser {
             out.writeFloat(o.foldDuplicates().cosine());
             out.writeVInt(o.foldDuplicates().window());
         }
+        out.writeOptionalWriteable(o.profile());
     }
 
     /** {@code {"cosine": 0.95, "window": 100}}, either key optional; {@code {}} folds with the defaults. */

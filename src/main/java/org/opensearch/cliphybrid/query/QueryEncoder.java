@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.query;
 
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
+import org.opensearch.cliphybrid.calibrate.ProfileStore;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
@@ -60,9 +61,31 @@ public final class QueryEncoder {
         this.calibration = calibration;
     }
 
+    /** The query's other node-level look-up: the stored profiles its rewrite reads, through a short node cache. */
+    private final ProfileStore profiles = new ProfileStore();
+
+    public ProfileStore profiles() {
+        return profiles;
+    }
+
     /** The node's calibration defaults (the {@code plugins.clip.hybrid.*} settings), for models that state no band of their own. */
-    Calibration defaultCalibration() {
+    public Calibration defaultCalibration() {
         return calibration.get();
+    }
+
+    /**
+     * The calibration queries on {@code model} start from: its own cosine band when it is loaded and states one, else the
+     * node's; never loads a model.
+     */
+    public Calibration calibrationOf(String model) {
+        ClipModel loaded = inference.get().loadedModel(model);
+        return calibration(loaded == null ? null : loaded.cosineBand());
+    }
+
+    /** The node's calibration with a model's own cosine band, where it states one (null: none). */
+    Calibration calibration(float[] modelBand) {
+        Calibration node = defaultCalibration();
+        return modelBand == null ? node : new Calibration(modelBand[0], modelBand[1], node.textFloor());
     }
 
     /**

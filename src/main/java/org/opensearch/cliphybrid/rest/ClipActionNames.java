@@ -1,5 +1,8 @@
 package org.opensearch.cliphybrid.rest;
 
+import org.opensearch.cliphybrid.calibrate.CalibrateAction;
+import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
+import org.opensearch.cliphybrid.calibrate.GetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.rest.NamedRoute;
@@ -25,6 +28,12 @@ public final class ClipActionNames {
     public static final String HARVEST = HarvestAction.NAME;
     /** Every node's counters, latencies and queues. */
     public static final String STATS = ClipStatsAction.NAME;
+    /** Runs judged queries on an index (with the caller's search rights) and may store the fitted profile. */
+    public static final String CALIBRATE = CalibrateAction.NAME;
+    /** Reads a stored calibration profile. */
+    public static final String PROFILE_GET = GetProfileAction.NAME;
+    /** Deletes a stored calibration profile. */
+    public static final String PROFILE_DELETE = DeleteProfileAction.NAME;
 
     private ClipActionNames() {}
 

@@ -185,7 +185,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().queryTexts(tooManyTexts), "[query_text] has 17 texts, more than the limit of 16");
         assertLimit(() -> new ClipHybridOptions(tooManyTexts, null, null, null, null, null, "v", List.of(), Fusion.CALIBRATED, Weights.EQUAL,
             Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY, null, null,
-            ProperNouns.BOOST, null), "[query_text] has 17 texts");
+            ProperNouns.BOOST, null, null), "[query_text] has 17 texts");
         List<String> tooManyFields = Collections.nCopies(ClipHybridOptions.MAX_TEXT_FIELDS + 1, "t");
         assertLimit(() -> valid.toBuilder().textFields(tooManyFields), "[text_fields] has 65 fields, more than the limit of 64");
         assertLimit(() -> valid.toBuilder().queryVector(new float[ClipHybridOptions.MAX_DIMENSION + 1]), "[query_vector] has 16001 dimensions");
@@ -202,10 +202,10 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", 10.01f))), "between -10.0 and 10.0");
         assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(1f, 2f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
             Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
-            null, null, ProperNouns.BOOST, null), "[query_text] has 1 texts but 2 weights");
+            null, null, ProperNouns.BOOST, null, null), "[query_text] has 1 texts but 2 weights");
         assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(0f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
             Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
-            null, null, ProperNouns.BOOST, null), "[query_text] [dog] has weight 0.0");
+            null, null, ProperNouns.BOOST, null, null), "[query_text] [dog] has weight 0.0");
         assertEquals(List.of(-10f), valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", -10f))).build().textWeights());
         assertEquals("plain texts weigh 1", List.of(1f), valid.textWeights());
         assertEquals("plain texts replace weighted ones with their weights", List.of(1f),

@@ -1,6 +1,9 @@
 package org.opensearch.cliphybrid.rest;
 
 import org.opensearch.cliphybrid.ClipHybridPlugin;
+import org.opensearch.cliphybrid.calibrate.TransportCalibrateAction;
+import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
+import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
 import org.opensearch.cliphybrid.harvest.TransportHarvestAction;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
@@ -93,7 +96,7 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
             String previous = owner.put(name, handler.getClass().getSimpleName());
             assertNull(name + " names both " + previous + " and " + handler.getClass().getSimpleName(), previous);
         }
-        assertEquals(6, owner.size());
+        assertEquals(9, owner.size());
     }
 
     public void testNamesAreActionNamesInTheClipNamespace() {
@@ -120,7 +123,13 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
                 ClipActionNames.STATS,
                 TransportClipStatsAction.class,
                 ClipActionNames.UI_IMAGE,
-                TransportImageFileAction.class
+                TransportImageFileAction.class,
+                ClipActionNames.CALIBRATE,
+                TransportCalibrateAction.class,
+                ClipActionNames.PROFILE_GET,
+                TransportGetProfileAction.class,
+                ClipActionNames.PROFILE_DELETE,
+                TransportDeleteProfileAction.class
             ),
             actions
         );
