@@ -1,17 +1,11 @@
 package org.opensearch.cliphybrid.query;
 
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.cliphybrid.calibrate.ParameterGrid;
 import org.opensearch.cliphybrid.calibrate.Profile;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
-import org.opensearch.cliphybrid.query.fusion.Fused;
-import org.opensearch.cliphybrid.query.fusion.OptionNames;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.common.SetOnce;
 import org.opensearch.core.action.ActionListener;
@@ -24,12 +18,9 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.search.builder.SearchSourceBuilder;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -218,12 +209,12 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
         }
         if (options.fusion() != Fusion.CALIBRATED && fusedHits == null && onCoordinator) {
             SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
-            checkRankModeRequest(request);
+            RequestWindow.checkRankMode(request, options);
             return collectGlobalCandidates(context, request);
         }
         if (options.foldDuplicates() != null && foldKept == null && onCoordinator) {
             SearchRequest request = (SearchRequest) coordinator.getSearchRequest();
-            checkFoldRequest(request);
+            RequestWindow.checkFold(request, options);
             return foldDuplicates(context, request);
         }
         return this;
@@ -247,46 +238,6 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
             next.options = next.options.withQueryVector(vector);
         }
         return next;
-    }
-
-    /** Rank modes fuse one fixed candidate window; requests that would read past it or keep it open get a 400. */
-    private void checkRankModeRequest(SearchRequest request) {
-        String mode = "[" + NAME + "] fusion [" + OptionNames.of(options.fusion()) + "] ";
-        if (request.scroll() != null) {
-            throw new IllegalArgumentException(mode + "fuses a fixed candidate window and does not support scroll; use fusion [calibrated]");
-        }
-        SearchSourceBuilder source = request.source();
-        if (source != null) {
-            int from = Math.max(0, source.from());
-            int size = source.size() < 0 ? 10 : source.size();
-            int window = Math.max(options.k(), options.effectiveWindowSize());
-            if (from + size > window) {
-                throw new IllegalArgumentException(
-                    mode + "ranks a window of " + window + " candidates ([k], [window_size]), but from + size = " + (from + size)
-                        + ": raise [k] or use fusion [calibrated]"
-                );
-            }
-        }
-    }
-
-    /** Only the folded window matches: paging past it would show nothing, and a scroll would end there silently. */
-    private void checkFoldRequest(SearchRequest request) {
-        int window = options.foldDuplicates().window();
-        String fold = "[" + NAME + "] [fold_duplicates] folds the query's best " + window + " hits ([fold_duplicates.window]) ";
-        if (request.scroll() != null) {
-            throw new IllegalArgumentException(fold + "and does not support scroll: page with from and size within the window");
-        }
-        SearchSourceBuilder source = request.source();
-        if (source != null) {
-            int from = Math.max(0, source.from());
-            int size = source.size() < 0 ? 10 : source.size();
-            if (from + size > window) {
-                throw new IllegalArgumentException(
-                    fold + "but from + size = " + (from + size) + ": raise [fold_duplicates.window] (at most "
-                        + ClipHybridOptions.MAX_FOLD_WINDOW + ")"
-                );
-            }
-        }
     }
 
     /**
@@ -362,64 +313,20 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
 
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
-        Query query = unfoldedQuery(context);
+        Query query = ShardQueries.unfolded(this, context);
         return foldKept == null ? query : FoldedQuery.of(query, foldKept, context);
     }
 
-    private Query unfoldedQuery(QueryShardContext context) throws IOException {
-        float[] queryVector = options.queryVector();
-        String vectorField = options.vectorField();
-        if (queryVector == null) {
-            throw new IllegalStateException("[" + NAME + "] query inputs were not encoded before the shard search");
-        }
-        ClipKnnQueryBuilder.checkVectorField(context, vectorField);
-        ClipKnnQueryBuilder.checkDimension(context, vectorField, queryVector.length);
-        if (options.fusion() != Fusion.CALIBRATED && fusedHits != null) {
-            String index = context.index().getName();
-            Map<String, Fused> mine = new HashMap<>();
-            for (CrossShardRankFusion.Hit hit : fusedHits) {
-                if (hit.index().equals(index)) {
-                    mine.put(hit.id(), hit.fused());
-                }
-            }
-            return new GlobalFusedQuery(mine, rankFusion());
-        }
-        ProperNounRule rule = properNounRule();
-        QueryBuilder knnFilter = rule.filter();
-        Query knn = new KnnFloatVectorQuery(vectorField, queryVector, options.knnBeam(), knnFilter == null ? null : knnFilter.toQuery(context));
-        QueryBuilder lexicalBuilder = LexicalQuery.of(options.weightedTexts(), options.textFields(), knnFilter);
-        Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
-        if (options.fusion() == Fusion.CALIBRATED) {
-            List<String> mapped = lexical == null ? List.of() : LexicalQuery.mappedFields(context, options.textFields());
-            Query hasText = LexicalQuery.hasText(context, mapped);
-            Query knnWithoutText = null;
-            if (hasText != null) {
-                BooleanQuery.Builder withoutText = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
-                    .add(hasText, BooleanClause.Occur.MUST_NOT);
-                if (knnFilter != null) {
-                    withoutText.add(knnFilter.toQuery(context), BooleanClause.Occur.FILTER);
-                }
-                knnWithoutText = new KnnFloatVectorQuery(vectorField, queryVector, options.knnBeam(), withoutText.build());
-            }
-            return new CalibratedHybridQuery(
-                knn,
-                knnWithoutText,
-                lexical,
-                hasText,
-                mapped,
-                options.k(),
-                new CalibratedHybridQuery.Scoring(
-                    vectorField,
-                    queryVector,
-                    options.calibration(encoder.calibration(lookUp == null ? null : lookUp.cosineBand())),
-                    rule.weights(),
-                    lookUp == null ? Float.NaN : lookUp.bestBm25(),
-                    options.minScore(),
-                    rule.note()
-                )
-            );
-        }
-        return new ClipHybridQuery(knn, lexical, options.k(), options.effectiveWindowSize(), rankFusion(), options.minScore());
+    QueryEncoder encoder() {
+        return encoder;
+    }
+
+    TextLookUp lookUp() {
+        return lookUp;
+    }
+
+    List<CrossShardRankFusion.Hit> fusedHits() {
+        return fusedHits;
     }
 
     @Override

@@ -161,7 +161,7 @@ public class WeightedQueryTextIT {
         assertEquals(updated.raw(), 200, updated.status());
         try {
             // the words side weighted heavily, so that a title match would reach the top k
-            String words = "\"text_fields\": [\"title\"], \"proper_nouns\": \"off\", \"weights\": {\"vector\": 1, \"text\": 5}, \"text_saturation\": 1";
+            String words = "\"text_fields\": [\"title\"], \"proper_nouns\": \"off\", \"weights\": {\"vector\": 1, \"text\": 5}";
             String texts = "\"query_text\": [\"dog\", {\"text\": \"grass\", \"weight\": -0.8}]";
             List<String> negative = ids(hits(texts + ", " + words));
             assertFalse(leastDog + " matched the negative text's words", negative.contains(leastDog));
