@@ -4,7 +4,7 @@ import org.opensearch.action.ActionRequest;
 import org.opensearch.cliphybrid.calibrate.CalibrateAction;
 import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.GetProfileAction;
-import org.opensearch.cliphybrid.calibrate.ProfileStore;
+import org.opensearch.cliphybrid.query.profile.ProfileStore;
 import org.opensearch.cliphybrid.calibrate.TransportCalibrateAction;
 import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;

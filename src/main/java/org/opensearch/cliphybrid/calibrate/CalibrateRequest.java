@@ -1,5 +1,8 @@
 package org.opensearch.cliphybrid.calibrate;
 
+import org.opensearch.cliphybrid.query.profile.Profile;
+import org.opensearch.cliphybrid.query.profile.RankingMetric;
+
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.cliphybrid.inference.InferenceService;

@@ -1,5 +1,8 @@
 package org.opensearch.cliphybrid.calibrate;
 
+import org.opensearch.cliphybrid.query.profile.ParameterGrid;
+import org.opensearch.cliphybrid.query.profile.MetricValues;
+
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.cliphybrid.query.ClipHybridOptions;
 import org.opensearch.core.action.ActionListener;

@@ -1,5 +1,7 @@
 package org.opensearch.cliphybrid.calibrate;
 
+import org.opensearch.cliphybrid.query.profile.Profile;
+
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.core.common.io.stream.StreamInput;

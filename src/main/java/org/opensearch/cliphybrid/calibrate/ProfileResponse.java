@@ -1,5 +1,7 @@
 package org.opensearch.cliphybrid.calibrate;
 
+import org.opensearch.cliphybrid.query.profile.Profile;
+
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;

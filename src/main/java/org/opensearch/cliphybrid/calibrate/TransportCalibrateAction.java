@@ -1,5 +1,8 @@
 package org.opensearch.cliphybrid.calibrate;
 
+import org.opensearch.cliphybrid.query.profile.Profile;
+import org.opensearch.cliphybrid.query.profile.ParameterGrid;
+
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;

@@ -1,6 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
-import org.opensearch.cliphybrid.calibrate.ProfileRef;
+import org.opensearch.cliphybrid.query.profile.ProfileRef;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Normalization;

@@ -1,6 +1,6 @@
 package org.opensearch.cliphybrid.query;
 
-import org.opensearch.cliphybrid.calibrate.ProfileRef;
+import org.opensearch.cliphybrid.query.profile.ProfileRef;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
 import org.opensearch.cliphybrid.query.fusion.RankFusion;
 import org.opensearch.cliphybrid.query.fusion.Weights;

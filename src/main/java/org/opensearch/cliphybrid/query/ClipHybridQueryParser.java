@@ -1,8 +1,8 @@
 package org.opensearch.cliphybrid.query;
 
 import org.opensearch.cliphybrid.query.ClipHybridOptions.FoldDuplicates;
-import org.opensearch.cliphybrid.calibrate.ParameterGrid;
-import org.opensearch.cliphybrid.calibrate.ProfileRef;
+import org.opensearch.cliphybrid.query.profile.ParameterGrid;
+import org.opensearch.cliphybrid.query.profile.ProfileRef;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.ProperNouns;
 import org.opensearch.cliphybrid.query.fusion.Normalization;

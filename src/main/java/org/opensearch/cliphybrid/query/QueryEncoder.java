@@ -2,7 +2,7 @@ package org.opensearch.cliphybrid.query;
 
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
-import org.opensearch.cliphybrid.calibrate.ProfileStore;
+import org.opensearch.cliphybrid.query.profile.ProfileStore;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;

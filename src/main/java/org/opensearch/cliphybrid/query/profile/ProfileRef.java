@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.calibrate;
+package org.opensearch.cliphybrid.query.profile;
 
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;

@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.calibrate;
+package org.opensearch.cliphybrid.query.profile;
 
 import org.opensearch.cliphybrid.query.ClipHybridOptions;
 import org.opensearch.cliphybrid.query.ClipHybridOptions.Fusion;

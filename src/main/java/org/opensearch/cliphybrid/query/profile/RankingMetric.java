@@ -1,4 +1,4 @@
-package org.opensearch.cliphybrid.calibrate;
+package org.opensearch.cliphybrid.query.profile;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,8 @@
-package org.opensearch.cliphybrid.calibrate;
+package org.opensearch.cliphybrid.query.profile;
+
+import org.opensearch.cliphybrid.calibrate.CalibrateResponse;
+import org.opensearch.cliphybrid.calibrate.ProfileRequest;
+
 
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.xcontent.XContentHelper;

@@ -1,4 +1,5 @@
-package org.opensearch.cliphybrid.calibrate;
+package org.opensearch.cliphybrid.query.profile;
+
 
 import org.opensearch.test.OpenSearchTestCase;
 
