@@ -13,18 +13,11 @@ import os
 import shutil
 import sys
 
+from fixture_manifest import manifest_count
 from PIL import Image
 
 SMALL_SIDE = 160
 QUALITY = 75
-
-
-def manifest_count(out_dir):
-    try:
-        with open(os.path.join(out_dir, "manifest.tsv")) as f:
-            return sum(1 for line in f if line.strip()) - 1
-    except FileNotFoundError:
-        return -1
 
 
 def make(source_dir, out_dir, sources):

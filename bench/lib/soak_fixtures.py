@@ -10,6 +10,7 @@ the node reads, holds and decodes the encoded bytes too.
 import os
 import sys
 
+from fixture_manifest import manifest_count
 from PIL import Image, ImageChops
 
 # Camera-like sizes from 12 to 24 MP, landscape and portrait, so that decoded buffers vary in size.
@@ -17,14 +18,6 @@ SIZES = [(4000, 3000), (4240, 2832), (3000, 4000), (4608, 3456), (5184, 3456), (
          (5472, 3648), (5616, 3744), (6000, 4000), (4000, 6000)]
 GRAIN_SIGMA = 18
 QUALITY = 90
-
-
-def manifest_count(out_dir):
-    try:
-        with open(os.path.join(out_dir, "manifest.tsv")) as f:
-            return sum(1 for line in f if line.strip()) - 1
-    except FileNotFoundError:
-        return -1
 
 
 def make(source_dir, out_dir, count):
