@@ -35,6 +35,8 @@ import org.opensearch.cliphybrid.rest.RestDeleteProfileAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
+import org.opensearch.cliphybrid.query.names.TransportWordStatsAction;
+import org.opensearch.cliphybrid.query.names.WordStatsAction;
 import org.opensearch.cliphybrid.rest.RestProfileAction;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
@@ -246,7 +248,9 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new ActionHandler<>(ImageFileAction.INSTANCE, TransportImageFileAction.class),
             new ActionHandler<>(CalibrateAction.INSTANCE, TransportCalibrateAction.class),
             new ActionHandler<>(GetProfileAction.INSTANCE, TransportGetProfileAction.class),
-            new ActionHandler<>(DeleteProfileAction.INSTANCE, TransportDeleteProfileAction.class)
+            new ActionHandler<>(DeleteProfileAction.INSTANCE, TransportDeleteProfileAction.class),
+            // no route: clip_hybrid's rewrite calls it, as the searching user
+            new ActionHandler<>(WordStatsAction.INSTANCE, TransportWordStatsAction.class)
         );
     }
 

@@ -66,9 +66,6 @@ final class ProperNounDetector {
         return LexicalQuery.textMatch(String.join(" ", names), fields).operator(Operator.AND);
     }
 
-    /**
-     * A name is in at most this many documents, however large the index: counting stops past it, so a look-up costs the
-     * same on any index (with the 1% rule, the cap binds from a million documents up).
-     */
+    /** A name is in at most this many documents, however large the index (with the 1% rule, the cap binds from a million up). */
     static final int MAX_DOCS = 10_000;
 }

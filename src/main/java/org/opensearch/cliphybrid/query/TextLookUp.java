@@ -1,18 +1,14 @@
 package org.opensearch.cliphybrid.query;
 
-import org.apache.lucene.search.TotalHits;
-import org.opensearch.action.search.MultiSearchRequest;
-import org.opensearch.action.search.MultiSearchResponse;
 import org.opensearch.action.search.SearchRequest;
-import org.opensearch.action.search.SearchResponse;
+import org.opensearch.cliphybrid.query.names.WordStatsAction;
+import org.opensearch.cliphybrid.query.names.WordStatsRequest;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.index.query.MatchAllQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
-import org.opensearch.search.internal.SearchContext;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
@@ -23,9 +19,9 @@ import java.util.Objects;
 
 /**
  * What the coordinator looks up once per request, before any shard scores: from the model, its own cosine band and how it cuts
- * the query's words into pieces; then, in one multi-search over the target, its document count, the document count of each word
- * that could be a name (size-0 searches, which the shards' request cache answers the next time), and, when the request asks
- * for index-wide statistics ({@code dfs_query_then_fetch}), the best BM25 the query's words reach, which composable mode
+ * the query's words into pieces; then, from every shard's term statistics in one round trip ({@link WordStatsAction}), the
+ * target's document count and how many documents hold each word that could be a name; and, when the request asks for
+ * index-wide statistics ({@code dfs_query_then_fetch}), the best BM25 the query's words reach, which composable mode
  * measures every text match against. Without DFS each shard takes its own best, as BM25 takes its own statistics: the extra
  * search is paid only where identical scores on any shard layout were asked for.
  *
@@ -61,6 +57,7 @@ record TextLookUp(List<String> names, float bestBm25, float[] cosineBand) {
         }, listener::onFailure));
     }
 
+    /** The names among the candidates, from the target's term statistics; then, under DFS, the best BM25. */
     private static void search(
         Client client,
         SearchRequest request,
@@ -70,61 +67,45 @@ record TextLookUp(List<String> names, float bestBm25, float[] cosineBand) {
         float[] band,
         ActionListener<TextLookUp> listener
     ) {
-        MultiSearchRequest searches = new MultiSearchRequest();
-        if (lexical != null) {
-            // scored as the shards will score it: with index-wide statistics when the request asks for them
-            searches.add(
-                new SearchRequest(request.indices()).indicesOptions(request.indicesOptions())
-                    .searchType(request.searchType())
-                    .source(new SearchSourceBuilder().size(1).query(lexical).fetchSource(false).trackTotalHits(false))
-            );
+        if (candidates.isEmpty()) {
+            best(client, request, lexical, List.of(), band, listener);
+            return;
         }
-        if (candidates.isEmpty() == false) {
-            searches.add(count(request, new MatchAllQueryBuilder(), SearchContext.TRACK_TOTAL_HITS_ACCURATE));
-            for (String candidate : candidates) {
-                searches.add(count(request, LexicalQuery.textMatch(candidate, options.textFields()), ProperNounDetector.MAX_DOCS + 1));
-            }
-        }
-        client.multiSearch(searches, ActionListener.wrap(response -> {
-            MultiSearchResponse.Item[] items = response.getResponses();
-            int at = 0;
-            float best = Float.NaN;
-            if (lexical != null) {
-                SearchHit[] hits = searchResponse(items[at++]).getHits().getHits();
-                best = hits.length == 0 || Float.isNaN(hits[0].getScore()) ? 0f : hits[0].getScore();
-            }
+        WordStatsRequest stats = new WordStatsRequest(request.indices(), request.indicesOptions(), candidates, options.textFields());
+        client.execute(WordStatsAction.INSTANCE, stats, ActionListener.wrap(response -> {
+            double limit = Math.min(ProperNounDetector.MAX_DOCS, Math.max(1, response.docs() * ProperNounDetector.MAX_DOC_FRACTION));
             List<String> names = new ArrayList<>();
-            if (candidates.isEmpty() == false) {
-                double limit = Math.min(
-                    ProperNounDetector.MAX_DOCS,
-                    Math.max(1, totalHits(items[at++]).value() * ProperNounDetector.MAX_DOC_FRACTION)
-                );
-                for (String candidate : candidates) {
-                    TotalHits hits = totalHits(items[at++]);
-                    if (hits.relation() == TotalHits.Relation.EQUAL_TO && hits.value() > 0 && hits.value() <= limit) {
-                        names.add(candidate);
-                    }
+            for (int i = 0; i < candidates.size(); i++) {
+                long docs = response.docFreq(i);
+                if (docs > 0 && docs <= limit) {
+                    names.add(candidates.get(i));
                 }
             }
-            listener.onResponse(new TextLookUp(names, best, band));
+            best(client, request, lexical, names, band, listener);
         }, listener::onFailure));
     }
 
-    private static SearchRequest count(SearchRequest request, QueryBuilder query, int upTo) {
-        return new SearchRequest(request.indices()).indicesOptions(request.indicesOptions())
-            .source(new SearchSourceBuilder().size(0).query(query).trackTotalHitsUpTo(upTo));
-    }
-
-    private static SearchResponse searchResponse(MultiSearchResponse.Item item) throws Exception {
-        if (item.isFailure()) {
-            throw item.getFailure();
+    private static void best(
+        Client client,
+        SearchRequest request,
+        QueryBuilder lexical,
+        List<String> names,
+        float[] band,
+        ActionListener<TextLookUp> listener
+    ) {
+        if (lexical == null) {
+            listener.onResponse(new TextLookUp(names, Float.NaN, band));
+            return;
         }
-        return item.getResponse();
-    }
-
-    private static TotalHits totalHits(MultiSearchResponse.Item item) throws Exception {
-        TotalHits hits = searchResponse(item).getHits().getTotalHits();
-        return hits == null ? new TotalHits(0, TotalHits.Relation.EQUAL_TO) : hits;
+        // scored as the shards will score it: with index-wide statistics, as the request asks
+        SearchRequest search = new SearchRequest(request.indices()).indicesOptions(request.indicesOptions())
+            .searchType(request.searchType())
+            .source(new SearchSourceBuilder().size(1).query(lexical).fetchSource(false).trackTotalHits(false));
+        client.search(search, ActionListener.wrap(response -> {
+            SearchHit[] hits = response.getHits().getHits();
+            float best = hits.length == 0 || Float.isNaN(hits[0].getScore()) ? 0f : hits[0].getScore();
+            listener.onResponse(new TextLookUp(names, best, band));
+        }, listener::onFailure));
     }
 
     static TextLookUp read(StreamInput in) throws IOException {

@@ -21,6 +21,8 @@ import org.opensearch.rest.NamedRoute;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.transport.TransportService;
+import org.opensearch.cliphybrid.query.names.TransportWordStatsAction;
+import org.opensearch.cliphybrid.query.names.WordStatsAction;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,6 +118,8 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
         for (ActionHandler<?, ?> handler : plugin.getActions()) {
             assertNull(handler.getAction().name() + " twice", actions.put(handler.getAction().name(), handler.getTransportAction()));
         }
+        // clip_hybrid's own look-up has no route; it is an indices read action, granted with read on the target
+        assertEquals(TransportWordStatsAction.class, actions.remove(WordStatsAction.NAME));
         assertEquals(
             Map.of(
                 ClipActionNames.HARVEST,
