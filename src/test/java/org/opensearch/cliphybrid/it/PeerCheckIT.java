@@ -14,6 +14,8 @@ import static org.junit.Assert.assertTrue;
  * Rank modes against the peer: on the demo index, {@code clip_hybrid} with {@code linear} + {@code min_max} and with {@code rrf}
  * gives the same top 10 as neural-search 3.6.0.0's {@code hybrid} query under its normalization and score-ranker processors, where
  * the definitions coincide: one shard, the same k nearest vectors (Lucene cosine scores) and the same BM25 window.
+ * The peer's knn explores max(k, ef_search) graph candidates, ef_search defaulting to the index's 100, where ours explores k;
+ * on some segment layouts the two then find different approximate neighbours, so the peer's query pins ef_search to k.
  */
 public class PeerCheckIT {
     private static final ClusterClient cluster = new ClusterClient();
@@ -62,7 +64,7 @@ public class PeerCheckIT {
     private static ClusterClient.Response peer(String pipeline, List<?> vector) throws IOException {
         return cluster.post("/" + DemoSearchIT.INDEX + "/_search?search_pipeline=" + pipeline, "{\"size\": 11, \"_source\": false, \"query\": "
             + "{\"hybrid\": {\"pagination_depth\": " + DEPTH + ", \"queries\": [{\"knn\": {\"image_vector\": {\"vector\": " + vector + ", \"k\": "
-            + DEPTH + "}}}, {\"match\": {\"title\": \"" + TEXT + "\"}}]}}}");
+            + DEPTH + ", \"method_parameters\": {\"ef_search\": " + DEPTH + "}}}}, {\"match\": {\"title\": \"" + TEXT + "\"}}]}}}");
     }
 
     private static ClusterClient.Response ours(String fusion, List<?> vector) throws IOException {
