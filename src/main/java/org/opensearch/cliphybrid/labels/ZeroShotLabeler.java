@@ -3,6 +3,7 @@ package org.opensearch.cliphybrid.labels;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelFolder;
+import org.opensearch.cliphybrid.model.ScoreFunction;
 import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
@@ -16,13 +17,12 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * CLIP zero-shot classification of image embeddings against a list of labels (Radford et al., 2021): each label is put into
- * every prompt template, the prompts' text embeddings are averaged and re-normalised into one label embedding, and a softmax
- * over {@code logit_scale × cosine} gives each label's probability. Label embeddings are computed once per model, labels and
+ * every prompt template, the prompts' text embeddings are averaged and re-normalised into one label embedding, and the model's
+ * own score function (a softmax over {@code logit_scale × cosine} for CLIP, a sigmoid per label for SigLIP) gives each
+ * label's probability. Label embeddings are computed once per model, labels and
  * templates, on the inference pool, and cached; after that labelling an image is a few dot products on the caller's thread.
  */
 public final class ZeroShotLabeler {
-    /** CLIP's learned temperature is clamped at 100, and the released models sit at that clamp. */
-    public static final double DEFAULT_LOGIT_SCALE = 100.0;
     /** Prompts encoded per model call: a batch amortises the call overhead without holding the pool thread for long. */
     private static final int PROMPT_BATCH = 64;
     /** Floats of label embeddings kept: 16 MB, e.g. 200 label sets of 20 labels at 512 dimensions. */
@@ -31,7 +31,7 @@ public final class ZeroShotLabeler {
     public record Label(String label, double probability) {}
 
     /** One label set embedded by one model. */
-    record LabelEmbeddings(float[][] vectors, double logitScale) {
+    record LabelEmbeddings(float[][] vectors, ScoreFunction score) {
         int dimension() {
             return vectors[0].length;
         }
@@ -78,7 +78,7 @@ public final class ZeroShotLabeler {
                 "the vector has " + imageVector.length + " dimensions but model [" + model + "] embeds in " + embeddings.dimension()
             );
         }
-        double[] probabilities = probabilities(imageVector, embeddings.vectors(), embeddings.logitScale());
+        double[] probabilities = probabilities(imageVector, embeddings.vectors(), embeddings.score());
         return top(config.labels(), probabilities, config.topK(), config.minProbability());
     }
 
@@ -97,16 +97,24 @@ public final class ZeroShotLabeler {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = ensemble(Arrays.copyOfRange(promptVectors, i * perLabel, (i + 1) * perLabel));
         }
-        return new LabelEmbeddings(labels, logitScale(model.folder()));
+        return new LabelEmbeddings(labels, scoreFunction(model.folder()));
     }
 
     /**
-     * The temperature CLIP multiplies cosines by before the softmax: {@code logit_scale} from the model's config.json, taken
-     * as the multiplier itself (as the mini-clip card gives it); Hugging Face configs carry only the initial value, in log
-     * space ({@code logit_scale_init_value}), which says nothing about the trained model, so they get CLIP's 100.
+     * The model's own score function: a softmax for CLIP, a sigmoid per label for SigLIP, which needs the checkpoint's two
+     * numbers that split exports leave out.
      */
-    static double logitScale(ModelFolder folder) {
-        return folder.config().get("logit_scale") instanceof Number n && n.doubleValue() > 0 ? n.doubleValue() : DEFAULT_LOGIT_SCALE;
+    static ScoreFunction scoreFunction(ModelFolder folder) {
+        ScoreFunction score = folder.scoreFunction();
+        if (score == null) {
+            throw new IllegalArgumentException(
+                "CLIP model [" + folder.name() + "] is a " + folder.family().displayName() + " model, whose label probabilities need its"
+                    + " logit_scale and logit_bias: add them to [clip-models/" + folder.name() + "/" + ModelFolder.HYBRID_CALIBRATION_FILE
+                    + "] (for example {\"logit_scale\": 4.7, \"logit_bias\": -16.5}, the checkpoint's values) or put the combined"
+                    + " onnx/model.onnx beside the towers"
+            );
+        }
+        return score;
     }
 
     /** The mean of unit vectors, made a unit vector again: CLIP's prompt ensemble in embedding space. */
@@ -125,31 +133,21 @@ public final class ZeroShotLabeler {
         return Vectors.normalise(out);
     }
 
-    /** Softmax over {@code logitScale × cosine(image, label)}; the image vector need not be unit length. */
-    static double[] probabilities(float[] image, float[][] labels, double logitScale) {
+    /** The score function over the cosines of the image with each label; the image vector need not be unit length. */
+    static double[] probabilities(float[] image, float[][] labels, ScoreFunction score) {
         double imageNorm = Vectors.length(image);
         if (imageNorm == 0 || Double.isFinite(imageNorm) == false) {
             throw new IllegalArgumentException("the vector has no direction (its length is " + imageNorm + ")");
         }
-        double[] logits = new double[labels.length];
-        double max = Double.NEGATIVE_INFINITY;
+        double[] cosines = new double[labels.length];
         for (int i = 0; i < labels.length; i++) {
             double dot = 0;
             for (int d = 0; d < image.length; d++) {
                 dot += (double) image[d] * labels[i][d];
             }
-            logits[i] = logitScale * dot / imageNorm;
-            max = Math.max(max, logits[i]);
+            cosines[i] = dot / imageNorm;
         }
-        double total = 0;
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = Math.exp(logits[i] - max);
-            total += logits[i];
-        }
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] /= total;
-        }
-        return logits;
+        return score.probabilities(cosines);
     }
 
     /** At most {@code k} labels with at least {@code minProbability}, most probable first; ties keep the configured order. */

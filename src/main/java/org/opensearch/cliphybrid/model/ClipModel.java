@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cliphybrid.model.image.ClipImagePreprocessor;
-import org.opensearch.cliphybrid.model.text.ClipTokenizer;
+import org.opensearch.cliphybrid.model.text.TextTokenizer;
 
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
@@ -50,12 +50,17 @@ public final class ClipModel implements Closeable {
     public static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private final ModelFolder folder;
-    private final ClipTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
     private final float[] cosineBand;
     private final ClipImagePreprocessor preprocessor;
     private final ZooModel<NDList, NDList> text;
     private final ZooModel<NDList, NDList> vision;
+    private final String textInput;
     private final boolean textTakesAttentionMask;
+    /** OpenCLIP exports fix the batch at one item: a batch is then run one item at a time. */
+    private final boolean textOneAtATime;
+    private final String visionInput;
+    private final boolean visionOneAtATime;
     private final int dimension;
     private final long loadMillis;
     private final DirectFloatPool imageBuffers = new DirectFloatPool(SPARE_IMAGE_BUFFERS);
@@ -67,7 +72,7 @@ public final class ClipModel implements Closeable {
 
     private ClipModel(
         ModelFolder folder,
-        ClipTokenizer tokenizer,
+        TextTokenizer tokenizer,
         ClipImagePreprocessor preprocessor,
         ZooModel<NDList, NDList> text,
         ZooModel<NDList, NDList> vision,
@@ -79,7 +84,11 @@ public final class ClipModel implements Closeable {
         this.preprocessor = preprocessor;
         this.text = text;
         this.vision = vision;
+        this.textInput = input(folder, folder.text(), text);
         this.textTakesAttentionMask = inputNames(text).contains("attention_mask");
+        this.textOneAtATime = batchOfOne(text, textInput);
+        this.visionInput = input(folder, folder.vision(), vision);
+        this.visionOneAtATime = batchOfOne(vision, visionInput);
         // the graph, not a constant or the config, says how long the vectors are; one pass through each tower also warms them up
         int textDim = runText(List.of(tokenizer.encode("")))[0].length;
         int visionDim = runVision(List.of(new float[preprocessor.channels() * preprocessor.height() * preprocessor.width()]))[0].length;
@@ -107,7 +116,7 @@ public final class ClipModel implements Closeable {
         ClipImagePreprocessor preprocessor = preprocessor(folder);
         List<AutoCloseable> opened = new ArrayList<>(3);
         try {
-            ClipTokenizer tokenizer = tokenizer(folder);
+            TextTokenizer tokenizer = tokenizer(folder);
             opened.add(tokenizer);
             ZooModel<NDList, NDList> text = session(folder, folder.textModel(), intraOpThreads, device);
             opened.add(text);
@@ -121,9 +130,8 @@ public final class ClipModel implements Closeable {
     }
 
     private static ClipImagePreprocessor preprocessor(ModelFolder folder) {
-        Map<String, Object> settings = folder.preprocessorSettings();
         try {
-            return ClipImagePreprocessor.fromConfig(settings);
+            return ClipImagePreprocessor.fromConfig(folder.preprocessorSettings());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                 "CLIP model [" + folder.name() + "]: invalid image preprocessing in [" + folder.display(folder.preprocessorConfig()) + "]: "
@@ -132,14 +140,14 @@ public final class ClipModel implements Closeable {
         }
     }
 
-    private static ClipTokenizer tokenizer(ModelFolder folder) {
+    private static TextTokenizer tokenizer(ModelFolder folder) {
         try {
-            return ClipTokenizer.load(folder.tokenizer());
+            return TextTokenizer.load(folder.tokenizer());
         } catch (Exception e) {
             // the tokenizers library may quote the file's absolute path, and a cause reaches the client too: both go to the log
-            logger.warn("CLIP model [" + folder.name() + "]: cannot load the tokenizer [" + folder.tokenizer() + "]", e);
+            logger.warn("CLIP model [" + folder.name() + "]: cannot load the tokenizer [" + folder.tokenizer().file() + "]", e);
             throw new IllegalArgumentException(
-                "CLIP model [" + folder.name() + "]: [" + folder.display(folder.tokenizer()) + "] is not a Hugging Face tokenizer: "
+                "CLIP model [" + folder.name() + "]: [" + folder.display(folder.tokenizer().file()) + "] is not a Hugging Face tokenizer: "
                     + folder.redact(e.getMessage())
             );
         }
@@ -202,6 +210,25 @@ public final class ClipModel implements Closeable {
         return inputs == null ? List.of() : inputs.keys();
     }
 
+    /** The first of the layout's candidate input names that the graph has. */
+    private static String input(ModelFolder folder, TowerSpec tower, Model model) {
+        List<String> names = inputNames(model);
+        for (String candidate : tower.inputs()) {
+            if (names.contains(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException(
+            "CLIP model [" + folder.name() + "]: [" + folder.display(tower.onnx()) + "] has no input " + tower.inputs() + ", only " + names
+        );
+    }
+
+    private static boolean batchOfOne(Model model, String input) {
+        PairList<String, Shape> inputs = model.describeInput();
+        Shape shape = inputs == null ? null : inputs.get(input);
+        return shape != null && shape.dimension() > 0 && shape.get(0) == 1;
+    }
+
     public String name() {
         return folder.name();
     }
@@ -227,12 +254,12 @@ public final class ClipModel implements Closeable {
         return cosineBand == null ? null : cosineBand.clone();
     }
 
-    /** How many BPE pieces the tokenizer cuts {@code word} into: a word the vocabulary holds whole is one. */
+    /** How many pieces the tokenizer cuts {@code word} into: a word the vocabulary holds whole is one. */
     public int pieces(String word) {
-        return Math.max(0, tokenizer.encode(word).length - 2);
+        return tokenizer.pieces(word);
     }
 
-    public ClipTokenizer tokenizer() {
+    public TextTokenizer tokenizer() {
         return tokenizer;
     }
 
@@ -290,27 +317,51 @@ public final class ClipModel implements Closeable {
     }
 
     private float[][] runText(List<long[]> ids) throws Exception {
-        long[][] padded = ClipTokenizer.padded(ids);
-        int batch = padded.length;
-        int length = padded[0].length;
-        long[] flat = new long[batch * length];
-        long[] mask = new long[batch * length];
-        for (int i = 0; i < batch; i++) {
-            System.arraycopy(padded[i], 0, flat, i * length, length);
-            Arrays.fill(mask, i * length, i * length + ids.get(i).length, 1L);
+        TextTokenizer.Batch batch = tokenizer.batch(ids);
+        if (textOneAtATime && batch.ids().length > 1) {
+            float[][] out = new float[batch.ids().length][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = runTextBatch(new long[][] { batch.ids()[i] }, new long[][] { batch.mask()[i] })[0];
+            }
+            return out;
         }
+        return runTextBatch(batch.ids(), batch.mask());
+    }
+
+    private float[][] runTextBatch(long[][] ids, long[][] mask) throws Exception {
+        int batch = ids.length;
+        int length = ids[0].length;
         try (NDManager manager = text.getNDManager().newSubManager()) {
             NDList inputs = new NDList();
-            NDArray inputIds = manager.create(flat, new Shape(batch, length));
-            inputIds.setName("input_ids");
-            inputs.add(inputIds);
+            inputs.add(idsTensor(manager, textInput, ids, batch, length));
             if (textTakesAttentionMask) {
-                NDArray attention = manager.create(mask, new Shape(batch, length));
-                attention.setName("attention_mask");
-                inputs.add(attention);
+                inputs.add(idsTensor(manager, "attention_mask", mask, batch, length));
             }
-            return rows(predict(text, inputs), "text_embeds", batch);
+            return rows(predict(text, inputs), folder.text().output(), batch);
         }
+    }
+
+    /** Ids as the graph takes them: int64 from Hugging Face exports, int32 from OpenCLIP's. */
+    private NDArray idsTensor(NDManager manager, String name, long[][] rows, int batch, int length) {
+        NDArray array;
+        Shape shape = new Shape(batch, length);
+        if (folder.text().int32()) {
+            int[] flat = new int[batch * length];
+            for (int i = 0; i < batch; i++) {
+                for (int j = 0; j < length; j++) {
+                    flat[i * length + j] = Math.toIntExact(rows[i][j]);
+                }
+            }
+            array = manager.create(flat, shape);
+        } else {
+            long[] flat = new long[batch * length];
+            for (int i = 0; i < batch; i++) {
+                System.arraycopy(rows[i], 0, flat, i * length, length);
+            }
+            array = manager.create(flat, shape);
+        }
+        array.setName(name);
+        return array;
     }
 
     private float[][] runVisionBuffers(List<FloatBuffer> pixelValues) throws Exception {
@@ -325,6 +376,13 @@ public final class ClipModel implements Closeable {
         }
         if (batch == 0) {
             return new float[0][];
+        }
+        if (visionOneAtATime && batch > 1) {
+            float[][] out = new float[batch][];
+            for (int i = 0; i < batch; i++) {
+                out[i] = runVisionBuffers(List.of(pixelValues.get(i)))[0];
+            }
+            return out;
         }
         FloatBuffer only = batch == 1 ? pixelValues.get(0) : null;
         if (only != null && only.isDirect() && only.order() == ByteOrder.nativeOrder()) {
@@ -345,8 +403,8 @@ public final class ClipModel implements Closeable {
         try (NDManager manager = vision.getNDManager().newSubManager()) {
             Shape shape = new Shape(batch, preprocessor.channels(), preprocessor.height(), preprocessor.width());
             NDArray pixels = manager.create(flat, shape, DataType.FLOAT32);
-            pixels.setName("pixel_values");
-            return rows(predict(vision, new NDList(pixels)), "image_embeds", batch);
+            pixels.setName(visionInput);
+            return rows(predict(vision, new NDList(pixels)), folder.vision().output(), batch);
         }
     }
 

@@ -1,6 +1,8 @@
 package org.opensearch.cliphybrid.model;
 
 import org.opensearch.cliphybrid.ErrorReason;
+import org.opensearch.cliphybrid.model.image.PreprocessorConfigs;
+import org.opensearch.cliphybrid.model.text.TokenizerSpec;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -13,63 +15,150 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The files of one CLIP model in the Hugging Face ONNX export layout (optimum / Xenova): the two towers at the top of the
- * folder or under {@code onnx/}, optionally as {@code _quantized} variants, beside {@code tokenizer.json},
- * {@code preprocessor_config.json} and {@code config.json}.
- * <p>
+ * The files of one model and how to read them: which family it is, each tower's graph and names, the tokenizer and its
+ * rules, the image preprocessing. {@link #open} recognises two layouts, each holding several families:
+ * <ul>
+ *   <li>the Hugging Face ONNX split export (optimum / Xenova): {@code text_model.onnx} and {@code vision_model.onnx} at the
+ *       top of the folder or under {@code onnx/}, optionally as {@code _quantized} variants, beside {@code tokenizer.json},
+ *       {@code preprocessor_config.json} and {@code config.json}, whose {@code model_type} tells CLIP from SigLIP;</li>
+ *   <li>OpenCLIP exports as Immich ships them: {@code textual/model.onnx}, {@code visual/model.onnx},
+ *       {@code visual/preprocess_cfg.json}, {@code textual/tokenizer.json} and open_clip's model {@code config.json}.</li>
+ * </ul>
  * Messages name files as {@code clip-models/<model>/<file>}, never by absolute path: they reach HTTP clients, and the node's
  * directory layout is none of theirs. The absolute path goes to the node's log only.
  */
-public record ModelFolder(String name, Path dir, Path textModel, Path visionModel, Path tokenizer, Path preprocessorConfig, Map<
-    String,
-    Object> config) {
+public record ModelFolder(
+    String name,
+    Path dir,
+    ModelFamily family,
+    Layout layout,
+    TowerSpec text,
+    TowerSpec vision,
+    TokenizerSpec tokenizer,
+    Path preprocessorConfig,
+    Map<String, Object> config
+) {
+
+    /** Where a folder's files sit and how its preprocessing file is written. */
+    public enum Layout {
+        HUGGING_FACE,
+        OPENCLIP;
+
+        public String displayName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public static ModelFolder open(String name, Path dir, boolean quantized) {
         if (Files.isDirectory(dir) == false) {
             throw new IllegalArgumentException("CLIP model [" + name + "]: no model folder [" + root(name) + "]");
         }
-        Path text = onnxFile(name, dir, "text_model", quantized);
-        Path vision = onnxFile(name, dir, "vision_model", quantized);
-        Path tokenizer = required(name, dir, "tokenizer.json");
-        Path preprocessor = required(name, dir, "preprocessor_config.json");
-        Path configFile = dir.resolve("config.json");
-        Map<String, Object> config = Files.exists(configFile) ? readJson(configFile, root(name) + "/config.json") : Map.of();
-        return new ModelFolder(name, dir, text, vision, tokenizer, preprocessor, config);
+        if (OpenClipExport.matches(dir)) {
+            return OpenClipExport.open(name, dir, quantized);
+        }
+        if (HuggingFaceExport.matches(dir)) {
+            return HuggingFaceExport.open(name, dir, quantized);
+        }
+        throw new IllegalArgumentException(
+            "CLIP model [" + name + "]: [" + root(name) + "] matches no model family: looked for " + HuggingFaceExport.LOOKED_FOR
+                + " (Hugging Face CLIP or SigLIP export) and for " + OpenClipExport.LOOKED_FOR + " (OpenCLIP export as Immich ships it)"
+        );
+    }
+
+    public Path textModel() {
+        return text.onnx();
+    }
+
+    public Path visionModel() {
+        return vision.onnx();
     }
 
     /** The embedding size the config declares, or -1; the loaded graph's output shape has the last word. */
     public int declaredDimension() {
-        Object dim = config.get("projection_dim");
+        Object dim = config.getOrDefault("projection_dim", config.get("embed_dim"));
         return dim instanceof Number n ? n.intValue() : -1;
     }
 
-    /** The optional file where a model states how its text-image cosines read as relevance, for clip_hybrid. */
+    /** The optional file where a model states how its text-image cosines read as relevance, for clip_hybrid and labels. */
     public static final String HYBRID_CALIBRATION_FILE = "clip_hybrid.json";
+    /** The combined graph of a SigLIP export, read only for its two score numbers. */
+    static final String COMBINED_GRAPH = "model.onnx";
+    private static final String LOGIT_SCALE = "logit_scale", LOGIT_BIAS = "logit_bias";
+    /**
+     * CLIP's learned temperature is clamped at 100 and the released models sit at that clamp; Hugging Face configs carry only
+     * its initial value, in log space, which says nothing about the trained model.
+     */
+    private static final double CLIP_LOGIT_SCALE = 100;
 
     /**
-     * The model's own cosine band ({@code cosine_low}, {@code cosine_high} in {@value #HYBRID_CALIBRATION_FILE}): where its
-     * text-image cosines go from unlikely to likely relevant, which depends on the model. Null without the file.
+     * The model's own cosine band: {@code cosine_low} and {@code cosine_high} in {@value #HYBRID_CALIBRATION_FILE}, where
+     * its text-image cosines go from unlikely to likely relevant, which depends on the model; else the band its sigmoid
+     * score function implies (SigLIP); null when neither is known, and the node's settings decide.
      */
     public float[] cosineBand() {
-        Path file = dir.resolve(HYBRID_CALIBRATION_FILE);
-        if (Files.exists(file) == false) {
-            return null;
+        Map<String, Object> values = calibration();
+        if (values.containsKey("cosine_low") || values.containsKey("cosine_high")) {
+            if (values.get("cosine_low") instanceof Number low && values.get("cosine_high") instanceof Number high) {
+                float lo = low.floatValue(), hi = high.floatValue();
+                if (lo >= -1 && hi <= 1 && hi > lo) {
+                    return new float[] { lo, hi };
+                }
+            }
+            throw new IllegalArgumentException(
+                "CLIP model [" + name + "]: [" + display(dir.resolve(HYBRID_CALIBRATION_FILE)) + "] needs numbers cosine_low and"
+                    + " cosine_high with -1 <= cosine_low < cosine_high <= 1, got " + values
+            );
         }
-        Map<String, Object> values = readJson(file, display(file));
-        if (values.get("cosine_low") instanceof Number low && values.get("cosine_high") instanceof Number high) {
-            float lo = low.floatValue(), hi = high.floatValue();
-            if (lo >= -1 && hi <= 1 && hi > lo) {
-                return new float[] { lo, hi };
+        ScoreFunction score = scoreFunction();
+        return score == null ? null : score.cosineBand();
+    }
+
+    /**
+     * How the model turns cosines into label probabilities, as it was trained. CLIP: a softmax at config.json's
+     * {@code logit_scale}, the multiplier itself (CLIP's 100 where the config has none). SigLIP: a sigmoid with the
+     * checkpoint's {@code logit_scale} (a logarithm) and {@code logit_bias}, read from {@value #HYBRID_CALIBRATION_FILE}
+     * or else from the combined {@code onnx/model.onnx}; null when neither holds them, since the split towers do not.
+     */
+    public ScoreFunction scoreFunction() {
+        if (family.sigmoid() == false) {
+            Object scale = config.get(LOGIT_SCALE);
+            return new ScoreFunction.Softmax(scale instanceof Number n && n.doubleValue() > 0 ? n.doubleValue() : CLIP_LOGIT_SCALE);
+        }
+        Map<String, Object> values = calibration();
+        if (values.containsKey(LOGIT_SCALE) || values.containsKey(LOGIT_BIAS)) {
+            if (values.get(LOGIT_SCALE) instanceof Number scale && values.get(LOGIT_BIAS) instanceof Number bias
+                && Double.isFinite(scale.doubleValue()) && Double.isFinite(bias.doubleValue()) && Math.abs(scale.doubleValue()) < 20) {
+                return new ScoreFunction.Sigmoid(scale.doubleValue(), bias.doubleValue());
+            }
+            throw new IllegalArgumentException(
+                "CLIP model [" + name + "]: [" + display(dir.resolve(HYBRID_CALIBRATION_FILE)) + "] needs finite numbers logit_scale"
+                    + " (the checkpoint's, a logarithm, below 20) and logit_bias, got " + values
+            );
+        }
+        for (Path combined : List.of(dir.resolve("onnx").resolve(COMBINED_GRAPH), dir.resolve(COMBINED_GRAPH))) {
+            if (Files.isRegularFile(combined)) {
+                Map<String, Float> found;
+                try {
+                    found = OnnxScalars.read(combined, Set.of(LOGIT_SCALE, LOGIT_BIAS));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("CLIP model [" + name + "]: cannot read [" + display(combined) + "]: " + e.getMessage());
+                }
+                if (found.size() == 2) {
+                    return new ScoreFunction.Sigmoid(found.get(LOGIT_SCALE), found.get(LOGIT_BIAS));
+                }
             }
         }
-        throw new IllegalArgumentException(
-            "CLIP model [" + name + "]: [" + display(file) + "] needs numbers cosine_low and cosine_high with -1 <= cosine_low"
-                + " < cosine_high <= 1, got " + values
-        );
+        return null;
+    }
+
+    private Map<String, Object> calibration() {
+        Path file = dir.resolve(HYBRID_CALIBRATION_FILE);
+        return Files.exists(file) ? readJson(file, display(file)) : Map.of();
     }
 
     /** {@code file} as clients may see it: {@code clip-models/<model>/<path inside the folder>}. */
@@ -78,9 +167,16 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
         return root(name) + "/" + relative.toString().replace('\\', '/');
     }
 
-    /** The parsed {@code preprocessor_config.json}; a syntax error is reported under the file's display name. */
+    /**
+     * The image preprocessing as a Hugging Face {@code preprocessor_config.json} states it, whatever file the layout holds;
+     * a syntax error is reported under the file's display name.
+     */
     public Map<String, Object> preprocessorSettings() {
-        return readJson(preprocessorConfig, display(preprocessorConfig));
+        Map<String, Object> raw = readJson(preprocessorConfig, display(preprocessorConfig));
+        if (layout == Layout.OPENCLIP) {
+            return PreprocessorConfigs.fromOpenClip(raw);
+        }
+        return family.sigmoid() ? PreprocessorConfigs.siglip(raw) : raw;
     }
 
     /**
@@ -123,11 +219,11 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    private static String root(String name) {
+    static String root(String name) {
         return ModelRegistry.MODELS_FOLDER + "/" + name;
     }
 
-    private static Path onnxFile(String name, Path dir, String tower, boolean quantized) {
+    static Path onnxFile(String name, Path dir, String tower, boolean quantized) {
         String file = tower + (quantized ? "_quantized" : "") + ".onnx";
         List<Path> candidates = List.of(dir.resolve(file), dir.resolve("onnx").resolve(file));
         for (Path candidate : candidates) {
@@ -143,7 +239,7 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
         );
     }
 
-    private static Path required(String name, Path dir, String file) {
+    static Path required(String name, Path dir, String file) {
         Path p = dir.resolve(file);
         if (Files.isRegularFile(p) == false) {
             throw new IllegalArgumentException("CLIP model [" + name + "]: missing [" + file + "] in [" + root(name) + "]");
@@ -156,7 +252,7 @@ public record ModelFolder(String name, Path dir, Path textModel, Path visionMode
         return readJson(file, file.toString());
     }
 
-    private static Map<String, Object> readJson(Path file, String shownAs) {
+    static Map<String, Object> readJson(Path file, String shownAs) {
         try (
             InputStream in = Files.newInputStream(file);
             XContentParser parser = JsonXContent.jsonXContent.createParser(

@@ -1,6 +1,10 @@
 package org.opensearch.cliphybrid.labels;
 
+import org.opensearch.cliphybrid.model.ModelFamily;
 import org.opensearch.cliphybrid.model.ModelFolder;
+import org.opensearch.cliphybrid.model.ScoreFunction;
+import org.opensearch.cliphybrid.model.TowerSpec;
+import org.opensearch.cliphybrid.model.text.TokenizerSpec;
 import org.opensearch.cliphybrid.testing.SharedFixtures;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -22,17 +26,17 @@ public class ZeroShotLabelerTests extends OpenSearchTestCase {
         float[][] labels = { { 1, 0 }, { 0, 1 } };
         // an image at 60 degrees from label 0: cosines 0.5 and 0.866; the length of the image vector does not count
         float[] image = { 2f * 0.5f, 2f * (float) Math.sqrt(0.75) };
-        double[] p = ZeroShotLabeler.probabilities(image, labels, 10);
+        double[] p = ZeroShotLabeler.probabilities(image, labels, new ScoreFunction.Softmax(10));
         double a = Math.exp(10 * 0.5), b = Math.exp(10 * Math.sqrt(0.75));
         assertEquals(a / (a + b), p[0], 1e-6);
         assertEquals(b / (a + b), p[1], 1e-6);
         assertEquals(1.0, p[0] + p[1], 1e-12);
         // a larger scale makes the same cosines more decided
-        assertTrue(ZeroShotLabeler.probabilities(image, labels, 100)[1] > p[1]);
+        assertTrue(ZeroShotLabeler.probabilities(image, labels, new ScoreFunction.Softmax(100))[1] > p[1]);
     }
 
     public void testLargeLogitsDoNotOverflow() {
-        double[] p = ZeroShotLabeler.probabilities(new float[] { 1, 0 }, new float[][] { { 1, 0 }, { -1, 0 } }, 1000);
+        double[] p = ZeroShotLabeler.probabilities(new float[] { 1, 0 }, new float[][] { { 1, 0 }, { -1, 0 } }, new ScoreFunction.Softmax(1000));
         assertEquals(1.0, p[0], 1e-12);
         assertEquals(0.0, p[1], 1e-12);
     }
@@ -40,7 +44,7 @@ public class ZeroShotLabelerTests extends OpenSearchTestCase {
     public void testAZeroVectorIsRefused() {
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
-            () -> ZeroShotLabeler.probabilities(new float[] { 0, 0 }, new float[][] { { 1, 0 } }, 100)
+            () -> ZeroShotLabeler.probabilities(new float[] { 0, 0 }, new float[][] { { 1, 0 } }, new ScoreFunction.Softmax(100))
         );
         assertTrue(e.getMessage(), e.getMessage().contains("no direction"));
     }
@@ -60,15 +64,20 @@ public class ZeroShotLabelerTests extends OpenSearchTestCase {
 
     public void testLogitScaleComesFromTheModelConfigElseCLIPs100() {
         Path dir = createTempDir();
-        assertEquals(15.2892, ZeroShotLabeler.logitScale(folder(dir, Map.of("logit_scale", 15.2892))), 1e-9);
-        assertEquals(100.0, ZeroShotLabeler.logitScale(folder(dir, Map.of("logit_scale_init_value", 2.6592))), 1e-9);
-        assertEquals(100.0, ZeroShotLabeler.logitScale(folder(dir, Map.of())), 1e-9);
+        assertEquals(15.2892, scale(folder(dir, Map.of("logit_scale", 15.2892))), 1e-9);
+        assertEquals(100.0, scale(folder(dir, Map.of("logit_scale_init_value", 2.6592))), 1e-9);
+        assertEquals(100.0, scale(folder(dir, Map.of())), 1e-9);
         // the mini-clip card's value, read from its real config.json
         Map<String, Object> miniClip = ModelFolder.readJson(SharedFixtures.miniClip().resolve("config.json"));
-        assertEquals(15.2892, ZeroShotLabeler.logitScale(folder(dir, miniClip)), 1e-4);
+        assertEquals(15.2892, scale(folder(dir, miniClip)), 1e-4);
+    }
+
+    private static double scale(ModelFolder folder) {
+        return ((ScoreFunction.Softmax) ZeroShotLabeler.scoreFunction(folder)).scale();
     }
 
     private static ModelFolder folder(Path dir, Map<String, Object> config) {
-        return new ModelFolder("m", dir, dir, dir, dir, dir, config);
+        TowerSpec tower = new TowerSpec(dir, List.of("input_ids"), false, "text_embeds");
+        return new ModelFolder("m", dir, ModelFamily.CLIP, ModelFolder.Layout.HUGGING_FACE, tower, tower, TokenizerSpec.clip(dir), dir, config);
     }
 }

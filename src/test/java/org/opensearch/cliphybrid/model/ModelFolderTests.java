@@ -29,7 +29,12 @@ public class ModelFolderTests extends OpenSearchTestCase {
     public void testMissingPiecesAreNamed() throws Exception {
         Path dir = createTempDir();
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> ModelFolder.open("empty", dir, false));
-        assertTrue(e.getMessage(), e.getMessage().contains("no text_model"));
+        assertEquals(
+            "CLIP model [empty]: [clip-models/empty] matches no model family: looked for text_model.onnx and vision_model.onnx (at the"
+                + " top or under onnx/) (Hugging Face CLIP or SigLIP export) and for textual/model.onnx and visual/model.onnx (OpenCLIP"
+                + " export as Immich ships it)",
+            e.getMessage()
+        );
         IllegalArgumentException none = expectThrows(
             IllegalArgumentException.class,
             () -> ModelFolder.open("gone", dir.resolve("nope"), false)
