@@ -28,6 +28,16 @@ public final class SharedFixtures {
         return existing(sharedDir().resolve("models/clip-vit-b32-shape"));
     }
 
+    /** Real configuration files of other CLIP-family exports, without weights. */
+    public static Path familyConfigs() {
+        return existing(sharedDir().resolve("models/family-configs"));
+    }
+
+    /** The real openai/clip-vit-base-patch32 tokenizer and configs. */
+    public static Path clipTokenizer() {
+        return existing(sharedDir().resolve("models/clip-vit-base-patch32-tokenizer"));
+    }
+
     public static Path flickrDir() {
         return existing(sharedDir().resolve("datasets/flickr8k-test1000-224"));
     }

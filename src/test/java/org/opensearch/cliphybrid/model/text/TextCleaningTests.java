@@ -1,0 +1,21 @@
+package org.opensearch.cliphybrid.model.text;
+
+import org.opensearch.test.OpenSearchTestCase;
+
+/** SigLIP's canonicalize_text: ASCII punctuation goes, whitespace collapses, case folds; letters beyond ASCII stay. */
+public class TextCleaningTests extends OpenSearchTestCase {
+
+    public void testCanonicalizeDropsAsciiPunctuationAndFoldsCase() {
+        assertEquals("a dog running", TextCleaning.CANONICALIZE.apply("  A dog,   running!  "));
+        assertEquals("zürich café", TextCleaning.CANONICALIZE.apply("Zürich Café."));
+        assertEquals("its 5pm", TextCleaning.CANONICALIZE.apply("it's 5pm"));
+        // only Python's string.punctuation goes: typographic quotes and dashes are letters to the tokenizer
+        assertEquals("«quoted» – dash", TextCleaning.CANONICALIZE.apply("«quoted» – dash"));
+        assertEquals("tabs and lines", TextCleaning.CANONICALIZE.apply("tabs\tand\nlines"));
+        assertEquals("", TextCleaning.CANONICALIZE.apply(" !?. "));
+    }
+
+    public void testNoneLeavesTheTextToTheTokenizer() {
+        assertEquals("  A dog,  running! ", TextCleaning.NONE.apply("  A dog,  running! "));
+    }
+}
