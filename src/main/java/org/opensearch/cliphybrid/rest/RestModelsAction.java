@@ -57,7 +57,10 @@ public final class RestModelsAction extends BaseRestHandler {
                 ClipModel model = loaded.get(name);
                 builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null);
                 if (model != null) {
-                    builder.field("dimension", model.dimension()).field("load_millis", model.loadMillis());
+                    builder.field("family", model.folder().family().displayName())
+                        .field("layout", model.folder().layout().displayName())
+                        .field("dimension", model.dimension())
+                        .field("load_millis", model.loadMillis());
                 } else if (failures.containsKey(name)) {
                     // the registry's reasons name files relative to clip-models/, never by the node's absolute paths
                     builder.field("load_error", failures.get(name));

@@ -112,6 +112,8 @@ public class EmbedRestIT {
         assertEquals(r.raw(), Boolean.TRUE, model.get("default"));
         assertEquals(r.raw(), Boolean.TRUE, model.get("loaded"));
         assertEquals(r.raw(), 256, ((Number) model.get("dimension")).intValue());
+        assertEquals(r.raw(), "clip", model.get("family"));
+        assertEquals(r.raw(), "hugging_face", model.get("layout"));
         assertTrue(r.raw(), ((Number) model.get("load_millis")).longValue() >= 0);
     }
 }
