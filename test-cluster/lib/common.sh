@@ -84,17 +84,19 @@ find_jdk() {
     printf '%s\n' "$best"
 }
 
-# The embedding size a model folder declares (projection_dim in config.json), empty when unknown.
+# The embedding size a model folder declares (projection_dim of a Hugging Face config.json, embed_dim of
+# open_clip's, the text tower's hidden_size of a SigLIP one), empty when unknown.
 # jq is not a hard dependency of start, hence the fallbacks.
 model_dimension() {
     local config=$1/config.json
     [[ -f $config ]] || return 0
     if command -v jq >/dev/null; then
-        jq -r '.projection_dim // empty' "$config"
+        jq -r '.projection_dim // .embed_dim // .text_config.projection_size // .text_config.hidden_size // empty' "$config"
     elif command -v python3 >/dev/null; then
-        python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("projection_dim") or "")' "$config"
+        python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); t = c.get("text_config") or {}
+print(c.get("projection_dim") or c.get("embed_dim") or t.get("projection_size") or t.get("hidden_size") or "")' "$config"
     else
-        sed -n 's/.*"projection_dim"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$config" | head -n 1
+        sed -n 's/.*"\(projection_dim\|embed_dim\)"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\2/p' "$config" | head -n 1
     fi
 }
 
