@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * host, port, every other path segment, the extension, every other query parameter):
  * <ul>
  *   <li>in the file name, delimited by the name's start or end or a non-alphanumeric character: {@code 260x180},
- *   {@code 600w}, {@code 260nw}, {@code 600px}, {@code w_600}, {@code h_400} (2 to 5 digits), and a final {@code @2x};</li>
+ *   {@code 600w}, {@code 260nw}, {@code 600px}, {@code w_600}, {@code h_400} (2 to 5 digits), taken out with the
+ *   separator before them ({@code lake-300x200.jpg} is a rendition of {@code lake.jpg}), and a final {@code @2x};</li>
  *   <li>a whole directory segment: {@code 600x400}, {@code 600w}, {@code 260nw}, {@code 600px}, {@code w600},
  *   {@code h400}, {@code s1600}, {@code w_600}; a list of such tokens and transform parameters joined by commas or hyphens
  *   ({@code w_600,h_400,c_fill}, {@code w640-h480}); a size name ({@code thumb}, {@code thumbs}, {@code thumbnail},
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  *   {@code mh}, when the value is a number, {@code WIDTHxHEIGHT} or a size name (a signature in {@code s} stays part of
  *   the URL).</li>
  * </ul>
- * The largest is the URL without any size token (the original the others were cut from), then the one with the largest
+ * The largest is the URL without any pixel or name token (the original the others were cut from), then the one with the largest
  * pixel number in its tokens, then the largest density ({@code @2x}, {@code dpr}), then the largest size name; the first
  * found wins a tie. Renditions are folded within one page; the harvest indexes each URL once across pages.
  */
@@ -68,7 +69,10 @@ final class Renditions {
     );
     private static final Set<String> DENSITY_PARAMS = Set.of("dpr");
 
-    /** A URL with its size tokens taken out ({@code key}) and what the tokens said. */
+    /**
+     * A URL with its size tokens taken out ({@code key}) and what the tokens said; {@code hasTokens} is about pixel and
+     * name tokens, since a URL without a density token is the 1x one, not an original.
+     */
     record Sized(String key, boolean hasTokens, int pixels, double density, int named) {}
 
     static final Comparator<Sized> LARGEST = Comparator.<Sized>comparingInt(s -> s.hasTokens() ? 0 : 1)
@@ -147,16 +151,17 @@ final class Renditions {
         Matcher density = DENSITY_SUFFIX.matcher(base);
         if (density.find()) {
             t.density(Double.parseDouble(density.group(1)));
-            base = base.substring(0, density.start()) + "@{density}";
+            base = base.substring(0, density.start());
         }
         Matcher m = FILE_TOKEN.matcher(base);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             t.pixels(m);
-            m.appendReplacement(out, "{size}");
+            m.appendReplacement(out, "\u0001");
         }
         m.appendTail(out);
-        return out + ext.toLowerCase(Locale.ROOT);
+        // the token goes with the separator before it, so that lake-300x200.jpg is a rendition of lake.jpg
+        return out.toString().replaceAll("[-_.,]?\u0001", "") + ext.toLowerCase(Locale.ROOT);
     }
 
     private static String directory(String segment, Tokens t) {
@@ -263,7 +268,6 @@ final class Renditions {
         }
 
         void density(double d) {
-            found = true;
             density = Math.max(density, d);
         }
 
