@@ -28,7 +28,8 @@ import java.util.Set;
  * {@code creator} (a string, or a {@code Person}/{@code Organization} with a {@code name}, or an array of them) the creator.
  * What an image object lacks is taken from the object whose {@code image} it is (a product's name for its photo). Objects
  * under {@code creator}, {@code author}, {@code publisher}, {@code logo}, {@code brand} and {@code thumbnail} are not searched:
- * their images are avatars, logos and smaller renditions. A block that is not valid JSON is skipped, as browsers and search engines skip it.
+ * their images are avatars, logos and smaller renditions. URLs over {@link HarvestRequest#MAX_URL_LENGTH} characters are
+ * skipped. A block that is not valid JSON is skipped, as browsers and search engines skip it.
  */
 final class JsonLdImages {
     private JsonLdImages() {}
@@ -175,7 +176,7 @@ final class JsonLdImages {
         }
 
         private void add(String rawUrl, Map<?, ?> object, Map<?, ?> owner) {
-            String url = Urls.httpUrl(Urls.resolve(base, rawUrl));
+            String url = rawUrl.length() > HarvestRequest.MAX_URL_LENGTH ? null : Urls.httpUrl(Urls.resolve(base, rawUrl));
             if (url == null) {
                 return;
             }

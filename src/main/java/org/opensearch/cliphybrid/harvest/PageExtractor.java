@@ -107,6 +107,9 @@ public final class PageExtractor {
 
     /** Null when the img offers no http(s) URL; {@code place} is where it sits in the page (the noscript, for parsed text). */
     private static HarvestedImage img(Element img, Element place, String heading, String pageTitle, String source, boolean noscript) {
+        if (isTrackingPixel(img)) {
+            return null;
+        }
         Candidates.Tagged largest = ImgSources.largest(img);
         if (largest == null) {
             return null;
@@ -122,6 +125,16 @@ public final class PageExtractor {
             pageTitle,
             source
         ).tagged(noscript ? FoundBy.NOSCRIPT : largest.how());
+    }
+
+    /** A 1x1 or 0x0 img, such as the noscript fallback of an analytics pixel, shows nothing to search for. */
+    private static boolean isTrackingPixel(Element img) {
+        return isAtMostOne(img.attr("width")) && isAtMostOne(img.attr("height"));
+    }
+
+    private static boolean isAtMostOne(String dimension) {
+        String d = dimension.strip();
+        return d.equals("0") || d.equals("1") || d.equals("0px") || d.equals("1px");
     }
 
     private static void add(Map<String, HarvestedImage> images, HarvestedImage image) {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *   {@code fm}, {@code format}). A directory alone is not enough: stock-photo sites serve HTML pages there
  *   ({@code unsplash.com/photos/<id>}, {@code stock.adobe.com/images/<slug>/<id>}).</li>
  * </ul>
- * Each page's scan is linear in the script text, which the page's byte cap ({@code plugins.clip.image.max_bytes}) bounds;
+ * URLs over {@link HarvestRequest#MAX_URL_LENGTH} characters are skipped. Each page's scan is linear in the script text, which the page's byte cap ({@code plugins.clip.image.max_bytes}) bounds;
  * JSON-LD blocks are left to {@link JsonLdImages}.
  */
 final class ScriptImageUrls {
@@ -58,7 +58,8 @@ final class ScriptImageUrls {
             Matcher m = URL.matcher(unescape(text));
             while (m.find()) {
                 String url = trimEnd(m.group());
-                if (isImageUrl(url) == false || urls.contains(url)) {
+                // past the request's own URL limit it is no address a page would load
+                if (url.length() > HarvestRequest.MAX_URL_LENGTH || isImageUrl(url) == false || urls.contains(url)) {
                     continue;
                 }
                 if (urls.size() < max) {

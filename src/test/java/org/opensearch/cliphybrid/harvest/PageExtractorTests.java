@@ -322,4 +322,12 @@ public class PageExtractorTests extends OpenSearchTestCase {
             image.document()
         );
     }
+
+    public void testTrackingPixelsAreNotImages() {
+        List<HarvestedImage> found = images(
+            "<noscript><img height='1' width='1' style='display:none' src='https://www.facebook.com/tr?id=1&ev=PageView&noscript=1'></noscript>"
+                + "<img src='/spacer.gif' width='0' height='0'><img src='/real.jpg' width='1' height='400'>"
+        );
+        assertEquals(List.of("https://example.org/real.jpg"), found.stream().map(HarvestedImage::url).toList());
+    }
 }

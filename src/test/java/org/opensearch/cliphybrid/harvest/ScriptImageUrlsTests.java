@@ -75,4 +75,11 @@ public class ScriptImageUrlsTests extends OpenSearchTestCase {
         assertEquals(List.of("https://x.org/0.jpg", "https://x.org/1.jpg", "https://x.org/2.jpg"), found.urls());
         assertEquals(2, found.dropped());
     }
+
+    public void testUrlsLongerThanTheRequestLimitAreSkipped() {
+        String prefix = "https://x.org/";
+        String fits = prefix + "a".repeat(HarvestRequest.MAX_URL_LENGTH - prefix.length() - 4) + ".jpg";
+        String over = prefix + "b".repeat(HarvestRequest.MAX_URL_LENGTH - prefix.length() - 3) + ".jpg";
+        assertEquals(List.of(fits), find("<script>['" + fits + "', '" + over + "']</script>"));
+    }
 }
