@@ -128,6 +128,8 @@ public class PageExtractorTests extends OpenSearchTestCase {
                 + "<img data-lazy-srcset='/l/g-1x.jpg 1x, /l/g-2x.jpg 2x'>"
                 + "<picture><source type='image/webp' data-srcset='/l/h-2000.webp 2000w'><img src='/blank.gif' data-src='/l/h.jpg'></picture>"
                 + "<img src='/l/plain.jpg' alt='not lazy'>"
+                // a lazy img's own src and srcset are placeholders, however large they say they are
+                + "<img src='/l/lqip.jpg' srcset='/l/lqip-wide.jpg 2000w' data-src='/l/real.jpg'>"
         );
         assertEquals(
             List.of(
@@ -139,7 +141,8 @@ public class PageExtractorTests extends OpenSearchTestCase {
                 "https://example.org/l/f.jpg",
                 "https://example.org/l/g-2x.jpg",
                 "https://example.org/l/h-2000.webp",
-                "https://example.org/l/plain.jpg"
+                "https://example.org/l/plain.jpg",
+                "https://example.org/l/real.jpg"
             ),
             found.stream().map(HarvestedImage::url).toList()
         );
