@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.harvest;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ public final class HarvestProgress {
     private String phase = "crawling";
     private long pagesFetched, pagesFailed, pagesSkipped, pagesQueued;
     private long imagesFound, imagesIndexed, imagesFailed, imagesSkipped;
-    private long linksDropped, imagesDropped;
+    private long linksDropped, imagesDropped, renditions;
+    private final Map<String, Long> foundBy = new LinkedHashMap<>();
     private final Map<String, long[]> failureCounts = new LinkedHashMap<>();
     private final Map<String, List<String>> failureExamples = new LinkedHashMap<>();
 
@@ -47,13 +49,26 @@ public final class HarvestProgress {
         linksDropped += n;
     }
 
-    /** New image URLs left out because the harvest had seen max_pages x {@link Harvester#MAX_IMAGES_PER_PAGE} already. */
+    /**
+     * New image URLs left out because the harvest had seen max_pages x {@link Harvester#MAX_IMAGES_PER_PAGE} already, or
+     * because a page's JSON-LD or scripts held more than {@link PageExtractor#MAX_URLS_PER_SOURCE}.
+     */
     public synchronized void imagesDropped(long n) {
         imagesDropped += n;
     }
 
     public synchronized void imagesFound(long n) {
         imagesFound += n;
+    }
+
+    /** How each of {@code images}, new to the harvest, was found, and the renditions folded into them. */
+    public synchronized void foundBy(Collection<HarvestedImage> images) {
+        for (HarvestedImage image : images) {
+            for (FoundBy how : image.foundBy()) {
+                foundBy.merge(how.tag(), 1L, Long::sum);
+            }
+            renditions += image.renditions().size();
+        }
     }
 
     public synchronized void imageIndexed() {
@@ -95,7 +110,9 @@ public final class HarvestProgress {
             imagesSkipped,
             failures,
             linksDropped,
-            imagesDropped
+            imagesDropped,
+            foundBy,
+            renditions
         );
     }
 }

@@ -8,6 +8,7 @@ import org.opensearch.tasks.Task;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /** A harvest's counts at one moment: the status of its task while it runs, and the body of its summary at the end. */
 public record HarvestStatus(
@@ -22,10 +23,17 @@ public record HarvestStatus(
     long imagesSkippedByRobots,
     List<FailureGroup> failures,
     long pagesLinksDropped,
-    long imagesDropped
+    long imagesDropped,
+    Map<String, Long> imagesFoundBy,
+    long imagesRenditions
 ) implements Task.Status {
 
     public static final String NAME = "clip_harvest";
+
+    /** {@code imagesFoundBy}: per {@link FoundBy#tag()}, the images found that way (one found two ways counts under both). */
+    public HarvestStatus {
+        imagesFoundBy = Map.copyOf(imagesFoundBy);
+    }
 
     /** Failures with one cause, with the first few URLs that failed so, since one reason often hits many images. */
     public record FailureGroup(String reason, long count, List<String> examples) implements Writeable {
@@ -54,6 +62,8 @@ public record HarvestStatus(
             in.readVLong(),
             in.readList(FailureGroup::new),
             in.readVLong(),
+            in.readVLong(),
+            in.readMap(StreamInput::readString, StreamInput::readVLong),
             in.readVLong()
         );
     }
@@ -72,6 +82,8 @@ public record HarvestStatus(
         out.writeList(failures);
         out.writeVLong(pagesLinksDropped);
         out.writeVLong(imagesDropped);
+        out.writeMap(imagesFoundBy, StreamOutput::writeString, StreamOutput::writeVLong);
+        out.writeVLong(imagesRenditions);
     }
 
     @Override
@@ -102,7 +114,16 @@ public record HarvestStatus(
             .field("failed", imagesFailed)
             .field("skipped_by_robots", imagesSkippedByRobots)
             .field("dropped", imagesDropped)
-            .endObject();
+            .field("renditions", imagesRenditions);
+        // in FoundBy's order, whatever order the map came in from the wire
+        builder.startObject("found_by");
+        for (FoundBy how : FoundBy.values()) {
+            Long n = imagesFoundBy.get(how.tag());
+            if (n != null) {
+                builder.field(how.tag(), n);
+            }
+        }
+        builder.endObject().endObject();
         builder.startArray("failures");
         for (FailureGroup f : failures) {
             builder.startObject().field("reason", f.reason()).field("count", f.count()).field("examples", f.examples()).endObject();

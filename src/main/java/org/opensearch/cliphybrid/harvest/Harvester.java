@@ -157,7 +157,8 @@ public final class Harvester {
                     }
                 }
                 progress.imagesFound(fresh.size());
-                progress.imagesDropped(imagesDropped);
+                progress.foundBy(fresh);
+                progress.imagesDropped(imagesDropped + found.imagesDropped());
                 index(allowedImages(fresh));
             }
             progress.pagesQueued(queue.size());

@@ -8,11 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,18 +18,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds in one HTML page the images worth embedding ({@code img}, {@code picture} and {@code og:image}), with their alt text,
- * title, figcaption, nearest preceding heading and the page title, and the links the crawl may follow.
+ * Finds in one HTML page the images worth embedding, with the text that says what they show, and the links the crawl may
+ * follow. Images come from {@code img} ({@code src}, {@code srcset}, lazy attributes, {@code picture} sources; see
+ * {@link ImgSources}), {@code <noscript>} fallbacks, {@code og:image}, JSON-LD ({@link JsonLdImages}) and inline script
+ * data ({@link ScriptImageUrls}); each records how it was found ({@link FoundBy}), and the renditions of one picture are
+ * folded into one image ({@link Renditions}). The text: alt, title, the enclosing figure's figcaption, the nearest preceding
+ * heading and the page title; JSON-LD's name, caption, description and creator take precedence over what the HTML gives,
+ * and an image that JSON-LD names has no heading, since the heading names a part of the page, not the picture.
  */
 public final class PageExtractor {
     private PageExtractor() {}
 
-    public record Page(List<HarvestedImage> images, List<URI> links) {}
+    /**
+     * The images, the links, and how many image URLs the page's JSON-LD and scripts held beyond
+     * {@link #MAX_URLS_PER_SOURCE}.
+     */
+    public record Page(List<HarvestedImage> images, List<URI> links, int imagesDropped) {
+        public Page(List<HarvestedImage> images, List<URI> links) {
+            this(images, links, 0);
+        }
+    }
+
+    /**
+     * URLs that JSON-LD, and then inline scripts, may add to one page: the harvest's {@link Harvester#MAX_IMAGES_PER_PAGE}
+     * pictures, each in up to four renditions, which {@link Renditions} folds back into one.
+     */
+    static final int MAX_URLS_PER_SOURCE = 4 * Harvester.MAX_IMAGES_PER_PAGE;
 
     private static final Pattern CHARSET = Pattern.compile("charset\\s*=\\s*\"?([^\";\\s]+)", Pattern.CASE_INSENSITIVE);
     private static final String OG_IMAGE = "meta[property=og:image], meta[property=og:image:url], meta[property=og:image:secure_url]";
-    // the formats ImageDecoder reads; a <picture> often lists AVIF or JPEG XL first, which would only fail to decode
-    private static final Set<String> DECODABLE = Set.of("image/jpeg", "image/jpg", "image/png", "image/webp", "image/gif", "image/bmp");
 
     /** {@code contentType} gives the charset when it names one; otherwise jsoup reads it from the BOM or a meta tag. */
     public static Page extract(byte[] html, String contentType, URI pageUrl) throws IOException {
@@ -51,87 +66,88 @@ public final class PageExtractor {
     }
 
     private static Page extract(Document doc, URI pageUrl) {
-        String pageTitle = blankToNull(doc.title());
+        String pageTitle = Urls.blankToNull(doc.title());
         String source = pageUrl.toString();
         Map<String, HarvestedImage> images = new LinkedHashMap<>();
         String heading = null;
         // one selection keeps document order, which is what "nearest preceding heading" means
-        for (Element e : doc.select("h1, h2, h3, h4, h5, h6, img, " + OG_IMAGE)) {
+        for (Element e : doc.select("h1, h2, h3, h4, h5, h6, img, noscript, " + OG_IMAGE)) {
             String tag = e.normalName();
             if (tag.length() == 2 && tag.charAt(0) == 'h') {
-                heading = blankToNull(e.text());
+                heading = Urls.blankToNull(e.text());
             } else if (tag.equals("meta")) {
                 String alt = Optional.ofNullable(doc.selectFirst("meta[property=og:image:alt]")).map(m -> m.attr("content")).orElse(null);
-                add(images, httpUrl(e.absUrl("content")), blankToNull(alt), null, null, null, pageTitle, source);
-            } else {
-                String url = largestOf(e);
-                Element figure = e.closest("figure");
-                Element caption = figure == null ? null : figure.selectFirst("figcaption");
-                add(
-                    images,
-                    url,
-                    blankToNull(e.attr("alt")),
-                    blankToNull(e.attr("title")),
-                    caption == null ? null : blankToNull(caption.text()),
-                    heading,
-                    pageTitle,
-                    source
-                );
-            }
-        }
-        return new Page(List.copyOf(images.values()), links(doc));
-    }
-
-    /** The largest of the img's src and srcset and, inside a picture, of its sources in formats we can decode. */
-    private static String largestOf(Element img) {
-        List<SrcSet.Candidate> candidates = new ArrayList<>();
-        String src = httpUrl(img.absUrl("src"));
-        if (src != null) {
-            candidates.add(new SrcSet.Candidate(src, 0, 1));
-        }
-        addCandidates(img, candidates);
-        Element parent = img.parent();
-        if (parent != null && parent.normalName().equals("picture")) {
-            for (Element source : parent.select("> source[srcset]")) {
-                String type = source.attr("type").strip().toLowerCase(Locale.ROOT);
-                if (type.isEmpty() || DECODABLE.contains(type)) {
-                    addCandidates(source, candidates);
+                String url = Urls.httpUrl(e.absUrl("content"));
+                if (url != null) {
+                    add(images, new HarvestedImage(url, Urls.blankToNull(alt), null, null, null, pageTitle, source).tagged(FoundBy.OG_IMAGE));
                 }
+            } else if (tag.equals("noscript")) {
+                for (Element img : NoscriptImages.fromText(e)) {
+                    add(images, img(img, e, heading, pageTitle, source, true));
+                }
+            } else {
+                add(images, img(e, e, heading, pageTitle, source, e.closest("noscript") != null));
             }
         }
-        return candidates.stream().max(SrcSet.SIZE).map(SrcSet.Candidate::url).orElse(null);
+        JsonLdImages.Found ld = JsonLdImages.find(doc, pageTitle, source, MAX_URLS_PER_SOURCE);
+        for (HarvestedImage fromLd : ld.images()) {
+            images.merge(fromLd.url(), fromLd, (html, described) -> {
+                HarvestedImage merged = described.merge(html);
+                return described.title() != null || described.caption() != null || described.description() != null
+                    ? merged.withoutHeading()
+                    : merged;
+            });
+        }
+        ScriptImageUrls.Found scripts = ScriptImageUrls.find(doc, MAX_URLS_PER_SOURCE);
+        for (String url : scripts.urls()) {
+            add(images, new HarvestedImage(url, null, null, null, null, pageTitle, source).tagged(FoundBy.SCRIPT_JSON));
+        }
+        return new Page(Renditions.fold(List.copyOf(images.values())), links(doc), ld.dropped() + scripts.dropped());
     }
 
-    private static void addCandidates(Element e, List<SrcSet.Candidate> out) {
-        for (SrcSet.Candidate c : SrcSet.parse(e.attr("srcset"))) {
-            String url = httpUrl(resolve(e.baseUri(), c.url()));
-            if (url != null) {
-                out.add(new SrcSet.Candidate(url, c.width(), c.density()));
-            }
+    /** Null when the img offers no http(s) URL; {@code place} is where it sits in the page (the noscript, for parsed text). */
+    private static HarvestedImage img(Element img, Element place, String heading, String pageTitle, String source, boolean noscript) {
+        if (isTrackingPixel(img)) {
+            return null;
         }
+        Candidates.Tagged largest = ImgSources.largest(img);
+        if (largest == null) {
+            return null;
+        }
+        Element figure = place.closest("figure");
+        Element caption = figure == null ? null : figure.selectFirst("figcaption");
+        return new HarvestedImage(
+            largest.url(),
+            Urls.blankToNull(img.attr("alt")),
+            Urls.blankToNull(img.attr("title")),
+            caption == null ? null : Urls.blankToNull(caption.text()),
+            heading,
+            pageTitle,
+            source
+        ).tagged(noscript ? FoundBy.NOSCRIPT : largest.how());
     }
 
-    private static void add(
-        Map<String, HarvestedImage> images,
-        String url,
-        String alt,
-        String title,
-        String caption,
-        String heading,
-        String pageTitle,
-        String source
-    ) {
-        if (url == null) {
-            return;
+    /** A 1x1 or 0x0 img, such as the noscript fallback of an analytics pixel, shows nothing to search for. */
+    private static boolean isTrackingPixel(Element img) {
+        return isAtMostOne(img.attr("width")) && isAtMostOne(img.attr("height"));
+    }
+
+    private static boolean isAtMostOne(String dimension) {
+        String d = dimension.strip();
+        return d.equals("0") || d.equals("1") || d.equals("0px") || d.equals("1px");
+    }
+
+    private static void add(Map<String, HarvestedImage> images, HarvestedImage image) {
+        if (image != null) {
+            images.merge(image.url(), image, HarvestedImage::merge);
         }
-        images.merge(url, new HarvestedImage(url, alt, title, caption, heading, pageTitle, source), HarvestedImage::merge);
     }
 
     /** Links without their fragment, http(s) only, each once; which of them the crawl follows is the crawler's business. */
     private static List<URI> links(Document doc) {
         Set<URI> links = new LinkedHashSet<>();
         for (Element a : doc.select("a[href]")) {
-            String url = httpUrl(a.absUrl("href"));
+            String url = Urls.httpUrl(a.absUrl("href"));
             if (url != null) {
                 try {
                     URI uri = new URI(url);
@@ -142,30 +158,5 @@ public final class PageExtractor {
             }
         }
         return List.copyOf(links);
-    }
-
-    private static String resolve(String base, String relative) {
-        try {
-            return URI.create(base).resolve(relative.replace(" ", "%20")).toString();
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** Null for anything the pipeline would not fetch by URL (data:, blob:, javascript:, empty). */
-    private static String httpUrl(String url) {
-        if (url == null) {
-            return null;
-        }
-        String lower = url.toLowerCase(Locale.ROOT);
-        return lower.startsWith("http://") || lower.startsWith("https://") ? url : null;
-    }
-
-    private static String blankToNull(String s) {
-        if (s == null) {
-            return null;
-        }
-        String t = s.strip();
-        return t.isEmpty() ? null : t;
     }
 }

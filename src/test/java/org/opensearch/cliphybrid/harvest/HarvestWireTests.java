@@ -100,6 +100,14 @@ public class HarvestWireTests extends OpenSearchTestCase {
         progress.pageFetched();
         progress.pageSkippedByRobots();
         progress.imagesFound(5);
+        progress.foundBy(
+            List.of(
+                new HarvestedImage("http://h/a.jpg", null, null, null, null, null, null, null, null,
+                    java.util.Set.of(FoundBy.IMG, FoundBy.JSON_LD), List.of("http://h/a-260w.jpg", "http://h/a-400w.jpg")),
+                new HarvestedImage("http://h/b.jpg", null, null, null, null, null, null).tagged(FoundBy.SCRIPT_JSON),
+                new HarvestedImage("http://h/c.jpg", null, null, null, null, null, null).tagged(FoundBy.IMG)
+            )
+        );
         progress.linksDropped(7);
         progress.imagesDropped(2);
         progress.imageIndexed();
@@ -128,6 +136,17 @@ public class HarvestWireTests extends OpenSearchTestCase {
         assertEquals(1234, map.get("took_ms"));
         assertEquals("done", map.get("phase"));
         assertEquals(Map.of("fetched", 1, "failed", 0, "skipped_by_robots", 1, "queued", 0, "links_dropped", 7), map.get("pages"));
-        assertEquals(Map.of("found", 5, "indexed", 1, "failed", 4, "skipped_by_robots", 0, "dropped", 2), map.get("images"));
+        assertEquals(
+            Map.of(
+                "found", 5, "indexed", 1, "failed", 4, "skipped_by_robots", 0, "dropped", 2, "renditions", 2,
+                "found_by", Map.of("img", 2, "json_ld", 1, "script_json", 1)
+            ),
+            map.get("images")
+        );
+        assertEquals(Map.of("img", 2L, "json_ld", 1L, "script_json", 1L), status.imagesFoundBy());
+        // found_by renders in FoundBy's order whatever order the map has after the wire
+        String rendered = json.utf8ToString();
+        assertTrue(rendered, rendered.indexOf("\"img\"") < rendered.indexOf("\"json_ld\""));
+        assertTrue(rendered, rendered.indexOf("\"json_ld\"") < rendered.indexOf("\"script_json\""));
     }
 }

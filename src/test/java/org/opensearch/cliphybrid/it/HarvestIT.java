@@ -33,6 +33,8 @@ import static org.junit.Assert.assertTrue;
  */
 public class HarvestIT {
     private static final String INDEX = "clip-images-it-harvest";
+    /** The static-extraction pages go to their own index, so that each test's counts stand alone in either order. */
+    private static final String STATIC_INDEX = "clip-images-it-harvest-static";
     private static final String DOG_SMALL = "256085101_2c2617c5d0.jpg";
     private static final String DOG_RUNNING = "2654514044_a70a6e2c21.jpg";
     private static final String SWING = "3453259666_9ecaa8bb4b.jpg";
@@ -57,12 +59,14 @@ public class HarvestIT {
         cluster.putFile("/_ingest/pipeline/clip-images", "ingest-pipelines/clip-images.pipeline.json");
         cluster.putFile("/_index_template/clip-images", "ingest-pipelines/clip-images.index-template.json");
         cluster.delete("/" + INDEX);
+        cluster.delete("/" + STATIC_INDEX);
     }
 
     @AfterClass
     public static void stopSiteAndResetSetting() throws IOException {
         cluster.put("/_cluster/settings", "{\"persistent\": {\"clip.fetch.allow_private_addresses\": null}}");
         cluster.delete("/" + INDEX);
+        cluster.delete("/" + STATIC_INDEX);
         if (server != null) {
             server.stop(0);
         }
@@ -113,6 +117,29 @@ public class HarvestIT {
                 <img src="/private/img/%s" alt="private">
                 <a href="/page3.html">deeper</a></body></html>""".formatted(DOG_RUNNING, DOG_BEACH, PRIVATE);
             case "/page3.html" -> "<html><body><img src='/img/" + DEEP + "'></body></html>";
+            // lazysizes and a WordPress lazy plugin: placeholders in src, the pictures in data-*; a noscript fallback
+            case "/lazy.html" -> """
+                <html><head><title>Lazy gallery</title></head><body><h1>Lazy</h1>
+                <img class="lazyload" src="/img/blank.gif" data-srcset="/img/lazy-200/%s 200w, /img/lazy-800/%s 800w" alt="A child on a swing">
+                <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-lazy-src="/img/lazy/%s" alt="A couple on the beach">
+                <noscript><img src="/img/noscript/%s" alt="A black dog on a rocky beach"></noscript>
+                </body></html>""".formatted(SWING, SWING, COUPLE, DOG_BEACH);
+            // JSON-LD names the picture that the page shows under an unrelated heading
+            case "/jsonld.html" -> """
+                <html><head><title>Stock photo</title><script type="application/ld+json">
+                {"@context": "https://schema.org", "@graph": [{"@type": "WebPage", "name": "Stock photo"},
+                 {"@type": "ImageObject", "contentUrl": "/img/ld/%s", "name": "Brown dog running",
+                  "caption": "A brown dog runs across the grass", "creator": {"@type": "Person", "name": "Ana Ruiz"}}]}
+                </script></head><body><h2>Related searches</h2><img src="/img/ld/%s" alt="dog"></body></html>""".formatted(
+                DOG_RUNNING,
+                DOG_RUNNING
+            );
+            // each picture twice, at 260 and 600 pixels: by a path token, and by a query parameter
+            case "/renditions.html" -> """
+                <html><head><title>Results</title></head><body><h2>Results</h2>
+                <img src="/img/w260/%s" alt="Thumb A"><img src="/img/r/%s?w=260" alt="Thumb B">
+                <a href="/a"><img src="/img/w600/%s" title="Large A"></a><a href="/b"><img src="/img/r/%s?w=600"></a>
+                </body></html>""".formatted(DEEP, DOG_SMALL, DEEP, DOG_SMALL);
             case "/private/secret.html" -> "<html><body><img src='/img/" + DEEP + "'></body></html>";
             default -> null;
         };
@@ -123,7 +150,12 @@ public class HarvestIT {
     }
 
     private static String id(String imagePath) {
-        return new HarvestedImage(url(imagePath), null, null, null, null, null, null).documentId();
+        return HarvestedImage.documentId(url(imagePath));
+    }
+
+    private static int hitsOf(String path) {
+        AtomicInteger n = hits.get(path);
+        return n == null ? 0 : n.get();
     }
 
     private static String harvestBody() {
@@ -133,6 +165,7 @@ public class HarvestIT {
 
     @Test
     public void harvestsTheSiteRespectingRobotsAndReportsWhatFailed() throws Exception {
+        int robotsBefore = hitsOf("/robots.txt");
         ClusterClient.Response r = cluster.post("/_plugins/clip/_harvest", harvestBody());
         assertEquals(r.raw(), 200, r.status());
         assertEquals(r.raw(), "done", r.path("phase"));
@@ -163,7 +196,7 @@ public class HarvestIT {
         assertNull("robots.txt shuts /private/ for images too", hits.get("/private/img/" + PRIVATE));
         assertNull("depth 1 stops before page3", hits.get("/page3.html"));
         assertNull("the smaller srcset candidate is not fetched", hits.get("/img/" + DOG_SMALL));
-        assertEquals(1, hits.get("/robots.txt").get());
+        assertEquals("robots.txt is read once per harvest", robotsBefore + 1, hitsOf("/robots.txt"));
 
         cluster.post("/" + INDEX + "/_refresh", null);
         assertEquals(4, cluster.get("/" + INDEX + "/_count").<Number>path("count").intValue());
@@ -218,6 +251,70 @@ public class HarvestIT {
         assertEquals(t.raw(), "done", t.path("response.phase"));
         cluster.post("/" + INDEX + "/_refresh", null);
         assertEquals(4, cluster.get("/" + INDEX + "/_count").<Number>path("count").intValue());
+    }
+
+    /**
+     * The static extraction of what a browser would load: lazy attributes and a noscript fallback, JSON-LD with its
+     * metadata, and two renditions of each picture folded into the larger. Every image comes from a page that has no img
+     * src the old extractor would have taken, except the JSON-LD one, whose text JSON-LD gives.
+     */
+    @Test
+    public void harvestsLazyJsonLdAndRenditionPages() throws Exception {
+        ClusterClient.Response r = cluster.post(
+            "/_plugins/clip/_harvest",
+            "{\"urls\": [\"" + url("/lazy.html") + "\", \"" + url("/jsonld.html") + "\", \"" + url("/renditions.html")
+                + "\"], \"index\": \"" + STATIC_INDEX + "\", \"pipeline\": \"clip-images\", \"host_delay\": \"100ms\"}"
+        );
+        assertEquals(r.raw(), 200, r.status());
+        assertEquals(r.raw(), 3, r.<Number>path("pages.fetched").intValue());
+        // lazy: 3, JSON-LD: 1, renditions: 2 pictures of 4 URLs
+        assertEquals(r.raw(), 6, r.<Number>path("images.found").intValue());
+        assertEquals(r.raw(), 6, r.<Number>path("images.indexed").intValue());
+        assertEquals(r.raw(), 0, r.<Number>path("images.failed").intValue());
+        assertEquals(r.raw(), 2, r.<Number>path("images.renditions").intValue());
+        assertEquals(r.raw(), Map.of("img", 3, "lazy_attribute", 2, "noscript", 1, "json_ld", 1), r.path("images.found_by"));
+        assertEquals(r.raw(), 0, hitsOf("/img/blank.gif"));
+        assertEquals("the smaller lazy candidate is not fetched", 0, hitsOf("/img/lazy-200/" + SWING));
+        assertEquals("the smaller rendition is not fetched", 0, hitsOf("/img/w260/" + DEEP));
+
+        cluster.post("/" + STATIC_INDEX + "/_refresh", null);
+        assertEquals(6, cluster.get("/" + STATIC_INDEX + "/_count").<Number>path("count").intValue());
+
+        Map<String, Object> swing = cluster.get("/" + STATIC_INDEX + "/_doc/" + id("/img/lazy-800/" + SWING)).path("_source");
+        assertEquals(swing.toString(), "A child on a swing", swing.get("alt"));
+        assertEquals("Lazy", swing.get("heading"));
+        assertEquals(List.of("lazy_attribute"), swing.get("found_by"));
+        assertEquals(256, ((List<?>) swing.get("image_vector")).size());
+        Map<String, Object> couple = cluster.get("/" + STATIC_INDEX + "/_doc/" + id("/img/lazy/" + COUPLE)).path("_source");
+        assertEquals(couple.toString(), List.of("lazy_attribute"), couple.get("found_by"));
+        Map<String, Object> beach = cluster.get("/" + STATIC_INDEX + "/_doc/" + id("/img/noscript/" + DOG_BEACH)).path("_source");
+        assertEquals(beach.toString(), "A black dog on a rocky beach", beach.get("alt"));
+        assertEquals(List.of("noscript"), beach.get("found_by"));
+
+        Map<String, Object> dog = cluster.get("/" + STATIC_INDEX + "/_doc/" + id("/img/ld/" + DOG_RUNNING)).path("_source");
+        assertEquals(dog.toString(), "Brown dog running", dog.get("title"));
+        assertEquals("A brown dog runs across the grass", dog.get("caption"));
+        assertEquals("Ana Ruiz", dog.get("creator"));
+        assertEquals("dog", dog.get("alt"));
+        assertEquals("Stock photo", dog.get("page_title"));
+        assertFalse("JSON-LD's name wins over the unrelated heading", dog.containsKey("heading"));
+        assertEquals(List.of("img", "json_ld"), dog.get("found_by"));
+
+        Map<String, Object> a = cluster.get("/" + STATIC_INDEX + "/_doc/" + id("/img/w600/" + DEEP)).path("_source");
+        assertEquals(a.toString(), "Large A", a.get("title"));
+        assertEquals("Thumb A", a.get("alt"));
+        assertEquals(List.of(url("/img/w260/" + DEEP)), a.get("renditions"));
+        Map<String, Object> b = cluster.get("/" + STATIC_INDEX + "/_doc/" + id("/img/r/" + DOG_SMALL + "?w=600")).path("_source");
+        assertEquals(b.toString(), List.of(url("/img/r/" + DOG_SMALL + "?w=260")), b.get("renditions"));
+        ClusterClient.Response small = cluster.get("/" + STATIC_INDEX + "/_doc/" + id("/img/w260/" + DEEP));
+        assertEquals(small.raw(), 404, small.status());
+
+        // the JSON-LD text is searchable: its caption finds its picture
+        ClusterClient.Response byCaption = cluster.post(
+            "/" + STATIC_INDEX + "/_search",
+            "{\"size\": 1, \"query\": {\"match\": {\"caption\": \"grass\"}}}"
+        );
+        assertEquals(byCaption.raw(), id("/img/ld/" + DOG_RUNNING), byCaption.path("hits.hits.0._id"));
     }
 
     @Test
