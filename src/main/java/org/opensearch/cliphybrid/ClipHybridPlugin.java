@@ -50,6 +50,8 @@ import org.opensearch.cliphybrid.ui.TransportImageFileAction;
 import org.opensearch.cliphybrid.ui.UiAssets;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.cliphybrid.provenance.FieldModels;
+import org.opensearch.cliphybrid.provenance.VectorModelStamper;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.SetOnce;
 import org.opensearch.common.settings.ClusterSettings;
@@ -98,6 +100,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<Supplier<Calibration>> calibration = new SetOnce<>();
     private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
+    private final SetOnce<FieldModels> stamper = new SetOnce<>();
     private final QueryEncoder queryEncoder = new QueryEncoder(inference::get, images::get, embedder::get, () -> calibration.get().get());
     private final Settings settings;
 
@@ -192,6 +195,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         ImagePipeline pipeline = new ImagePipeline(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS), budget, stats);
         images.set(pipeline);
         embedder.set(new ImageBatchEmbedder(service, pipeline, threadPool, stats));
+        stamper.set(new VectorModelStamper(clusterService, client, threadPool, service));
+        queryEncoder.checkModelsWith(clusterService, indexNameExpressionResolver);
         Harvester harvester = new Harvester(
             http,
             fetchLimits,
@@ -211,7 +216,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         return Map.of(
             ClipEmbeddingProcessor.TYPE,
-            new ClipEmbeddingProcessor.Factory(embedder::get, images::get, labeler::get),
+            new ClipEmbeddingProcessor.Factory(embedder::get, images::get, labeler::get, stamper::get),
             ClipZeroShotProcessor.TYPE,
             new ClipZeroShotProcessor.Factory(labeler::get)
         );

@@ -7,6 +7,8 @@ import org.opensearch.cliphybrid.labels.ZeroShotConfig;
 import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.pipeline.BytesInFlight;
 import org.opensearch.cliphybrid.pipeline.ImagePipeline;
+import org.opensearch.cliphybrid.provenance.VectorModel;
+import org.opensearch.cliphybrid.provenance.FieldModels;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.ingest.AbstractBatchingProcessor;
@@ -49,6 +51,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
     /** Null without {@code zero_shot}. */
     private final ZeroShotConfig zeroShot;
     private final ZeroShotLabeler labeler;
+    private final FieldModels stamper;
 
     ClipEmbeddingProcessor(
         String tag,
@@ -61,9 +64,11 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
         ImageBatchEmbedder embedder,
         ImagePipeline images,
         ZeroShotConfig zeroShot,
-        ZeroShotLabeler labeler
+        ZeroShotLabeler labeler,
+        FieldModels stamper
     ) {
         super(tag, description, batchSize);
+        this.stamper = stamper;
         this.field = field;
         this.targetField = targetField;
         this.model = model;
@@ -147,6 +152,7 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
         }
         embedder.embed(model, inputs, share, outcomes -> {
             List<Integer> embedded = new ArrayList<>(outcomes.length);
+            VectorModel used = stamper.model(model);
             for (int k = 0; k < outcomes.length; k++) {
                 int i = waiting.get(k);
                 ImageBatchEmbedder.Outcome outcome = outcomes[k];
@@ -155,7 +161,14 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
                     continue;
                 }
                 try {
-                    results[i].getIngestDocument().setFieldValue(targetField, asList(outcome.vector()));
+                    IngestDocument document = results[i].getIngestDocument();
+                    String index = document.getFieldValue(IngestDocument.Metadata.INDEX.getFieldName(), String.class, true);
+                    checkSameModel(index, used);
+                    document.setFieldValue(targetField, asList(outcome.vector()));
+                    // _simulate's documents name no index ("_index"), and no index name starts with '_'
+                    if (used != null && index != null && index.startsWith("_") == false) {
+                        stamper.ensure(index, targetField, used);
+                    }
                     embedded.add(k);
                 } catch (RuntimeException e) {
                     // e.g. target_field runs through a value that is not an object; the bulk must still be handed back
@@ -199,6 +212,18 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
                     handler.accept(Arrays.asList(results));
                 }
             }));
+        }
+    }
+
+    /** Refuses to add this model's vectors to a field whose vectors another model made: they could not be compared. */
+    private void checkSameModel(String index, VectorModel used) {
+        VectorModel stamped = index == null || used == null ? null : stamper.stamped(index, targetField);
+        if (stamped != null && stamped.sameVectors(used) == false) {
+            throw new IllegalArgumentException(
+                "[" + TYPE + "] target_field [" + targetField + "] of index [" + index + "] holds vectors of model " + stamped.describe()
+                    + "; this pipeline's model " + used.describe() + " would add vectors that cannot be compared with them."
+                    + " Embed into a new index and move an alias (README, Changing the model)"
+            );
         }
     }
 
@@ -254,12 +279,19 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
         private final Supplier<ImageBatchEmbedder> embedder;
         private final Supplier<ImagePipeline> images;
         private final Supplier<ZeroShotLabeler> labeler;
+        private final Supplier<FieldModels> stamper;
 
-        public Factory(Supplier<ImageBatchEmbedder> embedder, Supplier<ImagePipeline> images, Supplier<ZeroShotLabeler> labeler) {
+        public Factory(
+            Supplier<ImageBatchEmbedder> embedder,
+            Supplier<ImagePipeline> images,
+            Supplier<ZeroShotLabeler> labeler,
+            Supplier<FieldModels> stamper
+        ) {
             super(TYPE);
             this.embedder = embedder;
             this.images = images;
             this.labeler = labeler;
+            this.stamper = stamper;
         }
 
         @Override
@@ -296,7 +328,8 @@ public final class ClipEmbeddingProcessor extends AbstractBatchingProcessor impl
                 embedder.get(),
                 images.get(),
                 zeroShot,
-                labeler.get()
+                labeler.get(),
+                stamper.get()
             );
         }
     }

@@ -63,6 +63,7 @@ public final class ClipModel implements Closeable {
     private final boolean visionOneAtATime;
     private final int dimension;
     private final long loadMillis;
+    private final String fingerprint;
     private final DirectFloatPool imageBuffers = new DirectFloatPool(SPARE_IMAGE_BUFFERS);
     private final DirectFloatPool batchBuffers = new DirectFloatPool(SPARE_BATCH_BUFFERS);
     private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
@@ -76,9 +77,11 @@ public final class ClipModel implements Closeable {
         ClipImagePreprocessor preprocessor,
         ZooModel<NDList, NDList> text,
         ZooModel<NDList, NDList> vision,
+        String fingerprint,
         long startNanos
     ) throws Exception {
         this.folder = folder;
+        this.fingerprint = fingerprint;
         this.cosineBand = folder.cosineBand();
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
@@ -114,6 +117,8 @@ public final class ClipModel implements Closeable {
         device.checkAvailable();
         long start = System.nanoTime();
         ClipImagePreprocessor preprocessor = preprocessor(folder);
+        // read before the sessions open: the files are then in the page cache for ONNX Runtime
+        String fingerprint = ModelFingerprint.of(folder);
         List<AutoCloseable> opened = new ArrayList<>(3);
         try {
             TextTokenizer tokenizer = tokenizer(folder);
@@ -122,7 +127,7 @@ public final class ClipModel implements Closeable {
             opened.add(text);
             ZooModel<NDList, NDList> vision = session(folder, folder.visionModel(), intraOpThreads, device);
             opened.add(vision);
-            return new ClipModel(folder, tokenizer, preprocessor, text, vision, start);
+            return new ClipModel(folder, tokenizer, preprocessor, text, vision, fingerprint, start);
         } catch (Exception | Error e) {
             closeAll(opened, e);
             throw e;
@@ -243,6 +248,11 @@ public final class ClipModel implements Closeable {
 
     public long loadMillis() {
         return loadMillis;
+    }
+
+    /** SHA-256 of the files that decide the model's vectors ({@link ModelFingerprint}). */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     public ClipImagePreprocessor preprocessor() {

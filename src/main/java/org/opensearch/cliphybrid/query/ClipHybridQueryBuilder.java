@@ -171,9 +171,11 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                 SetOnce<float[]> encoded = new SetOnce<>();
                 List<WeightedText> texts = properNounRule().textsToEncode();
                 ClipHybridOptions o = options;
+                SearchRequest target = onCoordinator ? (SearchRequest) coordinator.getSearchRequest() : null;
                 context.registerAsyncAction(
                     (client, listener) -> encoder.encode(
                         client,
+                        target,
                         o.model(),
                         texts,
                         o.promptTemplate(),

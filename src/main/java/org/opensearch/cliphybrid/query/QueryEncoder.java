@@ -1,5 +1,11 @@
 package org.opensearch.cliphybrid.query;
 
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.cliphybrid.provenance.VectorModel;
+import org.opensearch.cliphybrid.provenance.VectorModels;
+import org.opensearch.cluster.ClusterState;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.get.GetRequest;
 import org.opensearch.cliphybrid.query.profile.ProfileStore;
@@ -59,6 +65,15 @@ public final class QueryEncoder {
         this.images = images;
         this.embedder = embedder;
         this.calibration = calibration;
+    }
+
+    /** What the check of the target's vector models reads; set once the node's services exist. */
+    private volatile ClusterService clusterService;
+    private volatile IndexNameExpressionResolver resolver;
+
+    public void checkModelsWith(ClusterService clusterService, IndexNameExpressionResolver resolver) {
+        this.clusterService = clusterService;
+        this.resolver = resolver;
     }
 
     /** The query's other node-level look-up: the stored profiles its rewrite reads, through a short node cache. */
@@ -131,6 +146,7 @@ public final class QueryEncoder {
 
     void encode(
         Client client,
+        SearchRequest request,
         String model,
         List<WeightedText> texts,
         String promptTemplate,
@@ -154,6 +170,10 @@ public final class QueryEncoder {
             parts.add(l -> storedVector(client, document, vectorField, l));
             weights.add(1f);
         }
+        if (request != null && (texts.isEmpty() == false || image != null)) {
+            listener = checkedAgainstTarget(request, model, vectorField, listener);
+        }
+        ActionListener<float[]> done = listener;
         float[][] vectors = new float[parts.size()][];
         AtomicInteger pending = new AtomicInteger(parts.size());
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -162,15 +182,41 @@ public final class QueryEncoder {
             parts.get(i).accept(ActionListener.wrap(v -> {
                 vectors[slot] = v;
                 if (pending.decrementAndGet() == 0) {
-                    finish(vectors, weights, failure.get(), listener);
+                    finish(vectors, weights, failure.get(), done);
                 }
             }, e -> {
                 failure.compareAndSet(null, e);
                 if (pending.decrementAndGet() == 0) {
-                    finish(vectors, weights, failure.get(), listener);
+                    finish(vectors, weights, failure.get(), done);
                 }
             }));
         }
+    }
+
+    /**
+     * The vector, once the model that encoded it is known to be the one whose vectors the target's field holds (its mapping's
+     * stamp, {@link VectorModels}); a query of another model's vectors would answer with noise.
+     */
+    private ActionListener<float[]> checkedAgainstTarget(SearchRequest request, String model, String vectorField, ActionListener<float[]> listener) {
+        ClusterService cluster = clusterService;
+        if (cluster == null) {
+            return listener;
+        }
+        return ActionListener.wrap(vector -> {
+            ClipModel used = inference.get().loadedModel(model);
+            if (used != null) {
+                ClusterState state = cluster.state();
+                String[] indices;
+                try {
+                    indices = resolver.concreteIndexNames(state, request);
+                } catch (RuntimeException e) {
+                    // the search reports a missing index in its own words
+                    indices = new String[0];
+                }
+                VectorModels.checkQuery(state, indices, vectorField, VectorModel.of(used), "[" + ClipHybridOptions.NAME + "] [vector_field]");
+            }
+            listener.onResponse(vector);
+        }, listener::onFailure);
     }
 
     private static void finish(float[][] vectors, List<Float> weights, Exception failure, ActionListener<float[]> listener) {

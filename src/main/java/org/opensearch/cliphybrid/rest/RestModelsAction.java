@@ -60,6 +60,7 @@ public final class RestModelsAction extends BaseRestHandler {
                     builder.field("family", model.folder().family().displayName())
                         .field("layout", model.folder().layout().displayName())
                         .field("dimension", model.dimension())
+                        .field("sha256", model.fingerprint())
                         .field("load_millis", model.loadMillis());
                 } else if (failures.containsKey(name)) {
                     // the registry's reasons name files relative to clip-models/, never by the node's absolute paths

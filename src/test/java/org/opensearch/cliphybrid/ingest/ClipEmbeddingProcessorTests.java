@@ -1,5 +1,8 @@
 package org.opensearch.cliphybrid.ingest;
 
+import org.opensearch.cliphybrid.provenance.FieldModels;
+import org.opensearch.cliphybrid.provenance.VectorModel;
+
 import org.junit.After;
 import org.junit.Before;
 import org.opensearch.cliphybrid.testing.InferenceFixture;
@@ -12,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The processor's batch contract with OpenSearch's ingest service, on the real model and pools. */
@@ -30,8 +34,52 @@ public class ClipEmbeddingProcessorTests extends OpenSearchTestCase {
         fixture.close();
     }
 
+    /** The index "idx" of {@link #wrapper} as a node's mapping would record it, and what the processor asked to record. */
+    private final Map<String, VectorModel> stamps = new ConcurrentHashMap<>();
+
+    private final FieldModels fieldModels = new FieldModels() {
+        @Override
+        public VectorModel model(String requested) {
+            return new VectorModel("mini-clip", "a".repeat(64));
+        }
+
+        @Override
+        public VectorModel stamped(String index, String field) {
+            return stamps.get(index + "/" + field);
+        }
+
+        @Override
+        public void ensure(String index, String field, VectorModel model) {
+            stamps.putIfAbsent(index + "/" + field, model);
+        }
+    };
+
     private ClipEmbeddingProcessor processor(int batchSize) {
-        return new ClipEmbeddingProcessor("tag", null, batchSize, "image", "vector", null, true, fixture.embedder, fixture.pipeline, null, null);
+        return new ClipEmbeddingProcessor(
+            "tag",
+            null,
+            batchSize,
+            "image",
+            "vector",
+            null,
+            true,
+            fixture.embedder,
+            fixture.pipeline,
+            null,
+            null,
+            fieldModels
+        );
+    }
+
+    public void testRecordsTheModelAndRefusesAnothersVectors() throws Exception {
+        List<IngestDocumentWrapper> out = run(processor(2), List.of(wrapper(0, DOG)));
+        assertNull(out.get(0).getException());
+        assertEquals(new VectorModel("mini-clip", "a".repeat(64)), stamps.get("idx/vector"));
+        stamps.put("idx/vector", new VectorModel("vit-b32", "b".repeat(64)));
+        out = run(processor(2), List.of(wrapper(0, DOG)));
+        String message = out.get(0).getException().getMessage();
+        assertTrue(message, message.contains("[clip_embedding] target_field [vector] of index [idx] holds vectors of model [vit-b32]"));
+        assertTrue(message, message.contains("this pipeline's model [mini-clip] (sha256 aaaaaaaaaaaa…) would add vectors that cannot be compared"));
     }
 
     private static IngestDocumentWrapper wrapper(int slot, Object image) {
