@@ -74,4 +74,65 @@ public class VectorModelsIT {
             + " [mini-clip-flickr8k]"));
         assertEquals("mini-clip-flickr8k", stamp().get("model"));
     }
+
+    /** README's "Changing the model": a new index whose default pipeline has the new model, _reindex as a task, an alias moved. */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void reindexIntoANewModelsIndexAndMoveTheAlias() throws Exception {
+        String from = "clip-images-vector-models-from", to = "vector-models-siglip-to";
+        cluster.putFile("/_ingest/pipeline/clip-images", "ingest-pipelines/clip-images.pipeline.json");
+        cluster.putFile("/_index_template/clip-images", "ingest-pipelines/clip-images.index-template.json");
+        cluster.delete("/" + from);
+        cluster.delete("/" + to);
+        StringBuilder bulk = new StringBuilder();
+        for (String image : List.of(DOG, "2862004252_53894bb28b.jpg", "3385593926_d3e9c21170.jpg")) {
+            bulk.append("{\"index\": {\"_index\": \"").append(from).append("\", \"_id\": \"").append(image).append("\"}}\n");
+            bulk.append("{\"image\": \"").append(image).append("\", \"title\": \"a photo\"}\n");
+        }
+        ClusterClient.Response loaded = cluster.post("/_bulk?refresh=true", bulk.toString());
+        assertEquals(loaded.raw(), Boolean.FALSE, loaded.path("errors"));
+        assertEquals(200, cluster.put("/" + from + "/_alias/photos-it", null).status());
+
+        ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/vector-models-siglip", """
+            {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "model": "siglip-tiny"}}]}""");
+        assertEquals(pipeline.raw(), 200, pipeline.status());
+        ClusterClient.Response created = cluster.put("/" + to, """
+            {"settings": {"index.knn": true, "index.default_pipeline": "vector-models-siglip", "number_of_replicas": 0},
+             "mappings": {"properties": {"image": {"type": "keyword"}, "title": {"type": "text"},
+               "image_vector": {"type": "knn_vector", "dimension": 32, "space_type": "cosinesimil", "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
+        assertEquals(created.raw(), 200, created.status());
+        ClusterClient.Response started = cluster.post("/_reindex?wait_for_completion=false&refresh=true", "{\"source\": {\"index\": \"" + from
+            + "\", \"_source\": {\"excludes\": [\"image_vector\"]}}, \"dest\": {\"index\": \"" + to + "\"}}");
+        assertEquals(started.raw(), 200, started.status());
+        String task = started.path("task");
+        Map<String, Object> status = null;
+        for (int i = 0; i < 600; i++) {
+            ClusterClient.Response t = cluster.get("/_tasks/" + task);
+            if (Boolean.TRUE.equals(t.path("completed"))) {
+                status = t.path("response");
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue("the reindex task did not finish in 60 s", status != null);
+        assertEquals(status.toString(), 3, ((Number) status.get("created")).intValue());
+        assertEquals(status.toString(), List.of(), status.get("failures"));
+        ClusterClient.Response aliases = cluster.post("/_aliases", "{\"actions\": [{\"remove\": {\"index\": \"" + from
+            + "\", \"alias\": \"photos-it\"}}, {\"add\": {\"index\": \"" + to + "\", \"alias\": \"photos-it\"}}]}");
+        assertEquals(aliases.raw(), 200, aliases.status());
+        // through the alias, the new model's query works and finds the re-embedded pictures
+        ClusterClient.Response found = cluster.post("/photos-it/_search", "{\"query\": {\"clip_hybrid\": {\"query_text\": \"a dog\","
+            + " \"model\": \"siglip-tiny\", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"]}}}");
+        assertEquals(found.raw(), 200, found.status());
+        assertEquals(found.raw(), 3, ((List<?>) found.path("hits.hits")).size());
+        Map<String, Object> meta = null;
+        for (int i = 0; i < 100; i++) {
+            meta = cluster.get("/" + to + "/_mapping").path(to + ".mappings._meta");
+            if (meta != null) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(String.valueOf(meta), "siglip-tiny", ((Map<String, Object>) ((Map<String, Object>) meta.get("clip_models")).get("image_vector")).get("model"));
+    }
 }
