@@ -3,9 +3,14 @@ package org.opensearch.cliphybrid.provenance;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.metadata.IndexMetadata;
 import org.opensearch.cluster.metadata.MappingMetadata;
+import org.opensearch.cluster.metadata.Metadata;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The stamps in an index mapping's {@code _meta}: {@code {"clip_models": {"<vector field>": {"model": ..., "sha256": ...}}}},
@@ -50,6 +55,28 @@ public final class VectorModels {
         Map<String, Object> stamps = fields == null ? new HashMap<>() : new HashMap<>(fields);
         stamps.put(field, model.toMap());
         out.put(META_KEY, stamps);
+        return out;
+    }
+
+    /** One field's record: the index, the vector field, the model. */
+    public record Stamp(String index, String field, VectorModel model) {}
+
+    /** Every record in the cluster, index by index. */
+    public static List<Stamp> all(Metadata metadata) {
+        List<Stamp> out = new ArrayList<>();
+        for (IndexMetadata index : metadata.indices().values()) {
+            Map<String, Object> fields = stamps(index);
+            if (fields == null) {
+                continue;
+            }
+            for (Map.Entry<String, Object> e : new TreeMap<>(fields).entrySet()) {
+                VectorModel model = VectorModel.fromMap(e.getValue());
+                if (model != null) {
+                    out.add(new Stamp(index.getIndex().getName(), e.getKey(), model));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Stamp::index).thenComparing(Stamp::field));
         return out;
     }
 

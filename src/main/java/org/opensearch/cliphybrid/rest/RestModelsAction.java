@@ -1,13 +1,16 @@
 package org.opensearch.cliphybrid.rest;
 
+import org.opensearch.action.admin.cluster.state.ClusterStateResponse;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.provenance.VectorModels;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.action.RestActionListener;
 import org.opensearch.transport.client.node.NodeClient;
 
 import java.util.List;
@@ -16,8 +19,9 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * {@code GET _plugins/clip/models}: the model folders of the node that answers, and which of them it has loaded. Each node
- * loads models on first use, so another node may answer differently; the response names the node for that reason.
+ * {@code GET _plugins/clip/models}: the model folders of the node that answers, which of them it has loaded, and the vector
+ * fields of the cluster whose vectors each made (the mappings' records). Each node loads models on first use, so another node
+ * may answer differently; the response names the node for that reason.
  */
 public final class RestModelsAction extends BaseRestHandler {
     public static final String PATH = "/_plugins/clip/models";
@@ -45,31 +49,43 @@ public final class RestModelsAction extends BaseRestHandler {
         ModelRegistry registry = models.get();
         String defaultModel = inference.get().resolve(null);
         String node = client.getLocalNodeId();
-        return channel -> {
-            Map<String, ClipModel> loaded = registry.loaded();
-            Map<String, String> failures = registry.failures();
-            // a loaded model stays listed even if its folder has gone since: it is what this node still serves
-            TreeSet<String> names = new TreeSet<>(registry.available());
-            names.addAll(loaded.keySet());
-            XContentBuilder builder = channel.newBuilder();
-            builder.startObject().field("node", node).field("default", defaultModel).startArray("models");
-            for (String name : names) {
-                ClipModel model = loaded.get(name);
-                builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null);
-                if (model != null) {
-                    builder.field("family", model.folder().family().displayName())
-                        .field("layout", model.folder().layout().displayName())
-                        .field("dimension", model.dimension())
-                        .field("sha256", model.fingerprint())
-                        .field("load_millis", model.loadMillis());
-                } else if (failures.containsKey(name)) {
-                    // the registry's reasons name files relative to clip-models/, never by the node's absolute paths
-                    builder.field("load_error", failures.get(name));
+        return channel -> client.admin().cluster().prepareState().clear().setMetadata(true).execute(new RestActionListener<>(channel) {
+            @Override
+            protected void processResponse(ClusterStateResponse state) throws Exception {
+                List<VectorModels.Stamp> stamps = VectorModels.all(state.getState().metadata());
+                Map<String, ClipModel> loaded = registry.loaded();
+                Map<String, String> failures = registry.failures();
+                // a loaded model stays listed even if its folder has gone since: it is what this node still serves
+                TreeSet<String> names = new TreeSet<>(registry.available());
+                names.addAll(loaded.keySet());
+                XContentBuilder builder = channel.newBuilder();
+                builder.startObject().field("node", node).field("default", defaultModel).startArray("models");
+                for (String name : names) {
+                    ClipModel model = loaded.get(name);
+                    builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null);
+                    if (model != null) {
+                        builder.field("family", model.folder().family().displayName())
+                            .field("layout", model.folder().layout().displayName())
+                            .field("dimension", model.dimension())
+                            .field("sha256", model.fingerprint())
+                            .field("load_millis", model.loadMillis());
+                    } else if (failures.containsKey(name)) {
+                        // the registry's reasons name files relative to clip-models/, never by the node's absolute paths
+                        builder.field("load_error", failures.get(name));
+                    }
+                    // the fields whose vectors it made: by its files once loaded (a renamed copy made the same vectors), else by name
+                    builder.startArray("vector_fields");
+                    for (VectorModels.Stamp stamp : stamps) {
+                        boolean made = model != null ? stamp.model().sha256().equals(model.fingerprint()) : stamp.model().name().equals(name);
+                        if (made) {
+                            builder.startObject().field("index", stamp.index()).field("field", stamp.field()).endObject();
+                        }
+                    }
+                    builder.endArray().endObject();
                 }
-                builder.endObject();
+                builder.endArray().endObject();
+                channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
             }
-            builder.endArray().endObject();
-            channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
-        };
+        });
     }
 }

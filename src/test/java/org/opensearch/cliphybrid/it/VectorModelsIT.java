@@ -12,7 +12,8 @@ import static org.junit.Assert.assertTrue;
 /**
  * Vectors know their model: clip_embedding records in the index mapping's {@code _meta} which model (name and SHA-256 of its
  * files) made a field's vectors, a pipeline of another model is refused on that field, and so is a clip_hybrid query that
- * another model encodes. The IT cluster serves siglip-tiny beside mini-clip (pom.xml).
+ * another model encodes, even one of the same dimension. The IT cluster serves mini-clip-int8 (mini-clip's int8 towers as
+ * a model of their own) and siglip-tiny beside mini-clip (pom.xml).
  */
 public class VectorModelsIT {
     private static final String INDEX = "clip-images-vector-models-it";
@@ -52,23 +53,30 @@ public class VectorModelsIT {
         }
         assertEquals(String.valueOf(stamp), "mini-clip-flickr8k", stamp == null ? null : stamp.get("model"));
         assertEquals(sha256Of("mini-clip-flickr8k"), stamp.get("sha256"));
+        ClusterClient.Response models = cluster.get("/_plugins/clip/models");
+        Map<String, Object> mini = models.<List<Map<String, Object>>>path("models")
+            .stream()
+            .filter(m -> "mini-clip-flickr8k".equals(m.get("name")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(models.raw()));
+        assertTrue(models.raw(), ((List<?>) mini.get("vector_fields")).contains(Map.of("index", INDEX, "field", "image_vector")));
 
-        // the same model's query passes; another model's is a 400 that names both
+        // the same model's query passes; another model's of the same dimension (mini-clip's int8 towers) is a 400 naming both
         ClusterClient.Response same = cluster.post("/" + INDEX + "/_search", "{\"query\": {\"clip_hybrid\": {\"query_text\": \"a dog\","
             + " \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"]}}}");
         assertEquals(same.raw(), 200, same.status());
         ClusterClient.Response other = cluster.post("/" + INDEX + "/_search", "{\"query\": {\"clip_hybrid\": {\"query_text\": \"a dog\","
-            + " \"model\": \"siglip-tiny\", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"]}}}");
+            + " \"model\": \"mini-clip-int8\", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"]}}}");
         assertEquals(other.raw(), 400, other.status());
         assertTrue(other.raw(), other.raw().contains("[clip_hybrid] [vector_field] [image_vector] of index [" + INDEX
             + "] holds vectors of model [mini-clip-flickr8k]"));
-        assertTrue(other.raw(), other.raw().contains("but the query was encoded by model [siglip-tiny]"));
+        assertTrue(other.raw(), other.raw().contains("but the query was encoded by model [mini-clip-int8]"));
 
         // a pipeline of another model into the same field fails that document with the reason, and the stamp stays
-        ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/vector-models-siglip", """
-            {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "model": "siglip-tiny"}}]}""");
+        ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/vector-models-int8", """
+            {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "model": "mini-clip-int8"}}]}""");
         assertEquals(pipeline.raw(), 200, pipeline.status());
-        ClusterClient.Response mixed = cluster.put("/" + INDEX + "/_doc/mixed?pipeline=vector-models-siglip", "{\"image\": \"" + DOG + "\"}");
+        ClusterClient.Response mixed = cluster.put("/" + INDEX + "/_doc/mixed?pipeline=vector-models-int8", "{\"image\": \"" + DOG + "\"}");
         assertEquals(mixed.raw(), 400, mixed.status());
         assertTrue(mixed.raw(), mixed.raw().contains("target_field [image_vector] of index [" + INDEX + "] holds vectors of model"
             + " [mini-clip-flickr8k]"));
