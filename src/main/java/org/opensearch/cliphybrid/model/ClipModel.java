@@ -135,8 +135,10 @@ public final class ClipModel implements Closeable {
     }
 
     private static ClipImagePreprocessor preprocessor(ModelFolder folder) {
+        // a syntax error or a value another family's file cannot state names the file already
+        Map<String, Object> settings = folder.preprocessorSettings();
         try {
-            return ClipImagePreprocessor.fromConfig(folder.preprocessorSettings());
+            return ClipImagePreprocessor.fromConfig(settings);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                 "CLIP model [" + folder.name() + "]: invalid image preprocessing in [" + folder.display(folder.preprocessorConfig()) + "]: "

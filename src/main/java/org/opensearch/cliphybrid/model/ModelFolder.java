@@ -174,7 +174,13 @@ public record ModelFolder(
     public Map<String, Object> preprocessorSettings() {
         Map<String, Object> raw = readJson(preprocessorConfig, display(preprocessorConfig));
         if (layout == Layout.OPENCLIP) {
-            return PreprocessorConfigs.fromOpenClip(raw);
+            try {
+                return PreprocessorConfigs.fromOpenClip(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    "CLIP model [" + name + "]: invalid image preprocessing in [" + display(preprocessorConfig) + "]: " + e.getMessage()
+                );
+            }
         }
         return family.sigmoid() ? PreprocessorConfigs.siglip(raw) : raw;
     }

@@ -114,7 +114,9 @@ public final class ModelRegistry implements Closeable {
         try {
             folder = ModelFolder.open(name, dir, quantized);
             model = loader.load(folder);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError | AssertionError e) {
+            // natives that are missing or for another platform fail as errors (UnsatisfiedLinkError, DJL's AssertionError),
+            // which on a pool thread would end the node: they are this model's load failure like any other
             boolean badRequest = e instanceof IllegalArgumentException;
             String reason = folder == null ? e.getMessage() : folder.redact(e.getMessage());
             if (badRequest == false) {

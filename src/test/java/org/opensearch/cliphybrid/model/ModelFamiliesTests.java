@@ -105,7 +105,11 @@ public class ModelFamiliesTests extends OpenSearchTestCase {
 
         Files.writeString(folder.preprocessorConfig(), "{\"size\": 224, \"resize_mode\": \"longest\"}");
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, folder::preprocessorSettings);
-        assertEquals("resize_mode [longest] is not supported; only shortest and squash are", e.getMessage());
+        assertEquals(
+            "CLIP model [sq]: invalid image preprocessing in [clip-models/sq/visual/preprocess_cfg.json]: resize_mode [longest] is not"
+                + " supported; only shortest and squash are",
+            e.getMessage()
+        );
     }
 
     public void testImmichFolderNamesWhatIsMissing() throws Exception {

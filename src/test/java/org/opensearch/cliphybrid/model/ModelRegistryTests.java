@@ -122,6 +122,20 @@ public class ModelRegistryTests extends OpenSearchTestCase {
         }
     }
 
+    /** Natives for another platform fail as errors (DJL throws AssertionError): a failed load like any other, never the node's end. */
+    public void testANativeLoadErrorIsAFailedLoad() throws Exception {
+        Path models = createTempDir();
+        BrokenModels.link(models.resolve("m"), SharedFixtures.miniClip());
+        ModelRegistry registry = new ModelRegistry(models, false, RETRY, clock::get, folder -> {
+            throw new AssertionError("No tokenizers version found in property file.");
+        });
+        try (registry) {
+            IllegalStateException e = expectThrows(IllegalStateException.class, () -> registry.get("m"));
+            assertEquals("CLIP model [m] failed to load: No tokenizers version found in property file.", e.getMessage());
+            assertEquals(e.getMessage(), registry.failures().get("m"));
+        }
+    }
+
     public void testUnknownNamesAreNotRemembered() throws Exception {
         Path models = createTempDir();
         try (ModelRegistry registry = registry(models)) {
