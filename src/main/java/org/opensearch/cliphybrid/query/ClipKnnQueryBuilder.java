@@ -2,7 +2,6 @@ package org.opensearch.cliphybrid.query;
 
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
@@ -130,7 +129,7 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
     protected Query doToQuery(QueryShardContext context) throws IOException {
         checkVectorField(context, vectorField);
         checkDimension(context, vectorField, queryVector.length);
-        return new KnnFloatVectorQuery(vectorField, queryVector, k, filter == null ? null : filter.toQuery(context));
+        return new GuardedKnnQuery(vectorField, queryVector, k, filter == null ? null : filter.toQuery(context));
     }
 
     /** The 400s both queries give for a field that cannot hold image vectors. */

@@ -2,7 +2,6 @@ package org.opensearch.cliphybrid.query;
 
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.cliphybrid.query.fusion.Fused;
@@ -41,7 +40,7 @@ final class ShardQueries {
         }
         ProperNounRule rule = q.properNounRule();
         QueryBuilder knnFilter = rule.filter();
-        Query knn = new KnnFloatVectorQuery(vectorField, queryVector, options.knnBeam(), knnFilter == null ? null : knnFilter.toQuery(context));
+        Query knn = new GuardedKnnQuery(vectorField, queryVector, options.knnBeam(), knnFilter == null ? null : knnFilter.toQuery(context));
         QueryBuilder lexicalBuilder = LexicalQuery.of(options.weightedTexts(), options.textFields(), knnFilter);
         Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
         if (options.fusion() == ClipHybridOptions.Fusion.CALIBRATED) {
@@ -75,7 +74,7 @@ final class ShardQueries {
             if (knnFilter != null) {
                 withoutText.add(knnFilter.toQuery(context), BooleanClause.Occur.FILTER);
             }
-            knnWithoutText = new KnnFloatVectorQuery(vectorField, queryVector, options.knnBeam(), withoutText.build());
+            knnWithoutText = new GuardedKnnQuery(vectorField, queryVector, options.knnBeam(), withoutText.build());
         }
         return new CalibratedHybridQuery(
             knn,
