@@ -87,7 +87,9 @@ final class CalibratedLeaf {
         minCompetitive = level;
         Weights w = scoring.weights();
         Calibration c = scoring.calibration();
-        float neededEvidence = Calibration.evidence(level / boost);
+        // the evidence of the score just below: a sigmoid saturates, so a finite evidence may score exactly 1.0 in float, and
+        // the evidence of 1.0 itself (infinite) would skip documents that tie with the page's last
+        float neededEvidence = Calibration.evidence(Math.nextDown(level / boost));
         float neededText = w.text() == 0 ? Float.POSITIVE_INFINITY : (neededEvidence - w.vector() * outsideBound) / w.text();
         float bm25 = c.bm25For(neededText, scoring.bestBm25());
         // a little slack for rounding: the words skip only what is surely below
