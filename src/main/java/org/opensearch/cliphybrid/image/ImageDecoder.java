@@ -16,7 +16,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -47,7 +49,11 @@ public final class ImageDecoder {
         return decode(bytes, maxPixels, (width, height, bytesHeld) -> {});
     }
 
-    /** Told the declared size of an image once its header is read, before any pixel is decoded; may refuse by throwing. */
+    /**
+     * Told the declared size of an image once its header is read, before any pixel is decoded; may refuse by throwing.
+     * A plain JPEG is first tried with the JDK's reader; should that reader give up, TwelveMonkeys' asks again, so a
+     * caller that reserves memory here adds the calls up.
+     */
     public interface DeclaredSize {
         /**
          * @param bytesHeld the most memory decoding will hold at once: the reader's image, the returned RGB image and
@@ -64,7 +70,33 @@ public final class ImageDecoder {
         ImageFormat format = sniff(bytes);
         // before any reader: they size allocations from headers that nothing else checks
         ImageHeaders.Facts facts = ImageHeaders.check(format, bytes, maxPixels);
-        ImageReader reader = newReader(format);
+        BufferedImage decoded = null;
+        if (format == ImageFormat.JPEG && PlainJpeg.is(bytes)) {
+            // null when the JDK reader refuses the file or warns: TwelveMonkeys then reads it as it would have anyway,
+            // so what its leniency accepts, and the wording of what it refuses, stay as they were
+            decoded = read(format, newJdkJpegReader(), bytes, maxPixels, declared, facts, true);
+        }
+        if (decoded == null) {
+            decoded = read(format, newReader(format), bytes, maxPixels, declared, facts, false);
+        }
+        int orientation = format == ImageFormat.JPEG ? ExifOrientation.ofJpeg(bytes) : 1;
+        return toUprightRgb(decoded, orientation);
+    }
+
+    /**
+     * Decodes the first image with {@code reader}, then disposes of it.
+     *
+     * @param tentative a failure of the reader itself, or any warning, returns null instead of throwing
+     */
+    private static BufferedImage read(
+        ImageFormat format,
+        ImageReader reader,
+        byte[] bytes,
+        long maxPixels,
+        DeclaredSize declared,
+        ImageHeaders.Facts facts,
+        boolean tentative
+    ) {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage decoded;
@@ -86,10 +118,16 @@ public final class ImageDecoder {
         } catch (ImageDecodeException | OpenSearchRejectedExecutionException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            if (tentative) {
+                return null;
+            }
             // the readers signal malformed input with any exception type, not only IOException
             throw new ImageDecodeException("corrupt or truncated " + format + ": " + describe(e), e);
         } finally {
             reader.dispose();
+        }
+        if (tentative && warnings.isEmpty() == false) {
+            return null;
         }
         // libjpeg pads a truncated JPEG with grey and only warns; PIL refuses it ("image file is truncated"), so do we
         for (String warning : warnings) {
@@ -103,8 +141,7 @@ public final class ImageDecoder {
                 throw new ImageDecodeException("corrupt or truncated " + format + ": " + warning);
             }
         }
-        int orientation = format == ImageFormat.JPEG ? ExifOrientation.ofJpeg(bytes) : 1;
-        return toUprightRgb(decoded, orientation);
+        return decoded;
     }
 
     private static ImageFormat sniff(byte[] b) {
@@ -135,6 +172,19 @@ public final class ImageDecoder {
         }
     }
 
+    /** The JDK's reader for a {@link PlainJpeg}: TwelveMonkeys' own delegate, without the segment copy in front of it. */
+    private static ImageReader newJdkJpegReader() {
+        try {
+            return JdkJpeg.SPI.createReaderInstance();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the JDK's JPEG image reader", e);
+        }
+    }
+
+    private static final class JdkJpeg {
+        static final ImageReaderSpi SPI = jdkReaderSpi("jpeg");
+    }
+
     /**
      * TwelveMonkeys decodes through the JDK's libjpeg and adds CMYK/YCCK, ICC profiles and lenient markers. Its SPI
      * finds that delegate only when registered, so it is registered in a registry of its own, not the global one.
@@ -144,7 +194,7 @@ public final class ImageDecoder {
 
         private static ImageReaderSpi create() {
             ServiceRegistry registry = new ServiceRegistry(List.<Class<?>>of(ImageReaderSpi.class).iterator());
-            registry.registerServiceProvider(jdkReaderSpi("jpeg"), ImageReaderSpi.class);
+            registry.registerServiceProvider(JdkJpeg.SPI, ImageReaderSpi.class);
             JPEGImageReaderSpi spi = new JPEGImageReaderSpi();
             registry.registerServiceProvider(spi, ImageReaderSpi.class);
             return spi;
@@ -196,6 +246,7 @@ public final class ImageDecoder {
         Raster raster = decoded.getRaster();
         int bands = raster.getNumBands();
         int[] row = new int[width * bands];
+        ByteLayout layout = ByteLayout.of(raster);
         if (cm instanceof IndexColorModel palette) {
             for (int y = 0; y < height; y++) {
                 raster.getPixels(0, y, width, 1, row);
@@ -203,6 +254,26 @@ public final class ImageDecoder {
                 for (int x = 0; x < width; x++, at += step) {
                     int argb = palette.getRGB(row[x]);
                     rgb[at] = onWhite((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, argb >>> 24);
+                }
+            }
+        } else if (layout != null && bands == 1 && cm.hasAlpha() == false && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            byte[] bytes = layout.bytes();
+            for (int y = 0; y < height; y++) {
+                int at = ExifOrientation.rowStart(orientation, y, width, height);
+                for (int x = 0, p = layout.origin() + y * layout.scanline(); x < width; x++, at += step, p += layout.pixelStride()) {
+                    int g = bytes[p] & 0xFF;
+                    rgb[at] = g << 16 | g << 8 | g;
+                }
+            }
+        } else if (layout != null && bands == 3 && cm.hasAlpha() == false && cm.getColorSpace().isCS_sRGB()) {
+            byte[] bytes = layout.bytes();
+            int r = layout.bandOffsets()[0];
+            int g = layout.bandOffsets()[1];
+            int b = layout.bandOffsets()[2];
+            for (int y = 0; y < height; y++) {
+                int at = ExifOrientation.rowStart(orientation, y, width, height);
+                for (int x = 0, p = layout.origin() + y * layout.scanline(); x < width; x++, at += step, p += layout.pixelStride()) {
+                    rgb[at] = (bytes[p + r] & 0xFF) << 16 | (bytes[p + g] & 0xFF) << 8 | (bytes[p + b] & 0xFF);
                 }
             }
         } else if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
@@ -246,6 +317,26 @@ public final class ImageDecoder {
             }
         }
         return out;
+    }
+
+    /**
+     * Where an 8-bit interleaved byte raster (what the JPEG readers fill) keeps its samples, or null for any other
+     * layout. Such a raster is read straight from its array: {@link Raster#getPixels} goes through the sample model one
+     * sample at a time, which cost a fifth of a small JPEG's whole decode.
+     */
+    private record ByteLayout(byte[] bytes, int origin, int pixelStride, int scanline, int[] bandOffsets) {
+        static ByteLayout of(Raster raster) {
+            if (raster.getDataBuffer() instanceof DataBufferByte data
+                && data.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel model
+                && Arrays.stream(model.getBankIndices()).allMatch(bank -> bank == 0)
+                && Arrays.stream(model.getSampleSize()).allMatch(bits -> bits == 8)) {
+                int origin = data.getOffset() + (raster.getMinY() - raster.getSampleModelTranslateY()) * model.getScanlineStride()
+                    + (raster.getMinX() - raster.getSampleModelTranslateX()) * model.getPixelStride();
+                return new ByteLayout(data.getData(), origin, model.getPixelStride(), model.getScanlineStride(), model.getBandOffsets());
+            }
+            return null;
+        }
     }
 
     /**

@@ -110,7 +110,7 @@ public final class ImagePipeline {
                 BufferedImage image = ImageDecoder.decode(bytes, input.maxPixels(), (width, height, bytesHeld) -> {
                     // what the decoder says it will hold at its peak, worked out from the reader's image type and format
                     budget.reserve(bytesHeld, 0, bytes.length, share, what);
-                    decodedBytes[0] = bytesHeld;
+                    decodedBytes[0] += bytesHeld;
                 });
                 long decoded = System.nanoTime();
                 stats.stage(ClipStats.Stage.DECODE, decoded - loaded);
