@@ -125,6 +125,8 @@ final class Chromium implements AutoCloseable {
     }
 
     private static void stop(Process process) {
+        // the renderer and GPU helpers are its children; taken before it ends, as a dead browser's children are no longer its own
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
             if (process.waitFor(5, TimeUnit.SECONDS) == false) {
@@ -134,8 +136,7 @@ final class Chromium implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        // the renderer and GPU helpers are its children; a killed browser can leave them behind
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private static void deleteTree(Path dir) {

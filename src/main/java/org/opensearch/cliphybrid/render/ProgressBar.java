@@ -21,7 +21,9 @@ final class ProgressBar {
 
     void show(HarvestStatus s, int maxPages, String current) {
         long done = s.pagesFetched() + s.pagesFailed() + s.pagesSkippedByRobots();
-        long total = Math.max(done, Math.min(maxPages, done + s.pagesQueued()));
+        // the page being rendered is neither done nor queued any more, yet belongs to the total
+        long inProgress = current == null ? 0 : 1;
+        long total = Math.max(done + inProgress, Math.min(maxPages, done + inProgress + s.pagesQueued()));
         out.print(line(done, total, s.imagesFound(), s.imagesIndexed(), s.imagesFailed(), current) + (redraw ? "\r" : "\n"));
         out.flush();
     }

@@ -36,7 +36,7 @@ public final class RenderHarvestCli {
             Chromium chromium = Chromium.launch(options.chromium(), Duration.ofSeconds(30));
             CdpSession cdp = CdpSession.connect(chromium.webSocketUrl(), Duration.ofSeconds(10), options.maxDomChars() * 2 + 1_000_000)
         ) {
-            PageRenderer renderer = PageRenderer.open(cdp, uri -> harvester[0].browserMayLoad(uri), options.limits());
+            PageRenderer renderer = PageRenderer.open(cdp, uri -> harvester[0] != null && harvester[0].browserMayLoad(uri), options.limits());
             harvester[0] = new RenderHarvester(
                 options,
                 renderer,

@@ -32,6 +32,22 @@ public class RenderOptionsTests extends OpenSearchTestCase {
         assertEquals(expected, e.getMessage());
     }
 
+    public void testPageBeingRenderedCountsInTheTotal() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), false);
+        org.opensearch.cliphybrid.harvest.HarvestProgress progress = new org.opensearch.cliphybrid.harvest.HarvestProgress();
+        progress.pageFetched();
+        bar.show(progress.snapshot(), 10, "http://a.test/2");
+        bar.show(progress.snapshot(), 10, null);
+        assertEquals(
+            List.of(
+                "[###############...............] pages 1/2  images 0 found, 0 indexed, 0 failed http://a.test/2",
+                "[##############################] pages 1/1  images 0 found, 0 indexed, 0 failed"
+            ),
+            bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList()
+        );
+    }
+
     public void testProgressLine() {
         assertEquals(
             "[###############...............] pages 2/4  images 9 found, 7 indexed, 1 failed http://a.test/x",
