@@ -32,7 +32,8 @@ import static org.junit.Assert.assertTrue;
  * The rendering harvester, run as users run it ({@code java -jar target/clip-harvest-render.jar}), against pages this test
  * serves on 127.0.0.1: one whose img elements exist only after a script fetches their list, which the REST harvester finds
  * none of, and one that adds pictures when it is scrolled to the bottom. Both sets reach the index with their vectors, and
- * the browser never reaches a host that is not harvested.
+ * the browser never reaches a host that is not harvested. A missing page fails as the REST harvest reports it. (The renderer
+ * is tested here rather than in a unit test: the unit tests' OpenSearch agent forbids starting a process such as chromium.)
  */
 public class RenderHarvestIT {
     private static final String INDEX = "clip-images-it-render";
@@ -179,7 +180,7 @@ public class RenderHarvestIT {
         assertTrue("mvn package builds " + jar.toAbsolutePath(), Files.exists(jar));
         List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-            "--url", url("/script.html"), "--url", url("/scroll.html"),
+            "--url", url("/script.html"), "--url", url("/scroll.html"), "--url", url("/gone.html"),
             "--cluster", System.getProperty("tests.cluster", "http://127.0.0.1:9200"),
             "--index", INDEX, "--pipeline", "clip-images", "--host-delay-ms", "100", "--page-timeout-s", "30"
         ));
@@ -190,7 +191,7 @@ public class RenderHarvestIT {
         }
         String out = Files.readString(stdout), err = Files.readString(stderr);
         assertEquals(out + err, 0, p.exitValue());
-        assertTrue(err, err.contains("pages 2/2"));
+        assertTrue(err, err.contains("pages 3/3"));
 
         Map<String, Object> summary;
         try (XContentParser parser = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, out)) {
@@ -199,6 +200,11 @@ public class RenderHarvestIT {
         ClusterClient.Response r = new ClusterClient.Response(200, summary, out);
         assertEquals(out, "done", r.path("phase"));
         assertEquals(out, 2, r.<Number>path("pages.fetched").intValue());
+        assertEquals(out, 1, r.<Number>path("pages.failed").intValue());
+        List<Map<String, Object>> failures = r.path("failures");
+        assertEquals(out, 1, failures.size());
+        assertEquals(out, "page: HTTP 404 from [<url>]", failures.get(0).get("reason"));
+        assertEquals(out, List.of(url("/gone.html")), failures.get(0).get("examples"));
         assertEquals(out, 5, r.<Number>path("images.found").intValue());
         assertEquals(out + err, 5, r.<Number>path("images.indexed").intValue());
         assertEquals(out, 0, r.<Number>path("images.failed").intValue());
