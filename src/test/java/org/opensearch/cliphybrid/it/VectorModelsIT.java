@@ -13,7 +13,7 @@ import static org.junit.Assert.assertTrue;
  * Vectors know their model: clip_embedding records in the index mapping's {@code _meta} which model (name and SHA-256 of its
  * files) made a field's vectors, a pipeline of another model is refused on that field, and so is a clip_hybrid query that
  * another model encodes, even one of the same dimension. The IT cluster serves mini-clip-int8 (mini-clip's int8 towers as
- * a model of their own) and siglip-tiny beside mini-clip (pom.xml).
+ * a model of their own) beside mini-clip (pom.xml).
  */
 public class VectorModelsIT {
     private static final String INDEX = "clip-images-vector-models-it";
@@ -87,7 +87,7 @@ public class VectorModelsIT {
     @Test
     @SuppressWarnings("unchecked")
     public void reindexIntoANewModelsIndexAndMoveTheAlias() throws Exception {
-        String from = "clip-images-vector-models-from", to = "vector-models-siglip-to";
+        String from = "clip-images-vector-models-from", to = "vector-models-int8-to";
         cluster.putFile("/_ingest/pipeline/clip-images", "ingest-pipelines/clip-images.pipeline.json");
         cluster.putFile("/_index_template/clip-images", "ingest-pipelines/clip-images.index-template.json");
         cluster.delete("/" + from);
@@ -101,13 +101,13 @@ public class VectorModelsIT {
         assertEquals(loaded.raw(), Boolean.FALSE, loaded.path("errors"));
         assertEquals(200, cluster.put("/" + from + "/_alias/photos-it", null).status());
 
-        ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/vector-models-siglip", """
-            {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "model": "siglip-tiny"}}]}""");
+        ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/vector-models-int8", """
+            {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "model": "mini-clip-int8"}}]}""");
         assertEquals(pipeline.raw(), 200, pipeline.status());
         ClusterClient.Response created = cluster.put("/" + to, """
-            {"settings": {"index.knn": true, "index.default_pipeline": "vector-models-siglip", "number_of_replicas": 0},
+            {"settings": {"index.knn": true, "index.default_pipeline": "vector-models-int8", "number_of_replicas": 0},
              "mappings": {"properties": {"image": {"type": "keyword"}, "title": {"type": "text"},
-               "image_vector": {"type": "knn_vector", "dimension": 32, "space_type": "cosinesimil", "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
+               "image_vector": {"type": "knn_vector", "dimension": 256, "space_type": "cosinesimil", "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
         assertEquals(created.raw(), 200, created.status());
         ClusterClient.Response started = cluster.post("/_reindex?wait_for_completion=false&refresh=true", "{\"source\": {\"index\": \"" + from
             + "\", \"_source\": {\"excludes\": [\"image_vector\"]}}, \"dest\": {\"index\": \"" + to + "\"}}");
@@ -130,7 +130,7 @@ public class VectorModelsIT {
         assertEquals(aliases.raw(), 200, aliases.status());
         // through the alias, the new model's query works and finds the re-embedded pictures
         ClusterClient.Response found = cluster.post("/photos-it/_search", "{\"query\": {\"clip_hybrid\": {\"query_text\": \"a dog\","
-            + " \"model\": \"siglip-tiny\", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"]}}}");
+            + " \"model\": \"mini-clip-int8\", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"]}}}");
         assertEquals(found.raw(), 200, found.status());
         assertEquals(found.raw(), 3, ((List<?>) found.path("hits.hits")).size());
         Map<String, Object> meta = null;
@@ -141,6 +141,6 @@ public class VectorModelsIT {
             }
             Thread.sleep(100);
         }
-        assertEquals(String.valueOf(meta), "siglip-tiny", ((Map<String, Object>) ((Map<String, Object>) meta.get("clip_models")).get("image_vector")).get("model"));
+        assertEquals(String.valueOf(meta), "mini-clip-int8", ((Map<String, Object>) ((Map<String, Object>) meta.get("clip_models")).get("image_vector")).get("model"));
     }
 }
