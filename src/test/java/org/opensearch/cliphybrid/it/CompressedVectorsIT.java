@@ -63,7 +63,11 @@ public class CompressedVectorsIT {
                 if (fusion.equals("calibrated")) {
                     // calibrated scores the exact cosine of each candidate's raw vector, whatever the graph holds
                     assertEquals(index, expected.stream().map(h -> h.get("_id")).toList(), got.stream().map(h -> h.get("_id")).toList());
-                    assertEquals(index, expected.stream().map(h -> h.get("_score")).toList(), got.stream().map(h -> h.get("_score")).toList());
+                    for (int i = 0; i < expected.size(); i++) {
+                        // the same cosines and BM25; the sum may round apart in the last bit, as segment layouts differ
+                        double want = ((Number) expected.get(i).get("_score")).doubleValue(), have = ((Number) got.get(i).get("_score")).doubleValue();
+                        assertEquals(index + " score " + i, want, have, 1e-6);
+                    }
                 } else {
                     // rank modes rank the graph's own (quantized) scores: the same pictures, nearly in the same order
                     long same = got.stream().map(h -> h.get("_id")).filter(expected.stream().map(h -> h.get("_id")).toList()::contains).count();
