@@ -89,9 +89,9 @@ public final class ClipModel implements Closeable {
         this.vision = vision;
         this.textInput = input(folder, folder.text(), text);
         this.textTakesAttentionMask = inputNames(text).contains("attention_mask");
-        this.textOneAtATime = batchOfOne(text, textInput);
+        this.textOneAtATime = batchOfOne(folder, folder.text(), textInput);
         this.visionInput = input(folder, folder.vision(), vision);
-        this.visionOneAtATime = batchOfOne(vision, visionInput);
+        this.visionOneAtATime = batchOfOne(folder, folder.vision(), visionInput);
         // the graph, not a constant or the config, says how long the vectors are; one pass through each tower also warms them up
         int textDim = runText(List.of(tokenizer.encode("")))[0].length;
         int visionDim = runVision(List.of(new float[preprocessor.channels() * preprocessor.height() * preprocessor.width()]))[0].length;
@@ -230,10 +230,13 @@ public final class ClipModel implements Closeable {
         );
     }
 
-    private static boolean batchOfOne(Model model, String input) {
-        PairList<String, Shape> inputs = model.describeInput();
-        Shape shape = inputs == null ? null : inputs.get(input);
-        return shape != null && shape.dimension() > 0 && shape.get(0) == 1;
+    /** Whether the graph fixes the input's batch at one, as Immich's exports do; the runtime's description has no shapes. */
+    private static boolean batchOfOne(ModelFolder folder, TowerSpec tower, String input) {
+        try {
+            return OnnxProtobuf.firstDimensions(tower.onnx()).getOrDefault(input, -1L) == 1L;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("CLIP model [" + folder.name() + "]: cannot read [" + folder.display(tower.onnx()) + "]: " + e.getMessage());
+        }
     }
 
     public String name() {

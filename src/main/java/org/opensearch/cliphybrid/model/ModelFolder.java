@@ -144,7 +144,7 @@ public record ModelFolder(
             if (Files.isRegularFile(combined)) {
                 Map<String, Float> found;
                 try {
-                    found = OnnxScalars.read(combined, Set.of(LOGIT_SCALE, LOGIT_BIAS));
+                    found = OnnxProtobuf.scalars(combined, Set.of(LOGIT_SCALE, LOGIT_BIAS));
                 } catch (IOException e) {
                     throw new IllegalArgumentException("CLIP model [" + name + "]: cannot read [" + display(combined) + "]: " + e.getMessage());
                 }

@@ -45,7 +45,7 @@ final class OpenClipExport {
             : CLIP_CONTEXT;
         TextCleaning cleaning = textCfg.get("tokenizer_kwargs") instanceof Map<?, ?> kwargs && "canonicalize".equals(kwargs.get("clean"))
             ? TextCleaning.CANONICALIZE
-            : TextCleaning.NONE;
+            : TextCleaning.WHITESPACE;
         String pad = token(tokenizerConfig.get("pad_token"));
         if (pad == null) {
             pad = token(specialTokens.get("pad_token"));

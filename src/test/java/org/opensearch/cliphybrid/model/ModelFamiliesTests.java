@@ -50,7 +50,7 @@ public class ModelFamiliesTests extends OpenSearchTestCase {
         assertEquals(ModelFolder.Layout.OPENCLIP, folder.layout());
         assertEquals(77, folder.tokenizer().fixedLength());
         assertEquals("<pad>", folder.tokenizer().padToken());
-        assertEquals(TextCleaning.NONE, folder.tokenizer().cleaning());
+        assertEquals(TextCleaning.WHITESPACE, folder.tokenizer().cleaning());
         assertEquals(List.of("text", "input_ids"), folder.text().inputs());
         assertTrue(folder.text().int32());
         assertEquals("embedding", folder.vision().output());

@@ -15,6 +15,12 @@ public class TextCleaningTests extends OpenSearchTestCase {
         assertEquals("", TextCleaning.CANONICALIZE.apply(" !?. "));
     }
 
+    /** open_clip's clean="whitespace" and Immich's clean_text: runs of any whitespace become one space; case and punctuation stay. */
+    public void testWhitespaceCollapsesRunsOnly() {
+        assertEquals("A dog, running!", TextCleaning.WHITESPACE.apply("  A dog,\t  running!\n "));
+        assertEquals("two people", TextCleaning.WHITESPACE.apply("two\u00A0\u2003 people"));
+    }
+
     public void testNoneLeavesTheTextToTheTokenizer() {
         assertEquals("  A dog,  running! ", TextCleaning.NONE.apply("  A dog,  running! "));
     }
