@@ -509,6 +509,19 @@ def golden(out, dimension, encode, text_fn, image_fn, pictures, pixel_fn, score=
     write_json(out / "golden.json", data, indent=None)
 
 
+def siglip_goldens(out, dimension, encode, text, vision, pictures, size, resample, score):
+    """A SigLIP split export's preprocessor_config.json (PIL's resample code) and its goldens."""
+    write_json(out / "preprocessor_config.json", {"image_processor_type": "SiglipImageProcessor", "do_resize": True,
+                                                  "size": {"height": size, "width": size}, "resample": int(resample),
+                                                  "do_rescale": True, "rescale_factor": 1 / 255,
+                                                  "do_normalize": True, "image_mean": [0.5, 0.5, 0.5],
+                                                  "image_std": [0.5, 0.5, 0.5], "processor_class": "SiglipProcessor"})
+    golden(out, dimension, encode,
+           lambda ids, m: numpy_out(text, torch.tensor([ids]))[1][0].numpy(),
+           lambda px: numpy_out(vision, torch.tensor(px[None]))[1][0].numpy(),
+           pictures, lambda n: siglip_pixels(n, size, resample), score)
+
+
 def write_json(path: Path, value, indent=1):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(value, ensure_ascii=False, indent=indent) + "\n", encoding="utf-8")
@@ -561,15 +574,7 @@ def main():
                                                      "projection_size": 24},
                                      "vision_config": {"model_type": "siglip_vision_model", "image_size": 48,
                                                        "patch_size": 16, "hidden_size": 32}})
-    write_json(out / "preprocessor_config.json", {"image_processor_type": "SiglipImageProcessor", "do_resize": True,
-                                                  "size": {"height": 48, "width": 48}, "resample": 3,
-                                                  "do_rescale": True, "rescale_factor": 1 / 255,
-                                                  "do_normalize": True, "image_mean": [0.5, 0.5, 0.5],
-                                                  "image_std": [0.5, 0.5, 0.5], "processor_class": "SiglipProcessor"})
-    golden(out, 24, encode,
-           lambda ids, m: numpy_out(text, torch.tensor([ids]))[1][0].numpy(),
-           lambda px: numpy_out(vision, torch.tensor(px[None]))[1][0].numpy(),
-           pictures, lambda n: siglip_pixels(n, 48, Image.BICUBIC), (logit_scale, logit_bias))
+    siglip_goldens(out, 24, encode, text, vision, pictures, 48, Image.BICUBIC, (logit_scale, logit_bias))
     check_with_js("siglip-tiny", out, encode, canonicalize)
 
     # SigLIP 2: 32 px, patch 8, bilinear, Gemma-style ids, its numbers in clip_hybrid.json
@@ -586,15 +591,7 @@ def main():
     write_json(out / "config.json", {"model_type": "siglip", "architectures": ["SiglipModel"],
                                      "text_config": {"model_type": "siglip_text_model", "vocab_size": vocab},
                                      "vision_config": {"model_type": "siglip_vision_model", "image_size": 32}})
-    write_json(out / "preprocessor_config.json", {"image_processor_type": "SiglipImageProcessor", "do_resize": True,
-                                                  "size": {"height": 32, "width": 32}, "resample": 2,
-                                                  "do_rescale": True, "rescale_factor": 1 / 255,
-                                                  "do_normalize": True, "image_mean": [0.5, 0.5, 0.5],
-                                                  "image_std": [0.5, 0.5, 0.5], "processor_class": "SiglipProcessor"})
-    golden(out, 16, encode,
-           lambda ids, m: numpy_out(text, torch.tensor([ids]))[1][0].numpy(),
-           lambda px: numpy_out(vision, torch.tensor(px[None]))[1][0].numpy(),
-           pictures, lambda n: siglip_pixels(n, 32, Image.BILINEAR), (logit_scale, logit_bias))
+    siglip_goldens(out, 16, encode, text, vision, pictures, 32, Image.BILINEAR, (logit_scale, logit_bias))
     check_with_js("siglip2-tiny", out, encode, canonicalize)
 
     clip_mean, clip_std = [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711]
