@@ -18,12 +18,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -96,8 +94,7 @@ public final class Harvester {
         private final HarvestProgress progress;
         private final Set<String> seenPages = new HashSet<>();
         private final Set<String> seenImages = new HashSet<>();
-        /** Per scheme://host:port, the rules, or why robots.txt could not be read (then nothing there is fetched). */
-        private final Map<String, Object> robots = new HashMap<>();
+        private final RobotsRules<Cancelled> robots = new RobotsRules<>(this::readRobots);
 
         Crawl(HarvestRequest request, HarvestTask task, TaskId taskId, HostPacer pacer, FetchLimits fetchLimits, int maxPages) {
             this.request = request;
@@ -159,14 +156,14 @@ public final class Harvester {
                 progress.imagesFound(fresh.size());
                 progress.foundBy(fresh);
                 progress.imagesDropped(imagesDropped + found.imagesDropped());
-                index(allowedImages(fresh));
+                index(robots.allowedImages(fresh, progress));
             }
             progress.pagesQueued(queue.size());
         }
 
         /** Null when the page was skipped or failed; the progress says which and why. */
         private PageExtractor.Page fetchPage(URI url) throws InterruptedException, Cancelled {
-            String refusal = robotsRefusal(url);
+            String refusal = robots.refusal(url);
             if (refusal != null) {
                 if (refusal.isEmpty()) {
                     progress.pageSkippedByRobots();
@@ -197,55 +194,13 @@ public final class Harvester {
             }
         }
 
-        private List<HarvestedImage> allowedImages(List<HarvestedImage> images) throws InterruptedException, Cancelled {
-            List<HarvestedImage> allowed = new ArrayList<>();
-            for (HarvestedImage image : images) {
-                URI uri;
-                try {
-                    uri = URI.create(image.url());
-                } catch (IllegalArgumentException e) {
-                    progress.imageFailed(image.url(), "malformed URL: " + e.getMessage());
-                    continue;
-                }
-                String refusal = robotsRefusal(uri);
-                if (refusal == null) {
-                    allowed.add(image);
-                } else if (refusal.isEmpty()) {
-                    progress.imageSkippedByRobots();
-                } else {
-                    progress.imageFailed(image.url(), refusal);
-                }
-            }
-            return allowed;
-        }
-
-        /** Null when allowed, empty when robots.txt disallows it, otherwise why robots.txt could not be read. */
-        private String robotsRefusal(URI url) throws InterruptedException, Cancelled {
-            String site = url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority();
-            Object rules = robots.get(site);
-            if (rules == null) {
-                rules = readRobots(URI.create(site + "/robots.txt"));
-                robots.put(site, rules);
-            }
-            if (rules instanceof String why) {
-                return why;
-            }
-            String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-            String target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
-            return ((RobotsTxt) rules).allows(target) ? null : "";
-        }
-
-        /** RFC 9309: a 4xx means no rules; anything else that fails means "disallow everything" until it can be read. */
-        private Object readRobots(URI robotsUrl) throws InterruptedException, Cancelled {
+        private RobotsRules.Site readRobots(URI robotsUrl) throws InterruptedException, Cancelled {
             try {
-                return RobotsTxt.parse(new String(get(robotsUrl).bytes(), StandardCharsets.UTF_8), AGENT);
+                return RobotsRules.Site.of(RobotsTxt.parse(new String(get(robotsUrl).bytes(), StandardCharsets.UTF_8), AGENT));
             } catch (HttpStatusException e) {
-                if (e.status() >= 400 && e.status() < 500) {
-                    return RobotsTxt.ALLOW_ALL;
-                }
-                return "robots.txt unreadable, so nothing on the host is fetched: " + message(e);
+                return e.status() >= 400 && e.status() < 500 ? RobotsRules.Site.of(RobotsTxt.ALLOW_ALL) : RobotsRules.Site.unreadable(message(e));
             } catch (IOException | RuntimeException e) {
-                return "robots.txt unreadable, so nothing on the host is fetched: " + message(e);
+                return RobotsRules.Site.unreadable(message(e));
             }
         }
 

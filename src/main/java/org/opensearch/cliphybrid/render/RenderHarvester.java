@@ -6,6 +6,7 @@ import org.opensearch.cliphybrid.harvest.HarvestedImage;
 import org.opensearch.cliphybrid.harvest.Harvester;
 import org.opensearch.cliphybrid.harvest.HostPacer;
 import org.opensearch.cliphybrid.harvest.PageExtractor;
+import org.opensearch.cliphybrid.harvest.RobotsRules;
 import org.opensearch.cliphybrid.harvest.RobotsTxt;
 
 import java.io.IOException;
@@ -18,12 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,8 +47,7 @@ final class RenderHarvester {
         .build();
     private final Set<String> seenPages = new HashSet<>();
     private final Set<String> seenImages = new HashSet<>();
-    /** Per scheme://host:port, the rules, or why robots.txt could not be read (then nothing there is fetched). */
-    private final Map<String, Object> robots = new HashMap<>();
+    private final RobotsRules<RuntimeException> robots = new RobotsRules<>(this::readRobots);
 
     private record QueuedPage(URI url, int depth, String site) {}
 
@@ -128,7 +126,7 @@ final class RenderHarvester {
                 progress.imagesFound(fresh.size());
                 progress.foundBy(fresh);
                 progress.imagesDropped(imagesDropped + found.imagesDropped());
-                index(allowedImages(fresh));
+                index(robots.allowedImages(fresh, progress));
             }
             bar.show(progress.snapshot(), maxPages, null);
         }
@@ -137,7 +135,7 @@ final class RenderHarvester {
     }
 
     private PageExtractor.Page renderPage(URI url) throws InterruptedException {
-        String refusal = robotsRefusal(url);
+        String refusal = robots.refusal(url);
         if (refusal != null) {
             if (refusal.isEmpty()) {
                 progress.pageSkippedByRobots();
@@ -181,56 +179,10 @@ final class RenderHarvester {
         if (harvested == false && options.allowHosts().contains(host) == false) {
             return false;
         }
-        Object rules;
-        synchronized (robots) {
-            rules = robots.get(site(uri));
-        }
-        return rules instanceof RobotsTxt == false || ((RobotsTxt) rules).allows(target(uri));
+        return robots.knownToAllow(uri);
     }
 
-    private List<HarvestedImage> allowedImages(List<HarvestedImage> images) throws InterruptedException {
-        List<HarvestedImage> allowed = new ArrayList<>();
-        for (HarvestedImage image : images) {
-            URI uri;
-            try {
-                uri = URI.create(image.url());
-            } catch (IllegalArgumentException e) {
-                progress.imageFailed(image.url(), "malformed URL: " + e.getMessage());
-                continue;
-            }
-            String refusal = robotsRefusal(uri);
-            if (refusal == null) {
-                allowed.add(image);
-            } else if (refusal.isEmpty()) {
-                progress.imageSkippedByRobots();
-            } else {
-                progress.imageFailed(image.url(), refusal);
-            }
-        }
-        return allowed;
-    }
-
-    /** Null when allowed, empty when robots.txt disallows it, otherwise why robots.txt could not be read. */
-    private String robotsRefusal(URI url) throws InterruptedException {
-        String site = site(url);
-        Object rules;
-        synchronized (robots) {
-            rules = robots.get(site);
-        }
-        if (rules == null) {
-            rules = readRobots(URI.create(site + "/robots.txt"));
-            synchronized (robots) {
-                robots.put(site, rules);
-            }
-        }
-        if (rules instanceof String why) {
-            return why;
-        }
-        return ((RobotsTxt) rules).allows(target(url)) ? null : "";
-    }
-
-    /** RFC 9309: a 4xx means no rules; anything else that fails means "disallow everything". */
-    private Object readRobots(URI robotsUrl) throws InterruptedException {
+    private RobotsRules.Site readRobots(URI robotsUrl) throws InterruptedException {
         String host = host(robotsUrl);
         pacer.awaitTurn(host);
         try {
@@ -241,15 +193,15 @@ final class RenderHarvester {
             try (InputStream in = r.body()) {
                 byte[] body = in.readNBytes(MAX_ROBOTS_BYTES);
                 if (r.statusCode() >= 400 && r.statusCode() < 500) {
-                    return RobotsTxt.ALLOW_ALL;
+                    return RobotsRules.Site.of(RobotsTxt.ALLOW_ALL);
                 }
                 if (r.statusCode() != 200) {
-                    return "robots.txt unreadable, so nothing on the host is fetched: HTTP " + r.statusCode() + " from [" + robotsUrl + "]";
+                    return RobotsRules.Site.unreadable("HTTP " + r.statusCode() + " from [" + robotsUrl + "]");
                 }
-                return RobotsTxt.parse(new String(body, StandardCharsets.UTF_8), Harvester.AGENT);
+                return RobotsRules.Site.of(RobotsTxt.parse(new String(body, StandardCharsets.UTF_8), Harvester.AGENT));
             }
         } catch (IOException | RuntimeException e) {
-            return "robots.txt unreadable, so nothing on the host is fetched: " + e;
+            return RobotsRules.Site.unreadable(String.valueOf(e));
         } finally {
             pacer.done(host);
         }
@@ -286,15 +238,6 @@ final class RenderHarvester {
             bar.show(progress.snapshot(), options.maxPages(), null);
             pending = later;
         }
-    }
-
-    private static String site(URI url) {
-        return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority();
-    }
-
-    private static String target(URI url) {
-        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
     }
 
     private static String host(URI uri) {
