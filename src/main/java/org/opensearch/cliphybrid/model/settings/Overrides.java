@@ -35,6 +35,10 @@ public record Overrides(float[] band, String promptTemplate, ModelSettings.Score
         return scoreFunction != null;
     }
 
+    public ModelSettings.ScoreFunctionKind scoreFunctionKind() {
+        return scoreFunction;
+    }
+
     /** The score function the settings choose, else the folder's (null: neither gives one). */
     public ScoreFunction scoreFunction(ScoreFunction folder) {
         if (scoreFunction == null) {
