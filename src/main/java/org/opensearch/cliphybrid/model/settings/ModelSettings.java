@@ -113,6 +113,26 @@ public final class ModelSettings {
         return model;
     }
 
+    /**
+     * The other side's value as the validator reads it: parsed without its own checks (Setting.floatSetting's plain form
+     * holds a value to be at least Float.MIN_VALUE), since the other side's own setting checks it.
+     */
+    private static Float parseUnchecked(String value) {
+        try {
+            return Float.parseFloat(value);
+        } catch (NumberFormatException e) {
+            return UNSET;
+        }
+    }
+
+    private static Double parseUncheckedDouble(String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     private static String sibling(String key, String suffix) {
         return key.substring(0, key.lastIndexOf('.') + 1) + suffix;
     }
@@ -123,7 +143,7 @@ public final class ModelSettings {
      */
     private static Setting<Float> band(String key, String otherSuffix, boolean isLow) {
         String otherKey = sibling(key, otherSuffix);
-        Setting<Float> other = Setting.floatSetting(otherKey, UNSET, Property.NodeScope, Property.Dynamic);
+        Setting<Float> other = new Setting<>(otherKey, "NaN", ModelSettings::parseUnchecked, Property.NodeScope, Property.Dynamic);
         return Setting.floatSetting(key, UNSET, -1f, 1f, new Setting.Validator<>() {
             @Override
             public void validate(Float value) {}
@@ -172,8 +192,8 @@ public final class ModelSettings {
     }
 
     private static Setting.Validator<String> scoreFunctionValidator(String key) {
-        Setting<Double> bias = Setting.doubleSetting(sibling(key, LOGIT_BIAS_KEY), Double.NaN, Property.NodeScope, Property.Dynamic);
-        Setting<Double> scale = Setting.doubleSetting(sibling(key, LOGIT_SCALE_KEY), Double.NaN, Property.NodeScope, Property.Dynamic);
+        Setting<Double> bias = new Setting<>(sibling(key, LOGIT_BIAS_KEY), "NaN", ModelSettings::parseUncheckedDouble, Property.NodeScope, Property.Dynamic);
+        Setting<Double> scale = new Setting<>(sibling(key, LOGIT_SCALE_KEY), "NaN", ModelSettings::parseUncheckedDouble, Property.NodeScope, Property.Dynamic);
         return new Setting.Validator<>() {
             @Override
             public void validate(String value) {
