@@ -108,7 +108,17 @@ public final class QueryEncoder {
 
     /** The model's band by precedence: its per-model setting, else its folder's (null: neither, the node's decides). */
     private float[] bandOf(String model, float[] folderBand) {
-        return modelSettings.band(inference.get().resolve(model), folderBand);
+        InferenceService service = inference.get();
+        // null only where no node runs (unit tests of the query's parts)
+        return modelSettings.band(service == null ? model : service.resolve(model), folderBand);
+    }
+
+    /**
+     * The calibration of a query on {@code model}, on a shard: the band the coordinator found (null: none, or no look-up ran),
+     * under the model's per-model setting, which the cluster state gives every node alike.
+     */
+    Calibration calibration(String model, float[] lookedUpBand) {
+        return calibration(bandOf(model, lookedUpBand));
     }
 
     /** The node's calibration with a model's own cosine band, where it states one (null: none). */

@@ -116,6 +116,14 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
                     texts.add(text);
                 }
             }
+            if (texts.size() < BandMeasurement.MIN_PAIRS) {
+                throw new OpenSearchStatusException(
+                    "[_measure_band] needs at least " + BandMeasurement.MIN_PAIRS + " documents of [" + request.index() + "] with a vector in"
+                        + " [vector_field] [" + request.vectorField() + "] and a text in [text_field] [" + request.textField() + "], found "
+                        + texts.size() + " of " + response.getHits().getHits().length + " searched (both are read from _source)",
+                    RestStatus.BAD_REQUEST
+                );
+            }
             listener.onResponse(new Sample(texts, vectors));
         }, listener::onFailure));
     }
