@@ -20,7 +20,7 @@ public final class MeasureBandRequest extends ActionRequest {
     private final boolean store;
 
     public MeasureBandRequest(String model, String index, String vectorField, String textField, int sampleSize, boolean store) {
-        this.model = ModelSettings.checkModelName("model", model);
+        this.model = ModelSettings.checkModelName("name", model);
         this.index = required("index", index);
         this.vectorField = required("vector_field", vectorField);
         this.textField = required("text_field", textField);

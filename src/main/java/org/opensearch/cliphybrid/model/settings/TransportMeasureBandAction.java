@@ -25,6 +25,7 @@ import org.opensearch.index.query.functionscore.ScoreFunctionBuilders;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 
@@ -46,6 +47,7 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
     private final ClusterService clusterService;
     private final IndexNameExpressionResolver resolver;
     private final InferenceService inference;
+    private final ThreadPool threadPool;
 
     @Inject
     public TransportMeasureBandAction(
@@ -54,13 +56,15 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
         Client client,
         ClusterService clusterService,
         IndexNameExpressionResolver resolver,
-        InferenceService inference
+        InferenceService inference,
+        ThreadPool threadPool
     ) {
         super(MeasureBandAction.NAME, transportService, actionFilters, MeasureBandRequest::new);
         this.client = client;
         this.clusterService = clusterService;
         this.resolver = resolver;
         this.inference = inference;
+        this.threadPool = threadPool;
     }
 
     private record Sample(List<String> texts, List<float[]> vectors) {}
@@ -72,10 +76,21 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
         inference.execute(request.model(), model -> {
             checkProvenance(clusterService.state(), request, VectorModel.of(model));
             return model;
-        }, ActionListener.wrap(model -> search(request, ActionListener.wrap(sample -> inference.execute(request.model(), m -> {
-            BandMeasurement.Result result = BandMeasurement.measure(embed(m, sample.texts(), deadline), sample.vectors().toArray(new float[0][]));
-            return result;
-        }, ActionListener.wrap(result -> store(request, result, listener), listener::onFailure)), listener::onFailure)), listener::onFailure));
+        }, ActionListener.wrap(model -> search(request, ActionListener.wrap(sample -> inference.execute(
+            request.model(),
+            m -> embed(m, sample.texts(), deadline),
+            // the n² cosines take seconds at 2000 documents: on the generic pool, so that ingest's encodings need not wait
+            ActionListener.wrap(texts -> threadPool.generic().execute(() -> {
+                BandMeasurement.Result result;
+                try {
+                    result = BandMeasurement.measure(texts, sample.vectors().toArray(new float[0][]));
+                } catch (Exception e) {
+                    listener.onFailure(e);
+                    return;
+                }
+                store(request, result, listener);
+            }), listener::onFailure)
+        ), listener::onFailure)), listener::onFailure));
     }
 
     /** Refuses a field whose vectors another model made: their cosines with this model's texts would be noise. */
