@@ -21,6 +21,9 @@ import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.model.DjlRuntime;
 import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
+import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
+import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
 import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.cliphybrid.pipeline.BytesInFlight;
@@ -34,6 +37,8 @@ import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestDeleteProfileAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
+import org.opensearch.cliphybrid.rest.RestMeasureBandAction;
+import org.opensearch.cliphybrid.rest.RestModelSettingsAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cliphybrid.query.names.TransportWordStatsAction;
 import org.opensearch.cliphybrid.query.names.WordStatsAction;
@@ -101,6 +106,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
     private final SetOnce<FieldModels> stamper = new SetOnce<>();
+    private final SetOnce<ModelSettingsService> modelSettings = new SetOnce<>();
     private final QueryEncoder queryEncoder = new QueryEncoder(inference::get, images::get, embedder::get, () -> calibration.get().get());
     private final Settings settings;
 
@@ -169,8 +175,11 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         InferenceService service = new InferenceService(registry, threadPool, stats, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
         inference.set(service);
-        labeler.set(new ZeroShotLabeler(service));
         ClusterSettings current = clusterService.getClusterSettings();
+        ModelSettingsService perModel = new ModelSettingsService(settings, current);
+        modelSettings.set(perModel);
+        queryEncoder.modelSettingsFrom(perModel);
+        labeler.set(new ZeroShotLabeler(service, perModel));
         calibration.set(
             () -> new Calibration(
                 current.get(ClipSettings.HYBRID_COSINE_LOW),
@@ -209,7 +218,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             ImageBatchEmbedder.FETCH_POOL
         );
         // ImageFiles: for TransportImageFileAction, queryEncoder: for the calibrate and profile actions, which Guice builds
-        return List.of(registry, service, harvester, new ImageFiles(loader, limits), new NodeStatsReporter(stats, threadPool, registry, pools), queryEncoder);
+        return List.of(registry, service, perModel, harvester, new ImageFiles(loader, limits), new NodeStatsReporter(stats, threadPool, registry, pools), queryEncoder);
     }
 
     @Override
@@ -241,7 +250,14 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new RestClipStatsAction(),
             new RestCalibrateAction(),
             new RestProfileAction(),
-            new RestDeleteProfileAction()
+            new RestDeleteProfileAction(),
+            new RestMeasureBandAction(),
+            new RestModelSettingsAction(
+                inference::get,
+                modelSettings::get,
+                () -> calibration.get().get(),
+                () -> ClipSettings.QUANTIZED.get(this.settings)
+            )
         );
     }
 
@@ -254,6 +270,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new ActionHandler<>(CalibrateAction.INSTANCE, TransportCalibrateAction.class),
             new ActionHandler<>(GetProfileAction.INSTANCE, TransportGetProfileAction.class),
             new ActionHandler<>(DeleteProfileAction.INSTANCE, TransportDeleteProfileAction.class),
+            new ActionHandler<>(MeasureBandAction.INSTANCE, TransportMeasureBandAction.class),
             // no route: clip_hybrid's rewrite calls it, as the searching user
             new ActionHandler<>(WordStatsAction.INSTANCE, TransportWordStatsAction.class)
         );

@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid;
 
+import org.opensearch.cliphybrid.model.settings.ModelSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.settings.Settings;
@@ -236,6 +237,8 @@ public final class ClipSettings {
             )
         );
         all.addAll(LegacyClipSettings.all());
+        // plugins.clip.models.<model>.*: per-model calibration, prompt template and score function (model.settings)
+        all.addAll(ModelSettings.all());
         return List.copyOf(all);
     }
 }

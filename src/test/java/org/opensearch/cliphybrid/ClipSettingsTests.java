@@ -23,11 +23,15 @@ import java.util.stream.Collectors;
  */
 public class ClipSettingsTests extends OpenSearchTestCase {
 
-    /** The settings that were renamed: text_floor and calibrate.max_time came after the move and have no old name. */
+    /**
+     * The settings that were renamed: text_floor, calibrate.max_time and the per-model {@code plugins.clip.models.*} came after
+     * the move and have no old name.
+     */
     private static List<Setting<?>> newSettings() {
         return ClipSettings.all()
             .stream()
             .filter(s -> LegacyClipSettings.all().contains(s) == false && s != ClipSettings.HYBRID_TEXT_FLOOR && s != ClipSettings.CALIBRATE_MAX_TIME)
+            .filter(s -> org.opensearch.cliphybrid.model.settings.ModelSettings.all().contains(s) == false)
             .toList();
     }
 

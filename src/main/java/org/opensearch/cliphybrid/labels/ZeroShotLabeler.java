@@ -5,6 +5,9 @@ import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelFolder;
 import org.opensearch.cliphybrid.model.ScoreFunction;
 import org.opensearch.cliphybrid.model.Vectors;
+import org.opensearch.cliphybrid.model.settings.ModelSettings;
+import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
 import org.opensearch.core.action.ActionListener;
@@ -45,8 +48,16 @@ public final class ZeroShotLabeler {
         .weigher((key, value) -> (long) value.vectors().length * value.dimension())
         .build();
 
+    /** Per-model score functions; read at each labelling, so that a changed setting applies to cached label embeddings too. */
+    private final ModelSettingsService modelSettings;
+
     public ZeroShotLabeler(InferenceService inference) {
+        this(inference, new ModelSettingsService(Settings.EMPTY));
+    }
+
+    public ZeroShotLabeler(InferenceService inference, ModelSettingsService modelSettings) {
         this.inference = inference;
+        this.modelSettings = modelSettings;
     }
 
     /**
@@ -58,17 +69,17 @@ public final class ZeroShotLabeler {
         Key key = new Key(name, config.labels(), config.templates());
         LabelEmbeddings cached = cache.get(key);
         if (cached != null) {
-            ActionListener.completeWith(listener, () -> best(cached, imageVector, config, name));
+            ActionListener.completeWith(listener, () -> best(withSettings(cached, name), imageVector, config, name));
             return;
         }
         inference.execute(name, m -> {
             LabelEmbeddings embeddings;
             try {
-                embeddings = cache.computeIfAbsent(key, k -> embed(m, config));
+                embeddings = cache.computeIfAbsent(key, k -> embed(m, config, modelSettings.overrides(name).scoreFunctionKind() != null));
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
-            return best(embeddings, imageVector, config, name);
+            return best(withSettings(embeddings, name), imageVector, config, name);
         }, listener);
     }
 
@@ -82,7 +93,26 @@ public final class ZeroShotLabeler {
         return top(config.labels(), probabilities, config.topK(), config.minProbability());
     }
 
+    /** The embeddings with the score function a per-model setting chooses in place of the folder's. */
+    private LabelEmbeddings withSettings(LabelEmbeddings embeddings, String model) {
+        ScoreFunction score = modelSettings.scoreFunction(model, embeddings.score());
+        if (score == null) {
+            // embedded while a setting gave the score function, which has been reset since
+            throw new IllegalArgumentException(
+                "CLIP model [" + model + "] states no logit_scale and logit_bias for its label probabilities: set ["
+                    + ModelSettings.key(model, ModelSettings.SCORE_FUNCTION_KEY) + "] with its logit numbers, or add them to its "
+                    + ModelFolder.HYBRID_CALIBRATION_FILE
+            );
+        }
+        return score == embeddings.score() ? embeddings : new LabelEmbeddings(embeddings.vectors(), score);
+    }
+
     static LabelEmbeddings embed(ClipModel model, ZeroShotConfig config) throws Exception {
+        return embed(model, config, false);
+    }
+
+    /** @param scoreSet a per-model setting gives the score function, so the folder need not state one */
+    static LabelEmbeddings embed(ClipModel model, ZeroShotConfig config, boolean scoreSet) throws Exception {
         List<String> prompts = new ArrayList<>(config.labels().size() * config.templates().size());
         for (String label : config.labels()) {
             prompts.addAll(config.prompts(label));
@@ -97,7 +127,7 @@ public final class ZeroShotLabeler {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = ensemble(Arrays.copyOfRange(promptVectors, i * perLabel, (i + 1) * perLabel));
         }
-        return new LabelEmbeddings(labels, scoreFunction(model.folder()));
+        return new LabelEmbeddings(labels, scoreSet ? model.folder().scoreFunction() : scoreFunction(model.folder()));
     }
 
     /**

@@ -13,11 +13,13 @@ import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.Vectors;
+import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
 import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
 import org.opensearch.common.hash.MessageDigests;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
@@ -76,6 +78,13 @@ public final class QueryEncoder {
         this.resolver = resolver;
     }
 
+    /** The {@code plugins.clip.models.<model>.*} settings, which take precedence over what the model's folder states. */
+    private volatile ModelSettingsService modelSettings = new ModelSettingsService(Settings.EMPTY);
+
+    public void modelSettingsFrom(ModelSettingsService modelSettings) {
+        this.modelSettings = modelSettings;
+    }
+
     /** The query's other node-level look-up: the stored profiles its rewrite reads, through a short node cache. */
     private final ProfileStore profiles = new ProfileStore();
 
@@ -94,7 +103,22 @@ public final class QueryEncoder {
      */
     public Calibration calibrationOf(String model) {
         ClipModel loaded = inference.get().loadedModel(model);
-        return calibration(loaded == null ? null : loaded.cosineBand());
+        return calibration(bandOf(model, loaded == null ? null : loaded.cosineBand()));
+    }
+
+    /** The model's band by precedence: its per-model setting, else its folder's (null: neither, the node's decides). */
+    private float[] bandOf(String model, float[] folderBand) {
+        InferenceService service = inference.get();
+        // null only where no node runs (unit tests of the query's parts)
+        return modelSettings.band(service == null ? model : service.resolve(model), folderBand);
+    }
+
+    /**
+     * The calibration of a query on {@code model}, on a shard: the band the coordinator found (null: none, or no look-up ran),
+     * under the model's per-model setting, which the cluster state gives every node alike.
+     */
+    Calibration calibration(String model, float[] lookedUpBand) {
+        return calibration(bandOf(model, lookedUpBand));
     }
 
     /** The node's calibration with a model's own cosine band, where it states one (null: none). */
@@ -125,15 +149,21 @@ public final class QueryEncoder {
             } catch (RuntimeException e) {
                 facts = ModelFacts.UNKNOWN;
             }
-            listener.onResponse(facts);
+            listener.onResponse(withSettings(model, facts));
             return;
         }
         inference.get()
             .executeForQuery(
                 model,
                 m -> factsOf(m, words),
-                ActionListener.wrap(listener::onResponse, e -> listener.onResponse(ModelFacts.UNKNOWN))
+                ActionListener.wrap(f -> listener.onResponse(withSettings(model, f)), e -> listener.onResponse(withSettings(model, ModelFacts.UNKNOWN)))
             );
+    }
+
+    /** The facts with the band a per-model setting gives in place of the folder's; the shards get it with the look-up. */
+    private ModelFacts withSettings(String model, ModelFacts facts) {
+        float[] band = bandOf(model, facts.cosineBand());
+        return band == facts.cosineBand() ? facts : new ModelFacts(band, facts.pieces());
     }
 
     private static ModelFacts factsOf(ClipModel model, List<String> words) {
@@ -157,6 +187,10 @@ public final class QueryEncoder {
     ) {
         List<Consumer<ActionListener<float[]>>> parts = new ArrayList<>();
         List<Float> weights = new ArrayList<>();
+        if (promptTemplate == null) {
+            // the request's own template wins; else the model's per-model setting, else the text as it is
+            promptTemplate = modelSettings.promptTemplate(inference.get().resolve(model));
+        }
         for (WeightedText text : texts) {
             String prompt = promptTemplate == null ? text.text() : promptTemplate.replace("{}", text.text());
             parts.add(l -> inference.get().embedText(model, prompt, l));

@@ -86,7 +86,7 @@ final class ShardQueries {
             new CalibratedHybridQuery.Scoring(
                 vectorField,
                 queryVector,
-                options.calibration(q.encoder().calibration(lookUp == null ? null : lookUp.cosineBand())),
+                options.calibration(q.encoder().calibration(options.model(), lookUp == null ? null : lookUp.cosineBand())),
                 rule.weights(),
                 lookUp == null ? Float.NaN : lookUp.bestBm25(),
                 options.minScore(),

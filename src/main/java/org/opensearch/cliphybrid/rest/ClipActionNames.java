@@ -4,6 +4,7 @@ import org.opensearch.cliphybrid.calibrate.CalibrateAction;
 import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.GetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.rest.NamedRoute;
 import org.opensearch.rest.RestRequest;
@@ -34,6 +35,10 @@ public final class ClipActionNames {
     public static final String PROFILE_GET = GetProfileAction.NAME;
     /** Deletes a stored calibration profile. */
     public static final String PROFILE_DELETE = DeleteProfileAction.NAME;
+    /** Measures a model's cosine band on an index's documents (searched with the caller's rights) and may store it. */
+    public static final String MEASURE_BAND = MeasureBandAction.NAME;
+    /** A model's effective per-model settings and where each came from. */
+    public static final String MODEL_SETTINGS = "cluster:monitor/clip/models/settings";
 
     private ClipActionNames() {}
 

@@ -6,6 +6,7 @@ import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
 import org.opensearch.cliphybrid.harvest.TransportHarvestAction;
+import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.cliphybrid.stats.TransportClipStatsAction;
 import org.opensearch.cliphybrid.ui.ImageFileAction;
@@ -98,7 +99,7 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
             String previous = owner.put(name, handler.getClass().getSimpleName());
             assertNull(name + " names both " + previous + " and " + handler.getClass().getSimpleName(), previous);
         }
-        assertEquals(9, owner.size());
+        assertEquals(11, owner.size());
     }
 
     public void testNamesAreActionNamesInTheClipNamespace() {
@@ -108,7 +109,7 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
         }
         // cluster_monitor (cluster:monitor/*) is granted widely, to monitoring users: only read-only views of node state in it
         assertEquals(
-            Set.of(ClipActionNames.MODELS, ClipActionNames.STATS),
+            Set.of(ClipActionNames.MODELS, ClipActionNames.STATS, ClipActionNames.MODEL_SETTINGS),
             registered().values().stream().filter(n -> n.startsWith("cluster:monitor/")).collect(java.util.stream.Collectors.toSet())
         );
     }
@@ -133,7 +134,9 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
                 ClipActionNames.PROFILE_GET,
                 TransportGetProfileAction.class,
                 ClipActionNames.PROFILE_DELETE,
-                TransportDeleteProfileAction.class
+                TransportDeleteProfileAction.class,
+                ClipActionNames.MEASURE_BAND,
+                TransportMeasureBandAction.class
             ),
             actions
         );
