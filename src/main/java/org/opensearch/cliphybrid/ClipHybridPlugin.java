@@ -32,6 +32,14 @@ import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestCalibrateAction;
 import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestDeleteProfileAction;
+import org.opensearch.cliphybrid.rest.RestDeleteModelAction;
+import org.opensearch.cliphybrid.rest.RestModelChunkAction;
+import org.opensearch.cliphybrid.rest.RestRegisterModelAction;
+import org.opensearch.cliphybrid.model.registered.ModelChunks;
+import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
+import org.opensearch.cliphybrid.model.registered.TransportDeleteModelAction;
+import org.opensearch.cliphybrid.model.registered.TransportModelChunkAction;
+import org.opensearch.cliphybrid.model.registered.TransportRegisterModelAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestModelsAction;
@@ -241,7 +249,10 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new RestClipStatsAction(),
             new RestCalibrateAction(),
             new RestProfileAction(),
-            new RestDeleteProfileAction()
+            new RestDeleteProfileAction(),
+            new RestModelChunkAction(),
+            new RestRegisterModelAction(),
+            new RestDeleteModelAction()
         );
     }
 
@@ -254,6 +265,9 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new ActionHandler<>(CalibrateAction.INSTANCE, TransportCalibrateAction.class),
             new ActionHandler<>(GetProfileAction.INSTANCE, TransportGetProfileAction.class),
             new ActionHandler<>(DeleteProfileAction.INSTANCE, TransportDeleteProfileAction.class),
+            new ActionHandler<>(ModelStoreActions.CHUNK, TransportModelChunkAction.class),
+            new ActionHandler<>(ModelStoreActions.REGISTER, TransportRegisterModelAction.class),
+            new ActionHandler<>(ModelStoreActions.DELETE, TransportDeleteModelAction.class),
             // no route: clip_hybrid's rewrite calls it, as the searching user
             new ActionHandler<>(WordStatsAction.INSTANCE, TransportWordStatsAction.class)
         );
@@ -266,7 +280,10 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(new SystemIndexDescriptor(ProfileStore.INDEX, "clip_hybrid fusion profiles stored by _plugins/clip/_calibrate"));
+        return List.of(
+            new SystemIndexDescriptor(ProfileStore.INDEX, "clip_hybrid fusion profiles stored by _plugins/clip/_calibrate"),
+            new SystemIndexDescriptor(ModelChunks.INDEX, "CLIP models registered through _plugins/clip/models: zip chunks and file lists")
+        );
     }
 
     @Override

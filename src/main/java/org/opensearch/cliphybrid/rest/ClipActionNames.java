@@ -4,6 +4,7 @@ import org.opensearch.cliphybrid.calibrate.CalibrateAction;
 import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.GetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.rest.NamedRoute;
 import org.opensearch.rest.RestRequest;
@@ -34,6 +35,12 @@ public final class ClipActionNames {
     public static final String PROFILE_GET = GetProfileAction.NAME;
     /** Deletes a stored calibration profile. */
     public static final String PROFILE_DELETE = DeleteProfileAction.NAME;
+    /** Uploads one chunk of a model folder's zip into the plugin's system index. */
+    public static final String MODEL_CHUNK = ModelStoreActions.CHUNK.name();
+    /** Checks the uploaded chunks as a model folder and registers it for every node. */
+    public static final String MODEL_REGISTER = ModelStoreActions.REGISTER.name();
+    /** Deletes a registered model and its chunks. */
+    public static final String MODEL_DELETE = ModelStoreActions.DELETE.name();
 
     private ClipActionNames() {}
 

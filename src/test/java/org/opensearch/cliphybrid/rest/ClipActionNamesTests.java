@@ -5,6 +5,9 @@ import org.opensearch.cliphybrid.calibrate.TransportCalibrateAction;
 import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.registered.TransportDeleteModelAction;
+import org.opensearch.cliphybrid.model.registered.TransportModelChunkAction;
+import org.opensearch.cliphybrid.model.registered.TransportRegisterModelAction;
 import org.opensearch.cliphybrid.harvest.TransportHarvestAction;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.cliphybrid.stats.TransportClipStatsAction;
@@ -98,7 +101,7 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
             String previous = owner.put(name, handler.getClass().getSimpleName());
             assertNull(name + " names both " + previous + " and " + handler.getClass().getSimpleName(), previous);
         }
-        assertEquals(9, owner.size());
+        assertEquals(12, owner.size());
     }
 
     public void testNamesAreActionNamesInTheClipNamespace() {
@@ -133,7 +136,13 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
                 ClipActionNames.PROFILE_GET,
                 TransportGetProfileAction.class,
                 ClipActionNames.PROFILE_DELETE,
-                TransportDeleteProfileAction.class
+                TransportDeleteProfileAction.class,
+                ClipActionNames.MODEL_CHUNK,
+                TransportModelChunkAction.class,
+                ClipActionNames.MODEL_REGISTER,
+                TransportRegisterModelAction.class,
+                ClipActionNames.MODEL_DELETE,
+                TransportDeleteModelAction.class
             ),
             actions
         );

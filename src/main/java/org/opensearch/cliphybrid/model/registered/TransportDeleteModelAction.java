@@ -1,0 +1,29 @@
+package org.opensearch.cliphybrid.model.registered;
+
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.TransportService;
+import org.opensearch.transport.client.Client;
+
+import java.util.Map;
+
+/** Deletes a registered model and its chunks; nodes that extracted it fail requests for it from their next lookup on. */
+public final class TransportDeleteModelAction extends TransportModelStoreAction {
+    @Inject
+    public TransportDeleteModelAction(
+        TransportService transportService,
+        ActionFilters actionFilters,
+        Client client,
+        ThreadPool threadPool,
+        ModelRegistry registry
+    ) {
+        super(ModelStoreActions.DELETE, transportService, actionFilters, client, threadPool, registry);
+    }
+
+    @Override
+    protected Map<String, Object> run(ModelStoreRequest request) {
+        return store.delete(request.name());
+    }
+}
