@@ -21,6 +21,7 @@ import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.model.DjlRuntime;
 import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.model.registered.ModelCache;
 import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.cliphybrid.pipeline.BytesInFlight;
@@ -46,6 +47,7 @@ import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cliphybrid.query.names.TransportWordStatsAction;
 import org.opensearch.cliphybrid.query.names.WordStatsAction;
 import org.opensearch.cliphybrid.rest.RestProfileAction;
+import org.opensearch.cliphybrid.rest.RestDeployModelAction;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.cliphybrid.stats.NodeStatsReporter;
@@ -109,6 +111,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<ZeroShotLabeler> labeler = new SetOnce<>();
     private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
     private final SetOnce<FieldModels> stamper = new SetOnce<>();
+    private final SetOnce<ModelCache> modelCache = new SetOnce<>();
     private final QueryEncoder queryEncoder = new QueryEncoder(inference::get, images::get, embedder::get, () -> calibration.get().get());
     private final Settings settings;
 
@@ -173,6 +176,10 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             ClipSettings.MODEL_LOAD_RETRY_INTERVAL.get(settings)
         );
         models.set(registry);
+        // registered models: fetched from the system index into the node's data path on first use (model/registered)
+        ModelCache cache = new ModelCache(client, nodeEnvironment.nodeDataPaths()[0].resolve(ModelCache.FOLDER), threadPool);
+        registry.registeredModels(cache, ClipSettings.MODEL_REGISTERED_RECHECK.get(settings));
+        modelCache.set(cache);
         ClipStats stats = new ClipStats();
         InferenceService service = new InferenceService(registry, threadPool, stats, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
@@ -242,7 +249,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     ) {
         return List.of(
             new RestEmbedAction(inference::get, images::get, embedder::get),
-            new RestModelsAction(models::get, inference::get),
+            new RestModelsAction(models::get, inference::get, modelCache::get),
+            new RestDeployModelAction(inference::get, models::get),
             new RestHarvestAction(),
             new RestSearchPageAction(UiAssets.load()),
             new RestImageFileAction(),

@@ -269,11 +269,10 @@ public final class ModelRegistry implements Closeable {
         return dir;
     }
 
-    /** Refuses names that could leave the models folder; the same rule holds for registered models' names. */
+    /** Refuses names that could leave the models folder. */
     public static void checkName(String name) {
-        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".") || name.contains("#")
-            || name.contains("..") || name.length() > 100) {
-            throw new IllegalArgumentException("invalid CLIP model name [" + name + "]: at most 100 characters, no /, \\, #, .. or leading .");
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new IllegalArgumentException("invalid CLIP model name [" + name + "]");
         }
     }
 

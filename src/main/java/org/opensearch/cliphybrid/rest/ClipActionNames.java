@@ -42,6 +42,9 @@ public final class ClipActionNames {
     /** Deletes a registered model and its chunks. */
     public static final String MODEL_DELETE = ModelStoreActions.DELETE.name();
 
+    /** Loads a model on the node that answers (a registered one is fetched from the cluster first). */
+    public static final String MODEL_DEPLOY = "cluster:admin/clip/models/deploy";
+
     private ClipActionNames() {}
 
     public static NamedRoute route(RestRequest.Method method, String path, String name) {

@@ -3,42 +3,62 @@ package org.opensearch.cliphybrid.model.registered;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.common.UUIDs;
+import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.common.util.io.IOUtils;
 import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
- * A node's copies of registered models, under {@code <node data>/clip-models-cache/<name>-<zip sha>/}: written once from the
- * system index, checked file by file against the registration before every load (the disk is not the cluster's), and
- * removed when the model is deleted or registered anew.
+ * A node's copies of registered models, under {@code <node data>/clip-models-cache/<name>-<zip sha>/}: rebuilt once from the
+ * chunks in the system index, checked file by file against the registration before every load (the disk is not the
+ * cluster's), and removed once the model is deleted or registered anew.
+ * <p>
+ * {@link #folder} blocks on the system index: {@link ModelRegistry} calls it only on the thread that loads the model (an
+ * inference pool thread), never on a transport thread.
  */
 public final class ModelCache implements ModelRegistry.Source {
     public static final String FOLDER = "clip-models-cache";
     private static final Logger logger = LogManager.getLogger(ModelCache.class);
 
-    private final Registration registration;
+    private final ModelChunks store;
     private final Path root;
     private final ThreadPool threadPool;
 
-    public ModelCache(Registration registration, Path root, ThreadPool threadPool) {
-        this.registration = registration;
+    public ModelCache(Client client, Path root, ThreadPool threadPool) {
+        this.store = new ModelChunks(client);
         this.root = root;
         this.threadPool = threadPool;
     }
 
+    /** The registration, or null when no model of that name is registered; read with the plugin's rights. */
+    public RegisteredModel registration(String name) throws Exception {
+        Map<String, Object> source = asPlugin(() -> store.metadata(name));
+        return source == null ? null : RegisteredModel.fromSource(source);
+    }
+
+    /** Every registered model, by name; read with the plugin's rights. Blocks: call it on the generic pool. */
+    public java.util.List<RegisteredModel> registered() throws Exception {
+        java.util.List<RegisteredModel> out = new java.util.ArrayList<>();
+        for (Map<String, Object> source : asPlugin(() -> store.registered(1000))) {
+            out.add(RegisteredModel.fromSource(source));
+        }
+        return out;
+    }
+
     @Override
-    public Path folder(String name) throws IOException {
-        RegisteredModel model = registration.store().get(name);
+    public Path folder(String name) throws Exception {
+        RegisteredModel model = registration(name);
         if (model == null) {
             return null;
-        }
-        if (model.complete() == false) {
-            throw new IllegalArgumentException("CLIP model [" + name + "] is being registered: its upload is not complete;"
-                + " POST _plugins/clip/models/" + name + "/_register/_complete ends it");
         }
         Path dir = root.resolve(model.cacheFolder());
         if (Files.isDirectory(dir)) {
@@ -50,19 +70,40 @@ public final class ModelCache implements ModelRegistry.Source {
                 IOUtils.rm(dir);
             }
         }
-        Files.createDirectories(root);
-        registration.materialize(model, dir);
+        materialize(model, dir);
         removeOthers(name, dir);
-        logger.info("CLIP model [{}] fetched from the cluster: {} files, {} bytes", name, model.files().size(), model.inflatedBytes());
+        logger.info("CLIP model [{}] fetched from the cluster: {} files, {} bytes", name, model.files().size(), model.bytes());
         return dir;
+    }
+
+    /** Rebuilds the zip from its chunks, checks it and every file against the registration, then moves the folder in place. */
+    private void materialize(RegisteredModel model, Path target) throws Exception {
+        Files.createDirectories(root);
+        // not <name>-*, so that removeOthers never takes a copy being written
+        Path tmp = root.resolve(".fetch-" + model.name() + "-" + UUIDs.randomBase64UUID().replace('/', '_'));
+        Files.createDirectories(tmp);
+        try {
+            Path zip = tmp.resolve("model.zip");
+            ModelChunks.Assembled assembled = asPlugin(() -> store.assemble(model.name(), zip, model.chunks()));
+            if (assembled.sha256().equals(model.zipSha256()) == false) {
+                throw new IllegalStateException("registered CLIP model [" + model.name() + "] does not match its registration: its"
+                    + " chunks have SHA-256 " + assembled.sha256() + ", registered as " + model.zipSha256());
+            }
+            Path folder = tmp.resolve("model");
+            ModelZip.extract(model.name(), zip, folder, ModelZip.Limits.DEFAULT);
+            FileCheck.verify(model.name(), folder, model.files());
+            Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            IOUtils.rm(tmp);
+        }
     }
 
     @Override
     public void checkStillRegistered(String name, Path folder, Runnable gone) {
         threadPool.generic().execute(() -> {
             try {
-                RegisteredModel model = registration.store().get(name);
-                if (model == null || model.complete() == false || root.resolve(model.cacheFolder()).equals(folder) == false) {
+                RegisteredModel model = registration(name);
+                if (model == null || root.resolve(model.cacheFolder()).equals(folder) == false) {
                     gone.run();
                     IOUtils.rm(folder);
                 }
@@ -73,15 +114,7 @@ public final class ModelCache implements ModelRegistry.Source {
         });
     }
 
-    /** Removes the cached copy of the model, as the node that runs a delete does at once. */
-    public void evict(String name) {
-        removeOthers(name, null);
-    }
-
     private void removeOthers(String name, Path keep) {
-        if (Files.isDirectory(root) == false) {
-            return;
-        }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, name + "-*")) {
             for (Path d : dirs) {
                 String rest = d.getFileName().toString().substring(name.length() + 1);
@@ -92,6 +125,13 @@ public final class ModelCache implements ModelRegistry.Source {
             }
         } catch (IOException e) {
             logger.warn("removing old cached copies of CLIP model [" + name + "] failed", e);
+        }
+    }
+
+    private <T> T asPlugin(Callable<T> work) throws Exception {
+        ThreadContext context = threadPool.getThreadContext();
+        try (ThreadContext.StoredContext ignored = context.stashContext()) {
+            return work.call();
         }
     }
 }
