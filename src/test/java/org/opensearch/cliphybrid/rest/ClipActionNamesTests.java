@@ -101,7 +101,7 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
             String previous = owner.put(name, handler.getClass().getSimpleName());
             assertNull(name + " names both " + previous + " and " + handler.getClass().getSimpleName(), previous);
         }
-        assertEquals(12, owner.size());
+        assertEquals(13, owner.size());
     }
 
     public void testNamesAreActionNamesInTheClipNamespace() {
