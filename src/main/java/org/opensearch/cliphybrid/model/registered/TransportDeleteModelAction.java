@@ -9,7 +9,7 @@ import org.opensearch.transport.client.Client;
 
 import java.util.Map;
 
-/** Deletes a registered model and its chunks; nodes that extracted it fail requests for it from their next lookup on. */
+/** Deletes a registered model and its chunks; this node drops it at once, the others on their next check that it is still registered. */
 public final class TransportDeleteModelAction extends TransportModelStoreAction {
     @Inject
     public TransportDeleteModelAction(
@@ -24,6 +24,9 @@ public final class TransportDeleteModelAction extends TransportModelStoreAction 
 
     @Override
     protected Map<String, Object> run(ModelStoreRequest request) {
-        return store.delete(request.name());
+        Map<String, Object> deleted = store.delete(request.name());
+        // this node forgets it at once; the others when they next find it unregistered
+        registry.drop(request.name(), null);
+        return deleted;
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
 abstract class TransportModelStoreAction extends HandledTransportAction<ModelStoreRequest, ModelStoreResponse> {
     protected final ModelChunks store;
     private final ThreadPool threadPool;
-    private final ModelRegistry registry;
+    protected final ModelRegistry registry;
 
     TransportModelStoreAction(
         ActionType<ModelStoreResponse> type,
