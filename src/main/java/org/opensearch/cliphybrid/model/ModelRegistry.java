@@ -127,11 +127,22 @@ public final class ModelRegistry implements Closeable {
                 return slot.model;
             }
             Path registered = null;
-            if (dir == null) {
-                registered = registeredFolder(name, slot);
-                dir = registered;
-            }
             Failure failure = slot.failure;
+            if (dir == null) {
+                // checked before fetching: a registered model's fetch reads and hashes all of its bytes
+                long now = nanoClock.getAsLong();
+                if (failure != null && now - failure.atNanos < retryInterval.nanos()) {
+                    throw remembered(name, failure, now - failure.atNanos);
+                }
+                try {
+                    registered = registeredFolder(name, slot);
+                } catch (IllegalStateException e) {
+                    slot.failure = new Failure(e.getMessage(), false, now, -1);
+                    throw e;
+                }
+                dir = registered;
+                failure = null;
+            }
             if (failure != null) {
                 long ageNanos = nanoClock.getAsLong() - failure.atNanos;
                 if (ageNanos < retryInterval.nanos() && stamp(dir) == failure.stamp) {
@@ -155,7 +166,8 @@ public final class ModelRegistry implements Closeable {
             throw e;
         } catch (Exception e) {
             logger.warn("CLIP model [" + name + "]: fetching the registered model failed", e);
-            throw new IllegalStateException("CLIP model [" + name + "]: fetching the registered model failed: " + e.getMessage(), e);
+            // an I/O message may hold the node's paths: the client gets the kind of failure, the log the rest
+            throw new IllegalStateException("CLIP model [" + name + "]: fetching the registered model failed: " + e.getClass().getSimpleName());
         }
         if (dir == null) {
             slots.remove(name, slot);
@@ -322,10 +334,20 @@ public final class ModelRegistry implements Closeable {
         return names;
     }
 
-    /** The model if it is loaded now, else null: never loads, so any thread may ask. */
+    /**
+     * The model if it is loaded now, else null: never loads, so any thread may ask. Counts as a use of a registered model:
+     * its check that it is still registered runs in the background when due.
+     */
     public ClipModel ifLoaded(String name) {
         Slot slot = slots.get(name);
-        return slot == null ? null : slot.model;
+        if (slot == null) {
+            return null;
+        }
+        ClipModel model = slot.model;
+        if (model != null) {
+            recheck(name, slot);
+        }
+        return model;
     }
 
     public Map<String, ClipModel> loaded() {

@@ -108,11 +108,8 @@ public class RegisteredModelsIT {
         ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/registered-models-it",
             "{\"processors\": [{\"clip_embedding\": {\"field\": \"image\", \"target_field\": \"image_vector\", \"model\": \"" + MODEL + "\"}}]}");
         assertEquals(pipeline.raw(), 200, pipeline.status());
-        ClusterClient.Response index = cluster.put("/" + INDEX, """
-            {"settings": {"index.knn": true, "number_of_shards": 1},
-             "mappings": {"properties": {"title": {"type": "text"},
-               "image_vector": {"type": "knn_vector", "dimension": 256, "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}}}}""");
-        assertEquals(index.raw(), 200, index.status());
+        // the index takes its mapping (256-d image_vector) from the clip-images template, as VectorModelsIT's does
+        cluster.putFile("/_index_template/clip-images", "ingest-pipelines/clip-images.index-template.json");
         ClusterClient.Response doc = cluster.put("/" + INDEX + "/_doc/dog?pipeline=registered-models-it&refresh=true",
             "{\"image\": \"" + DOG + "\", \"title\": \"a dog\"}");
         assertEquals(doc.raw(), 201, doc.status());
@@ -131,8 +128,9 @@ public class RegisteredModelsIT {
         assertEquals(gone.raw(), 404, gone.status());
         assertTrue(gone.raw(), gone.raw().contains("CLIP model [" + MODEL + "] is not registered"));
 
-        // each node checks on use that a registered model it serves is still registered
-        // (plugins.clip.model.registered_recheck_interval, 10s by default), then refuses it by name
+        // the node that ran the delete dropped it at once; each other node checks on use that a registered model it serves
+        // is still registered (plugins.clip.model.registered_recheck_interval, 10s by default), then refuses it by name.
+        // The query text is the one encoded before: the query-text cache must not answer for a deleted model.
         for (int i = 0; i < nodes; i++) {
             ClusterClient client = node(i);
             ClusterClient.Response refused = null;

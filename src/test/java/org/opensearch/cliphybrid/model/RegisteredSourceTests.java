@@ -111,6 +111,34 @@ public class RegisteredSourceTests extends OpenSearchTestCase {
         }
     }
 
+    public void testAFailedFetchIsRememberedWithoutFetchingAgain() throws Exception {
+        AtomicInteger fetches = new AtomicInteger();
+        ModelRegistry.Source damaged = new ModelRegistry.Source() {
+            @Override
+            public Path folder(String name) {
+                fetches.incrementAndGet();
+                throw new IllegalStateException("registered CLIP model [" + name + "] does not match its registration: file [x] is missing");
+            }
+
+            @Override
+            public void checkStillRegistered(String name, Path folder, Runnable gone) {}
+        };
+        try (ModelRegistry registry = new ModelRegistry(createTempDir(), false, TimeValue.timeValueSeconds(60), clock::get, folder -> {
+            throw new AssertionError("nothing to load");
+        })) {
+            registry.registeredModels(damaged, TimeValue.timeValueSeconds(10));
+            IllegalStateException first = expectThrows(IllegalStateException.class, () -> registry.get("damaged"));
+            assertTrue(first.getMessage(), first.getMessage().contains("file [x] is missing"));
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(5));
+            IllegalStateException second = expectThrows(IllegalStateException.class, () -> registry.get("damaged"));
+            assertTrue(second.getMessage(), second.getMessage().startsWith("CLIP model [damaged] failed to load 5s ago: "));
+            assertEquals("a fetch reads the whole model: not again inside the window", 1, fetches.get());
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(60));
+            expectThrows(IllegalStateException.class, () -> registry.get("damaged"));
+            assertEquals(2, fetches.get());
+        }
+    }
+
     public void testAnUnknownNameIsNotRemembered() throws Exception {
         OneModel source = new OneModel("uploaded", createTempDir());
         try (ModelRegistry registry = registry(createTempDir(), source)) {
