@@ -61,6 +61,9 @@ public final class ModelRegistry implements Closeable {
 
         /** Asks, without blocking, whether the model served from {@code folder} is still registered; runs {@code gone} if not. */
         void checkStillRegistered(String name, Path folder, Runnable gone);
+
+        /** The registry dropped the model it loaded from {@code folder}: the local copy can go. */
+        default void dropped(String name, Path folder) {}
     }
 
     /** One model name: its lock, and the model or the last failure to load it. */
@@ -206,10 +209,15 @@ public final class ModelRegistry implements Closeable {
             slots.remove(name, slot);
             model = slot.model;
             slot.model = null;
+            folder = slot.registered;
         }
         if (model != null) {
             model.close();
             logger.info("CLIP model [{}] dropped: it is no longer registered", name);
+        }
+        Source registered = source;
+        if (registered != null) {
+            registered.dropped(name, folder);
         }
         return model != null;
     }

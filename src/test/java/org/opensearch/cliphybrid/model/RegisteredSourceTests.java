@@ -27,6 +27,7 @@ public class RegisteredSourceTests extends OpenSearchTestCase {
         volatile boolean registered = true;
         final AtomicInteger fetches = new AtomicInteger();
         final List<String> checks = new ArrayList<>();
+        final List<Path> dropped = new ArrayList<>();
 
         OneModel(String name, Path folder) {
             this.name = name;
@@ -49,6 +50,11 @@ public class RegisteredSourceTests extends OpenSearchTestCase {
             if (registered == false || served.equals(folder) == false) {
                 gone.run();
             }
+        }
+
+        @Override
+        public void dropped(String asked, Path served) {
+            dropped.add(served);
         }
     }
 
@@ -91,6 +97,7 @@ public class RegisteredSourceTests extends OpenSearchTestCase {
             assertSame(model, registry.get("uploaded"));
             assertEquals(List.of("uploaded"), source.checks);
             assertNull(registry.ifLoaded("uploaded"));
+            assertEquals("the source may remove its copy", List.of(source.folder), source.dropped);
             IllegalArgumentException gone = expectThrows(IllegalArgumentException.class, () -> registry.get("uploaded"));
             assertTrue(gone.getMessage(), gone.getMessage().startsWith("unknown CLIP model [uploaded]: no such folder under <config>/clip-models"
                 + " and no model of that name registered"));
@@ -107,6 +114,7 @@ public class RegisteredSourceTests extends OpenSearchTestCase {
             assertEquals("the source is not asked for a folder model", 0, source.fetches.get());
             assertFalse(registry.isRegistered("same"));
             assertFalse("drop never touches a folder model", registry.drop("same", null));
+            assertEquals(List.of(), source.dropped);
             assertNotNull(registry.ifLoaded("same"));
         }
     }

@@ -114,6 +114,15 @@ public final class ModelCache implements ModelRegistry.Source {
         });
     }
 
+    @Override
+    public void dropped(String name, Path folder) {
+        try {
+            IOUtils.rm(folder);
+        } catch (IOException e) {
+            logger.warn("removing the cached copy of dropped CLIP model [" + name + "] failed", e);
+        }
+    }
+
     private void removeOthers(String name, Path keep) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, name + "-*")) {
             for (Path d : dirs) {
