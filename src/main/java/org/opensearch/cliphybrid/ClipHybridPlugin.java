@@ -24,6 +24,7 @@ import org.opensearch.cliphybrid.model.ModelRegistry;
 import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
 import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
+import org.opensearch.cliphybrid.model.registered.ModelCache;
 import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.cliphybrid.pipeline.BytesInFlight;
@@ -35,6 +36,14 @@ import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestCalibrateAction;
 import org.opensearch.cliphybrid.rest.RestClipStatsAction;
 import org.opensearch.cliphybrid.rest.RestDeleteProfileAction;
+import org.opensearch.cliphybrid.rest.RestDeleteModelAction;
+import org.opensearch.cliphybrid.rest.RestModelChunkAction;
+import org.opensearch.cliphybrid.rest.RestRegisterModelAction;
+import org.opensearch.cliphybrid.model.registered.ModelChunks;
+import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
+import org.opensearch.cliphybrid.model.registered.TransportDeleteModelAction;
+import org.opensearch.cliphybrid.model.registered.TransportModelChunkAction;
+import org.opensearch.cliphybrid.model.registered.TransportRegisterModelAction;
 import org.opensearch.cliphybrid.rest.RestEmbedAction;
 import org.opensearch.cliphybrid.rest.RestHarvestAction;
 import org.opensearch.cliphybrid.rest.RestMeasureBandAction;
@@ -43,6 +52,7 @@ import org.opensearch.cliphybrid.rest.RestModelsAction;
 import org.opensearch.cliphybrid.query.names.TransportWordStatsAction;
 import org.opensearch.cliphybrid.query.names.WordStatsAction;
 import org.opensearch.cliphybrid.rest.RestProfileAction;
+import org.opensearch.cliphybrid.rest.RestDeployModelAction;
 import org.opensearch.cliphybrid.stats.ClipStats;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.cliphybrid.stats.NodeStatsReporter;
@@ -107,6 +117,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     private final SetOnce<ImageBatchEmbedder> embedder = new SetOnce<>();
     private final SetOnce<FieldModels> stamper = new SetOnce<>();
     private final SetOnce<ModelSettingsService> modelSettings = new SetOnce<>();
+    private final SetOnce<ModelCache> modelCache = new SetOnce<>();
     private final QueryEncoder queryEncoder = new QueryEncoder(inference::get, images::get, embedder::get, () -> calibration.get().get());
     private final Settings settings;
 
@@ -171,6 +182,10 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             ClipSettings.MODEL_LOAD_RETRY_INTERVAL.get(settings)
         );
         models.set(registry);
+        // registered models: fetched from the system index into the node's data path on first use (model/registered)
+        ModelCache cache = new ModelCache(client, nodeEnvironment.nodeDataPaths()[0].resolve(ModelCache.FOLDER), threadPool);
+        registry.registeredModels(cache, ClipSettings.MODEL_REGISTERED_RECHECK.get(settings));
+        modelCache.set(cache);
         ClipStats stats = new ClipStats();
         InferenceService service = new InferenceService(registry, threadPool, stats, ClipSettings.DEFAULT_MODEL.get(settings));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(ClipSettings.DEFAULT_MODEL, service::setDefaultModel);
@@ -243,7 +258,8 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
     ) {
         return List.of(
             new RestEmbedAction(inference::get, images::get, embedder::get),
-            new RestModelsAction(models::get, inference::get),
+            new RestModelsAction(models::get, inference::get, modelCache::get),
+            new RestDeployModelAction(inference::get, models::get),
             new RestHarvestAction(),
             new RestSearchPageAction(UiAssets.load()),
             new RestImageFileAction(),
@@ -257,7 +273,10 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
                 modelSettings::get,
                 () -> calibration.get().get(),
                 () -> ClipSettings.QUANTIZED.get(this.settings)
-            )
+            ),
+            new RestModelChunkAction(),
+            new RestRegisterModelAction(),
+            new RestDeleteModelAction()
         );
     }
 
@@ -271,6 +290,9 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new ActionHandler<>(GetProfileAction.INSTANCE, TransportGetProfileAction.class),
             new ActionHandler<>(DeleteProfileAction.INSTANCE, TransportDeleteProfileAction.class),
             new ActionHandler<>(MeasureBandAction.INSTANCE, TransportMeasureBandAction.class),
+            new ActionHandler<>(ModelStoreActions.CHUNK, TransportModelChunkAction.class),
+            new ActionHandler<>(ModelStoreActions.REGISTER, TransportRegisterModelAction.class),
+            new ActionHandler<>(ModelStoreActions.DELETE, TransportDeleteModelAction.class),
             // no route: clip_hybrid's rewrite calls it, as the searching user
             new ActionHandler<>(WordStatsAction.INSTANCE, TransportWordStatsAction.class)
         );
@@ -283,7 +305,10 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
 
     @Override
     public Collection<SystemIndexDescriptor> getSystemIndexDescriptors(Settings settings) {
-        return List.of(new SystemIndexDescriptor(ProfileStore.INDEX, "clip_hybrid fusion profiles stored by _plugins/clip/_calibrate"));
+        return List.of(
+            new SystemIndexDescriptor(ProfileStore.INDEX, "clip_hybrid fusion profiles stored by _plugins/clip/_calibrate"),
+            new SystemIndexDescriptor(ModelChunks.INDEX, "CLIP models registered through _plugins/clip/models: zip chunks and file lists")
+        );
     }
 
     @Override

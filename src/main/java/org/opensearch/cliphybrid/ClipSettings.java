@@ -192,6 +192,14 @@ public final class ClipSettings {
         Property.Dynamic
     );
 
+    /** How often a node that serves a registered model checks, on use, that it is still registered. */
+    public static final Setting<TimeValue> MODEL_REGISTERED_RECHECK = Setting.timeSetting(
+        "plugins.clip.model.registered_recheck_interval",
+        TimeValue.timeValueSeconds(10),
+        TimeValue.ZERO,
+        Property.NodeScope
+    );
+
     /**
      * A fixed thread pool whose {@code size} and {@code queue_size} settings sit under {@code plugins.clip.<key>.}; the old
      * {@code clip.<key>.} ones, when set, stand in for the defaults.
@@ -233,7 +241,8 @@ public final class ClipSettings {
                 INFERENCE_DEVICE,
                 FETCH_TIMEOUT,
                 MODEL_LOAD_RETRY_INTERVAL,
-                CALIBRATE_MAX_TIME
+                CALIBRATE_MAX_TIME,
+                MODEL_REGISTERED_RECHECK
             )
         );
         all.addAll(LegacyClipSettings.all());

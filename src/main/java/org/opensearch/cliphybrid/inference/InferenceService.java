@@ -129,7 +129,8 @@ public final class InferenceService {
     public void embedText(String model, String text, ActionListener<float[]> listener) {
         TextKey key = new TextKey(resolve(model), text);
         float[] cached = textCache.get(key);
-        if (cached != null) {
+        // only while the model is served: a registered model that was deleted must fail by name, not answer from the cache
+        if (cached != null && models.ifLoaded(key.model()) != null) {
             listener.onResponse(cached);
             return;
         }

@@ -38,6 +38,8 @@ public final class ModelRegistry implements Closeable {
     private final Loader loader;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicInteger loadAttempts = new AtomicInteger();
+    private volatile Source source;
+    private volatile long recheckNanos = TimeValue.timeValueSeconds(10).nanos();
     private boolean closed;
 
     /** Turns a checked model folder into a loaded model; tests put a slow or counting one in. */
@@ -46,10 +48,31 @@ public final class ModelRegistry implements Closeable {
         ClipModel load(ModelFolder folder) throws Exception;
     }
 
+    /**
+     * Where the models that are no folder of this node come from: those registered through the cluster
+     * ({@code model/registered}). A folder of the same name wins, so that what an operator put on the node is what it serves.
+     */
+    public interface Source {
+        /**
+         * The local folder of the registered model, fetched and verified first if need be, or null when no model of that name
+         * is registered. Blocks (reads the cluster): called only on the thread that loads the model.
+         */
+        Path folder(String name) throws Exception;
+
+        /** Asks, without blocking, whether the model served from {@code folder} is still registered; runs {@code gone} if not. */
+        void checkStillRegistered(String name, Path folder, Runnable gone);
+
+        /** The registry dropped the model it loaded from {@code folder}: the local copy can go. */
+        default void dropped(String name, Path folder) {}
+    }
+
     /** One model name: its lock, and the model or the last failure to load it. */
     private static final class Slot {
         volatile ClipModel model;
         volatile Failure failure;
+        /** The cache folder a registered model was loaded from, else null; and when the source last confirmed it. */
+        volatile Path registered;
+        volatile long checkedNanos;
     }
 
     /**
@@ -75,6 +98,15 @@ public final class ModelRegistry implements Closeable {
     }
 
     /**
+     * Serves registered models too; {@code recheck} is how often a loaded one is checked to be still registered (on use, in
+     * the background), so that a model deleted through another node is dropped here soon after.
+     */
+    public void registeredModels(Source source, TimeValue recheck) {
+        this.source = source;
+        this.recheckNanos = recheck.nanos();
+    }
+
+    /**
      * The loaded model, loading it first if need be. Throws IllegalArgumentException for a name that is not a model folder of
      * this node (naming those it has) and for a model folder whose files are invalid, IllegalStateException when the model
      * fails to load otherwise or the registry is closed. A remembered failure is thrown again, with its age, of the same type.
@@ -82,7 +114,9 @@ public final class ModelRegistry implements Closeable {
     public ClipModel get(String name) {
         Slot slot = slots.get(name);
         if (slot != null && slot.model != null) {
-            return slot.model;
+            ClipModel model = slot.model;
+            recheck(name, slot);
+            return model;
         }
         Path dir = folderOf(name);
         synchronized (this) {
@@ -95,15 +129,103 @@ public final class ModelRegistry implements Closeable {
             if (slot.model != null) {
                 return slot.model;
             }
+            Path registered = null;
             Failure failure = slot.failure;
+            if (dir == null) {
+                // checked before fetching: a registered model's fetch reads and hashes all of its bytes
+                long now = nanoClock.getAsLong();
+                if (failure != null && now - failure.atNanos < retryInterval.nanos()) {
+                    throw remembered(name, failure, now - failure.atNanos);
+                }
+                try {
+                    registered = registeredFolder(name, slot);
+                } catch (IllegalStateException e) {
+                    slot.failure = new Failure(e.getMessage(), false, now, -1);
+                    throw e;
+                }
+                dir = registered;
+                failure = null;
+            }
             if (failure != null) {
                 long ageNanos = nanoClock.getAsLong() - failure.atNanos;
                 if (ageNanos < retryInterval.nanos() && stamp(dir) == failure.stamp) {
                     throw remembered(name, failure, ageNanos);
                 }
             }
-            return load(name, dir, slot);
+            ClipModel model = load(name, dir, slot);
+            slot.registered = registered;
+            slot.checkedNanos = nanoClock.getAsLong();
+            return model;
         }
+    }
+
+    /** The registered model's verified local folder, or the unknown-model failure naming the models there are. */
+    private Path registeredFolder(String name, Slot slot) {
+        Source registered = source;
+        Path dir;
+        try {
+            dir = registered == null ? null : registered.folder(name);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            logger.warn("CLIP model [" + name + "]: fetching the registered model failed", e);
+            // an I/O message may hold the node's paths: the client gets the kind of failure, the log the rest
+            throw new IllegalStateException("CLIP model [" + name + "]: fetching the registered model failed: " + e.getClass().getSimpleName());
+        }
+        if (dir == null) {
+            slots.remove(name, slot);
+            throw new IllegalArgumentException(
+                // the folder's absolute path stays in the node's own logs: this message reaches HTTP clients
+                "unknown CLIP model [" + name + "]: no such folder under <config>/" + MODELS_FOLDER + " and no model of that name"
+                    + " registered through _plugins/clip/models; model folders on this node: " + available()
+            );
+        }
+        return dir;
+    }
+
+    /** Starts a background check that a registered model is still registered, at most once per recheck interval. */
+    private void recheck(String name, Slot slot) {
+        Path folder = slot.registered;
+        Source registered = source;
+        long now = nanoClock.getAsLong();
+        if (folder == null || registered == null || now - slot.checkedNanos < recheckNanos) {
+            return;
+        }
+        slot.checkedNanos = now;
+        registered.checkStillRegistered(name, folder, () -> drop(name, folder));
+    }
+
+    /**
+     * Forgets the model if it was loaded from {@code folder} (any registered model when null) and closes it once its running
+     * calls end; the next request loads the model anew or fails as unknown. Returns whether a model was dropped.
+     */
+    public boolean drop(String name, Path folder) {
+        ClipModel model;
+        synchronized (this) {
+            Slot slot = slots.get(name);
+            if (slot == null || slot.registered == null || (folder != null && folder.equals(slot.registered) == false)) {
+                return false;
+            }
+            slots.remove(name, slot);
+            model = slot.model;
+            slot.model = null;
+            folder = slot.registered;
+        }
+        if (model != null) {
+            model.close();
+            logger.info("CLIP model [{}] dropped: it is no longer registered", name);
+        }
+        Source registered = source;
+        if (registered != null) {
+            registered.dropped(name, folder);
+        }
+        return model != null;
+    }
+
+    /** Whether the loaded model of that name came from a registration, not a folder of this node. */
+    public boolean isRegistered(String name) {
+        Slot slot = slots.get(name);
+        return slot != null && slot.registered != null;
     }
 
     private ClipModel load(String name, Path dir, Slot slot) {
@@ -148,19 +270,35 @@ public final class ModelRegistry implements Closeable {
         return failure.badRequest ? new IllegalArgumentException(message) : new IllegalStateException(message);
     }
 
-    /** The folder of a model name; a name that is no folder is refused without being remembered, since it holds no lock. */
+    /**
+     * The folder of a model name, or null when there is none (a registered model may have the name); a name that is no
+     * folder and not registered is refused without being remembered, since it holds no lock.
+     */
     private Path folderOf(String name) {
+        checkName(name);
+        Path dir = modelsDir.resolve(name);
+        if (Files.isDirectory(dir) == false) {
+            if (source == null) {
+                throw new IllegalArgumentException(
+                    // the folder's absolute path stays in the node's own logs: this message reaches HTTP clients
+                    "unknown CLIP model [" + name + "]: no such folder under <config>/" + MODELS_FOLDER + "; models on this node: " + available()
+                );
+            }
+            return null;
+        }
+        return dir;
+    }
+
+    /** Refuses names that could leave the models folder. */
+    public static void checkName(String name) {
         if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             throw new IllegalArgumentException("invalid CLIP model name [" + name + "]");
         }
-        Path dir = modelsDir.resolve(name);
-        if (Files.isDirectory(dir) == false) {
-            throw new IllegalArgumentException(
-                // the folder's absolute path stays in the node's own logs: this message reaches HTTP clients
-                "unknown CLIP model [" + name + "]: no such folder under <config>/" + MODELS_FOLDER + "; models on this node: " + available()
-            );
-        }
-        return dir;
+    }
+
+    /** Whether this node has a model folder of that name. */
+    public boolean hasFolder(String name) {
+        return Files.isDirectory(modelsDir.resolve(name));
     }
 
     /** The newest modification time of the folder, its files and those under {@code onnx/}: a change means a fix may be in. */
@@ -204,10 +342,20 @@ public final class ModelRegistry implements Closeable {
         return names;
     }
 
-    /** The model if it is loaded now, else null: never loads, so any thread may ask. */
+    /**
+     * The model if it is loaded now, else null: never loads, so any thread may ask. Counts as a use of a registered model:
+     * its check that it is still registered runs in the background when due.
+     */
     public ClipModel ifLoaded(String name) {
         Slot slot = slots.get(name);
-        return slot == null ? null : slot.model;
+        if (slot == null) {
+            return null;
+        }
+        ClipModel model = slot.model;
+        if (model != null) {
+            recheck(name, slot);
+        }
+        return model;
     }
 
     public Map<String, ClipModel> loaded() {

@@ -5,6 +5,7 @@ import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.GetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
 import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
+import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
 import org.opensearch.rest.NamedRoute;
 import org.opensearch.rest.RestRequest;
@@ -39,6 +40,16 @@ public final class ClipActionNames {
     public static final String MEASURE_BAND = MeasureBandAction.NAME;
     /** A model's effective per-model settings and where each came from. */
     public static final String MODEL_SETTINGS = "cluster:monitor/clip/models/settings";
+
+    /** Uploads one chunk of a model folder's zip into the plugin's system index. */
+    public static final String MODEL_CHUNK = ModelStoreActions.CHUNK.name();
+    /** Checks the uploaded chunks as a model folder and registers it for every node. */
+    public static final String MODEL_REGISTER = ModelStoreActions.REGISTER.name();
+    /** Deletes a registered model and its chunks. */
+    public static final String MODEL_DELETE = ModelStoreActions.DELETE.name();
+
+    /** Loads a model on the node that answers (a registered one is fetched from the cluster first). */
+    public static final String MODEL_DEPLOY = "cluster:admin/clip/models/deploy";
 
     private ClipActionNames() {}
 

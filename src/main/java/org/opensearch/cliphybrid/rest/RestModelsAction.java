@@ -4,6 +4,8 @@ import org.opensearch.action.admin.cluster.state.ClusterStateResponse;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.model.registered.RegisteredModel;
+import org.opensearch.cliphybrid.model.registered.ModelCache;
 import org.opensearch.cliphybrid.provenance.VectorModels;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -13,6 +15,7 @@ import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestActionListener;
 import org.opensearch.transport.client.node.NodeClient;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -21,17 +24,21 @@ import java.util.function.Supplier;
 /**
  * {@code GET _plugins/clip/models}: the model folders of the node that answers, which of them it has loaded, and the vector
  * fields of the cluster whose vectors each made (the mappings' records). Each node loads models on first use, so another node
- * may answer differently; the response names the node for that reason.
+ * may answer differently; the response names the node for that reason. Models registered through the cluster are listed
+ * too, whether this node loaded them or not, with {@code "source": "registered"}; a model folder of this node wins over a
+ * registered model of its name and is listed as {@code "source": "folder"}.
  */
 public final class RestModelsAction extends BaseRestHandler {
     public static final String PATH = "/_plugins/clip/models";
 
     private final Supplier<ModelRegistry> models;
     private final Supplier<InferenceService> inference;
+    private final Supplier<ModelCache> registered;
 
-    public RestModelsAction(Supplier<ModelRegistry> models, Supplier<InferenceService> inference) {
+    public RestModelsAction(Supplier<ModelRegistry> models, Supplier<InferenceService> inference, Supplier<ModelCache> registered) {
         this.models = models;
         this.inference = inference;
+        this.registered = registered;
     }
 
     @Override
@@ -49,7 +56,32 @@ public final class RestModelsAction extends BaseRestHandler {
         ModelRegistry registry = models.get();
         String defaultModel = inference.get().resolve(null);
         String node = client.getLocalNodeId();
-        return channel -> client.admin().cluster().prepareState().clear().setMetadata(true).execute(new RestActionListener<>(channel) {
+        // the registered models are read with a blocking search: on the generic pool, not on the transport thread
+        return channel -> client.threadPool().generic().execute(() -> {
+            Map<String, RegisteredModel> byName = new HashMap<>();
+            try {
+                registered.get().registered().forEach(m -> byName.put(m.name(), m));
+            } catch (Exception e) {
+                try {
+                    channel.sendResponse(new BytesRestResponse(channel, e));
+                } catch (java.io.IOException io) {
+                    channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, io.getMessage()));
+                }
+                return;
+            }
+            list(client, channel, registry, defaultModel, node, byName);
+        });
+    }
+
+    private static void list(
+        NodeClient client,
+        org.opensearch.rest.RestChannel channel,
+        ModelRegistry registry,
+        String defaultModel,
+        String node,
+        Map<String, RegisteredModel> registered
+    ) {
+        client.admin().cluster().prepareState().clear().setMetadata(true).execute(new RestActionListener<>(channel) {
             @Override
             protected void processResponse(ClusterStateResponse state) throws Exception {
                 List<VectorModels.Stamp> stamps = VectorModels.all(state.getState().metadata());
@@ -58,11 +90,24 @@ public final class RestModelsAction extends BaseRestHandler {
                 // a loaded model stays listed even if its folder has gone since: it is what this node still serves
                 TreeSet<String> names = new TreeSet<>(registry.available());
                 names.addAll(loaded.keySet());
+                names.addAll(registered.keySet());
                 XContentBuilder builder = channel.newBuilder();
                 builder.startObject().field("node", node).field("default", defaultModel).startArray("models");
                 for (String name : names) {
                     ClipModel model = loaded.get(name);
-                    builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null);
+                    boolean folder = registry.hasFolder(name) || (registered.containsKey(name) == false && loaded.containsKey(name)
+                        && registry.isRegistered(name) == false);
+                    builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null)
+                        .field("source", folder ? "folder" : "registered");
+                    RegisteredModel registration = registered.get(name);
+                    if (registration != null && folder == false) {
+                        builder.field("size_bytes", registration.bytes())
+                            .field("zip_sha256", registration.zipSha256())
+                            .field("created_millis", registration.createdMillis());
+                        if (model == null) {
+                            builder.field("family", registration.family());
+                        }
+                    }
                     if (model != null) {
                         builder.field("family", model.folder().family().displayName())
                             .field("layout", model.folder().layout().displayName())

@@ -5,6 +5,9 @@ import org.opensearch.cliphybrid.calibrate.TransportCalibrateAction;
 import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.registered.TransportDeleteModelAction;
+import org.opensearch.cliphybrid.model.registered.TransportModelChunkAction;
+import org.opensearch.cliphybrid.model.registered.TransportRegisterModelAction;
 import org.opensearch.cliphybrid.harvest.TransportHarvestAction;
 import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
@@ -99,7 +102,7 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
             String previous = owner.put(name, handler.getClass().getSimpleName());
             assertNull(name + " names both " + previous + " and " + handler.getClass().getSimpleName(), previous);
         }
-        assertEquals(11, owner.size());
+        assertEquals(15, owner.size());
     }
 
     public void testNamesAreActionNamesInTheClipNamespace() {
@@ -136,7 +139,13 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
                 ClipActionNames.PROFILE_DELETE,
                 TransportDeleteProfileAction.class,
                 ClipActionNames.MEASURE_BAND,
-                TransportMeasureBandAction.class
+                TransportMeasureBandAction.class,
+                ClipActionNames.MODEL_CHUNK,
+                TransportModelChunkAction.class,
+                ClipActionNames.MODEL_REGISTER,
+                TransportRegisterModelAction.class,
+                ClipActionNames.MODEL_DELETE,
+                TransportDeleteModelAction.class
             ),
             actions
         );
