@@ -221,6 +221,13 @@ Multiply-adds per text / per image (batch 1), as torch's profiler counts them on
 vision {vision_macs:.2f} G; from SigLIP base's configuration: text {text_ref:.2f} G, vision {vision_ref:.2f} G (ViT-B/16
 at 196 tokens; CLIP ViT-B/32 for comparison: about 4.4 G per image at 50 tokens, 2.9 G per text at 77 tokens of
 width 512).
+
+## Speed check (2026-12-03, ONNX Runtime 1.21.1 through the onnxruntime jar, 2 cores shared with another benchmark)
+Against the same graphs with their random weights kept (`--real-weights DIR`, 441 + 372 MB):
+vision tower (`bench/ingest --only ort --models siglip-b16-shape,siglip-b16-random --limit 16 --sweep-images 8`)
+518.1 CPU ms per image for this file, 523.1 for the real weights, 1.2 img/s each (load 6.4-8.9); text tower, one text
+of 64 ids at a time (`bench/java/OrtTextBench.java`, 40 texts per run, alternated), p50 of three runs each: this file
+572, 347, 336 ms, real weights 471, 597, 406 ms (load 10-17, too busy for better than "the same within the noise").
 """
 
 
