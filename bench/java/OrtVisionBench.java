@@ -39,6 +39,7 @@ public final class OrtVisionBench {
         List<Integer> batchSizes = Stream.of(opts.getOrDefault("batches", "1,2,4,8,16").split(",")).map(Integer::valueOf).toList();
 
         ModelFolder folder = ModelFolder.open(modelDir.getFileName().toString(), modelDir, quantized);
+        output = folder.vision().output();
         ClipImagePreprocessor preprocessor = ClipImagePreprocessor.fromConfig(folder.preprocessorSettings());
         List<float[]> pixels = preprocessAll(imagesDir, limit, preprocessor);
         long[] chw = { preprocessor.channels(), preprocessor.height(), preprocessor.width() };
@@ -81,9 +82,11 @@ public final class OrtVisionBench {
 
     /** Non-finite values in the first batch's first output of the latest run; the B/32 shape model's are worth a look. */
     private static int nonFinite;
+    /** The embedding output: CLIP's image_embeds, SigLIP's pooler_output (its first output is last_hidden_state). */
+    private static String output;
 
     private static int countNonFinite(OrtSession.Result result) throws Exception {
-        float[][] embeds = (float[][]) result.get(0).getValue();
+        float[][] embeds = (float[][]) result.get(output).orElseThrow(() -> new IllegalStateException("no output " + output)).getValue();
         int bad = 0;
         for (float[] row : embeds) {
             for (float v : row) {

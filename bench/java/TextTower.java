@@ -4,13 +4,14 @@ import ai.onnxruntime.OrtSession;
 
 import org.opensearch.cliphybrid.model.DjlRuntime;
 import org.opensearch.cliphybrid.model.ModelFolder;
-import org.opensearch.cliphybrid.model.text.ClipTokenizer;
+import org.opensearch.cliphybrid.model.text.TextTokenizer;
 
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,15 +21,17 @@ import java.util.Map;
  */
 final class TextTower implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final ClipTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
     private final boolean mask;
+    private final String output;
 
     /** {@code intraOpThreads} 0: ONNX Runtime decides, as the plugin's default. */
     TextTower(Path modelDir, int intraOpThreads) throws Exception {
         ModelFolder folder = ModelFolder.open(modelDir.getFileName().toString(), modelDir, false);
-        tokenizer = DjlRuntime.call(() -> ClipTokenizer.load(folder.tokenizer()));
+        tokenizer = DjlRuntime.call(() -> TextTokenizer.load(folder.tokenizer()));
+        output = folder.text().output();
         options = new OrtSession.SessionOptions();
         options.setInterOpNumThreads(1);
         if (intraOpThreads > 0) {
@@ -43,10 +46,11 @@ final class TextTower implements AutoCloseable {
     }
 
     long[] tokenize(String text) throws Exception {
-        return DjlRuntime.call(() -> tokenizer.encode(text));
+        // padded as the node pads: SigLIP pools the last position, so its texts always run at the full 64 ids
+        return DjlRuntime.call(() -> tokenizer.batch(List.of(tokenizer.encode(text))).ids()[0]);
     }
 
-    /** The session's {@code text_embeds} for one tokenized text, as the model gives it (not normalised). */
+    /** The session's embedding output (CLIP's {@code text_embeds}, SigLIP's {@code pooler_output}) for one tokenized text, not normalised. */
     float[] run(long[] ids) throws Exception {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         long[] shape = { 1, ids.length };
@@ -58,8 +62,8 @@ final class TextTower implements AutoCloseable {
                 inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape));
             }
             try (OrtSession.Result result = session.run(inputs)) {
-                return ((float[][]) result.get("text_embeds")
-                    .orElseThrow(() -> new IllegalStateException("the text model has no text_embeds output"))
+                return ((float[][]) result.get(output)
+                    .orElseThrow(() -> new IllegalStateException("the text model has no " + output + " output"))
                     .getValue())[0];
             }
         } finally {
