@@ -75,4 +75,16 @@ public final class ClusterClient {
             throw new IOException(e);
         }
     }
+
+    /** The cosine of two vectors as a response's JSON gives them (lists of numbers). */
+    static double cosine(List<?> a, List<?> b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.size(); i++) {
+            double x = ((Number) a.get(i)).doubleValue(), y = ((Number) b.get(i)).doubleValue();
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        return dot / Math.sqrt(na * nb);
+    }
 }

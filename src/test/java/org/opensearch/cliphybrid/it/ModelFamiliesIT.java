@@ -40,16 +40,6 @@ public class ModelFamiliesIT {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static double cosine(List<?> a, List<?> b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.size(); i++) {
-            double x = ((Number) a.get(i)).doubleValue(), y = ((Number) b.get(i)).doubleValue();
-            dot += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        return dot / Math.sqrt(na * nb);
-    }
 
     private void embedsAsTheGoldenSays(String model, String family, String layout) throws IOException {
         Map<String, Object> golden = golden(model);
@@ -61,8 +51,8 @@ public class ModelFamiliesIT {
         );
         assertEquals(r.raw(), 200, r.status());
         assertEquals(r.raw(), ((Number) golden.get("dimension")).intValue(), r.<Number>path("dimension").intValue());
-        double textCosine = cosine((List<?>) text.get("embedding"), r.path("texts.0.embedding"));
-        double imageCosine = cosine((List<?>) image.get("embedding"), r.path("images.0.embedding"));
+        double textCosine = ClusterClient.cosine((List<?>) text.get("embedding"), r.path("texts.0.embedding"));
+        double imageCosine = ClusterClient.cosine((List<?>) image.get("embedding"), r.path("images.0.embedding"));
         assertTrue(model + " text cosine " + textCosine, textCosine >= 0.9999);
         assertTrue(model + " image cosine " + imageCosine, imageCosine >= 0.9999);
 

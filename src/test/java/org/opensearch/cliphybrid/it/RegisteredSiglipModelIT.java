@@ -54,16 +54,6 @@ public class RegisteredSiglipModelIT {
         return cluster.post("/_plugins/clip/_embed", "{\"model\": \"" + model + "\", \"texts\": [\"" + text.replace("\"", "\\\"") + "\"]}");
     }
 
-    private static double cosine(List<?> a, List<?> b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.size(); i++) {
-            double x = ((Number) a.get(i)).doubleValue(), y = ((Number) b.get(i)).doubleValue();
-            dot += x * y;
-            na += x * x;
-            nb += y * y;
-        }
-        return dot / Math.sqrt(na * nb);
-    }
 
     @Test
     @SuppressWarnings("unchecked")
@@ -108,7 +98,7 @@ public class RegisteredSiglipModelIT {
         Map<String, Object> goldenText = ((List<Map<String, Object>>) golden.get("texts")).get(0);
         ClusterClient.Response embedded = embedText(NAME, (String) goldenText.get("text"));
         assertEquals(embedded.raw(), 200, embedded.status());
-        double c = cosine((List<?>) goldenText.get("embedding"), embedded.path("texts.0.embedding"));
+        double c = ClusterClient.cosine((List<?>) goldenText.get("embedding"), embedded.path("texts.0.embedding"));
         assertTrue("registered siglip text cosine " + c, c >= 0.9999);
         // the folder copy of the same files gives the same vector
         ClusterClient.Response folder = embedText("siglip-tiny", (String) goldenText.get("text"));

@@ -151,21 +151,12 @@ public class ShardIndependenceIT {
     private static Map<String, Double> cosines() {
         List<Double> q = vectors.get(probe());
         Map<String, Double> cosine = new LinkedHashMap<>();
-        vectors.keySet().stream().map(id -> Map.entry(id, cosine(vectors.get(id), q)))
+        vectors.keySet().stream().map(id -> Map.entry(id, ClusterClient.cosine(vectors.get(id), q)))
             .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
             .forEach(e -> cosine.put(e.getKey(), e.getValue()));
         return cosine;
     }
 
-    private static double cosine(List<Double> v, List<Double> q) {
-        double dot = 0, a = 0, b = 0;
-        for (int i = 0; i < v.size(); i++) {
-            dot += v.get(i) * q.get(i);
-            a += v.get(i) * v.get(i);
-            b += q.get(i) * q.get(i);
-        }
-        return dot / Math.sqrt(a * b);
-    }
 
     /** BM25 with index-wide statistics, best first, the K best. */
     private static Map<String, Double> bm25() throws IOException {
