@@ -42,6 +42,8 @@ final class CalibratedHybridQuery extends Query {
     /** The mapped fields {@code hasText} looks at. */
     private final List<String> textFields;
     private final int k;
+    /** How many the kNN search finds before the k nearest are kept, by exact cosine: more than k for quantized graphs. */
+    private final int candidates;
     private final Scoring scoring;
 
     /**
@@ -98,35 +100,65 @@ final class CalibratedHybridQuery extends Query {
         Query hasText,
         List<String> textFields,
         int k,
+        int candidates,
         Scoring scoring
     ) {
+        if (candidates < k) {
+            throw new IllegalArgumentException("candidates " + candidates + " below k " + k);
+        }
         this.textFields = List.copyOf(textFields);
         this.knn = knn;
         this.knnWithoutText = knnWithoutText;
         this.lexical = lexical;
         this.hasText = hasText;
         this.k = k;
+        this.candidates = candidates;
         this.scoring = scoring;
     }
 
-    @Override
-    public Query rewrite(IndexSearcher searcher) throws IOException {
-        ScoreDoc[] found = searcher.search(knn, k).scoreDocs;
+    /**
+     * The k nearest of a kNN search for {@code candidates}, in doc id order. A quantized graph ranks by approximate scores (a
+     * 1-bit one far from the cosine order), so when it was asked for more than k its candidates are ranked again by the exact
+     * cosine of the raw vectors, which stay on disk beside the quantized ones: that is what oversampling buys.
+     */
+    private int[] nearest(IndexSearcher searcher, Query query) throws IOException {
+        ScoreDoc[] found = searcher.search(query, candidates).scoreDocs;
+        if (found.length > k) {
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            float[] exact = new float[found.length];
+            Integer[] order = new Integer[found.length];
+            for (int i = 0; i < found.length; i++) {
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(found[i].doc, leaves));
+                float cosine = ForReader.cosine(scoring, leaf.reader().getFloatVectorValues(scoring.vectorField()), found[i].doc - leaf.docBase);
+                exact[i] = Float.isNaN(cosine) ? Float.NEGATIVE_INFINITY : cosine;
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Float.compare(exact[b], exact[a]));
+            ScoreDoc[] best = new ScoreDoc[k];
+            for (int i = 0; i < k; i++) {
+                best[i] = found[order[i]];
+            }
+            found = best;
+        }
         int[] docs = new int[found.length];
         for (int i = 0; i < docs.length; i++) {
             docs[i] = found[i].doc;
         }
         Arrays.sort(docs);
+        return docs;
+    }
+
+    @Override
+    public Query rewrite(IndexSearcher searcher) throws IOException {
+        int[] docs = nearest(searcher, knn);
         // The k nearest outscore every other document that has no text match, unless it has text (then its words count
         // against it) and the other has none: the k nearest without text close that gap, so the best hits do not depend on
         // how the index is split into shards.
         int[] nearest = docs;
         if (knnWithoutText != null && someLackText(searcher)) {
-            ScoreDoc[] bare = searcher.search(knnWithoutText, k).scoreDocs;
+            int[] bare = nearest(searcher, knnWithoutText);
             nearest = Arrays.copyOf(docs, docs.length + bare.length);
-            for (int i = 0; i < bare.length; i++) {
-                nearest[docs.length + i] = bare[i].doc;
-            }
+            System.arraycopy(bare, 0, nearest, docs.length, bare.length);
             nearest = Arrays.stream(nearest).sorted().distinct().toArray();
         }
         // A document outside the k nearest has a cosine no higher than the farthest of them (as far as HNSW finds them),
@@ -185,7 +217,7 @@ final class CalibratedHybridQuery extends Query {
 
     @Override
     public String toString(String field) {
-        return "clip_hybrid(calibrated k=" + k + ", vector: " + knn.toString(field) + ", text: "
+        return "clip_hybrid(calibrated k=" + k + (candidates > k ? " of " + candidates : "") + ", vector: " + knn.toString(field) + ", text: "
             + (lexical == null ? "none" : lexical.toString(field)) + ")";
     }
 
@@ -197,12 +229,13 @@ final class CalibratedHybridQuery extends Query {
             && Objects.equals(lexical, ((CalibratedHybridQuery) o).lexical)
             && Objects.equals(hasText, ((CalibratedHybridQuery) o).hasText)
             && k == ((CalibratedHybridQuery) o).k
+            && candidates == ((CalibratedHybridQuery) o).candidates
             && scoring.equals(((CalibratedHybridQuery) o).scoring);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(classHash(), knn, knnWithoutText, lexical, hasText, k, scoring);
+        return Objects.hash(classHash(), knn, knnWithoutText, lexical, hasText, k, candidates, scoring);
     }
 
     /** The query for one reader, once that reader's nearest documents are known. */

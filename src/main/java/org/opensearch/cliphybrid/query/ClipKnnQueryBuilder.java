@@ -155,8 +155,8 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
      * where Lucene would quietly find nothing; the segments answer for a mapping that names no dimension.
      */
     static void checkDimension(QueryShardContext context, String vectorField, int dimension) throws IOException {
-        int mapped = MappedDimension.of(context, context.fieldMapper(vectorField).name());
-        if (mapped != MappedDimension.UNKNOWN && mapped != dimension) {
+        int mapped = MappedVectorField.dimension(context, context.fieldMapper(vectorField).name());
+        if (mapped != MappedVectorField.UNKNOWN && mapped != dimension) {
             throw dimensionMismatch(context, vectorField, dimension, mapped);
         }
         for (LeafReaderContext leaf : context.getIndexReader().leaves()) {

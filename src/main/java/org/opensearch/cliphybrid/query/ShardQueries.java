@@ -15,6 +15,9 @@ import java.util.Map;
 
 /** What {@code clip_hybrid} becomes on a shard, from its options and what the coordinator's rewrite learned. */
 final class ShardQueries {
+    /** Candidates per k for 1-bit graphs: the smallest factor that held recall@10 at 0.95 up to 200k vectors. */
+    static final int ONE_BIT_OVERSAMPLE = 10;
+
     private ShardQueries() {}
 
     /** The query for one shard, before any folding: what the coordinator's rewrite learned decides which. */
@@ -40,13 +43,31 @@ final class ShardQueries {
         }
         ProperNounRule rule = q.properNounRule();
         QueryBuilder knnFilter = rule.filter();
-        Query knn = new GuardedKnnQuery(vectorField, queryVector, options.knnBeam(), knnFilter == null ? null : knnFilter.toQuery(context));
+        int candidates = options.fusion() == ClipHybridOptions.Fusion.CALIBRATED
+            ? candidates(options, MappedVectorField.bits(context, vectorField))
+            : options.knnBeam();
+        Query knn = new GuardedKnnQuery(vectorField, queryVector, Math.max(candidates, options.knnBeam()), knnFilter == null ? null : knnFilter.toQuery(context));
         QueryBuilder lexicalBuilder = LexicalQuery.of(options.weightedTexts(), options.textFields(), knnFilter);
         Query lexical = lexicalBuilder == null ? null : lexicalBuilder.toQuery(context);
         if (options.fusion() == ClipHybridOptions.Fusion.CALIBRATED) {
-            return calibrated(q, context, knn, lexical, knnFilter, rule);
+            return calibrated(q, context, knn, candidates, lexical, knnFilter, rule);
         }
         return new ClipHybridQuery(knn, lexical, options.k(), options.effectiveWindowSize(), q.rankFusion(), options.minScore());
+    }
+
+    /**
+     * How many nearest the composable mode asks the graph for before it keeps the k best by exact cosine. A float graph's
+     * order is the cosine's, so k. A quantized graph's is approximate: a 7-bit one keeps the cosine order nearly (recall@10
+     * 0.99 at k 100 on 512-d vectors, docs/benchmarks.md), a 1-bit one does not (0.56), and needs
+     * {@value #ONE_BIT_OVERSAMPLE} times k (0.95 to 0.97 on 100k to 200k vectors). {@code ef_search} widens it further; the
+     * kNN search and the re-ranking hold every candidate, so they are at most {@code k}'s own limit.
+     */
+    static int candidates(ClipHybridOptions options, int bits) {
+        if (bits >= MappedVectorField.FLOAT_BITS) {
+            return options.k();
+        }
+        int factor = bits <= 1 ? ONE_BIT_OVERSAMPLE : 1;
+        return Math.max(options.knnBeam(), (int) Math.min(ClipHybridOptions.MAX_K, (long) options.k() * factor));
     }
 
     /**
@@ -57,6 +78,7 @@ final class ShardQueries {
         ClipHybridQueryBuilder q,
         QueryShardContext context,
         Query knn,
+        int candidates,
         Query lexical,
         QueryBuilder knnFilter,
         ProperNounRule rule
@@ -74,7 +96,7 @@ final class ShardQueries {
             if (knnFilter != null) {
                 withoutText.add(knnFilter.toQuery(context), BooleanClause.Occur.FILTER);
             }
-            knnWithoutText = new GuardedKnnQuery(vectorField, queryVector, options.knnBeam(), withoutText.build());
+            knnWithoutText = new GuardedKnnQuery(vectorField, queryVector, Math.max(candidates, options.knnBeam()), withoutText.build());
         }
         return new CalibratedHybridQuery(
             knn,
@@ -83,6 +105,7 @@ final class ShardQueries {
             hasText,
             mapped,
             options.k(),
+            candidates,
             new CalibratedHybridQuery.Scoring(
                 vectorField,
                 queryVector,

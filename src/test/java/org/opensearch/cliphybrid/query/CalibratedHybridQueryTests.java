@@ -94,6 +94,7 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
             new FieldExistsQuery("title"),
             List.of("title"),
             k,
+            k,
             new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, weights, Float.NaN, minScore, "")
         );
     }
@@ -159,6 +160,7 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
             zorblax,
             new FieldExistsQuery("title"),
             List.of("title"),
+            3,
             3,
             new CalibratedHybridQuery.Scoring("v", QUERY, CALIBRATION, Weights.EQUAL, 10f, 0f, "")
         );
@@ -276,6 +278,7 @@ public class CalibratedHybridQueryTests extends OpenSearchTestCase {
                     lexical,
                     hasText,
                     List.of("title", "caption"),
+                    k,
                     k,
                     scoring
                 );
