@@ -219,7 +219,9 @@ final class CalibratedLeaf {
             if (near.docID() < min) {
                 near.advance(min);
             }
-            int next = max;
+            // without words the nearest are the only matches: what follows the window is the next of them, or none, which a
+            // bulk scorer must say as NO_MORE_DOCS once it reaches the end of the leaf
+            int next = text == null ? DocIdSetIterator.NO_MORE_DOCS : max;
             if (text != null) {
                 next = text.score(new LeafCollector() {
                     @Override

@@ -80,7 +80,7 @@ public class OversampledNearestTests extends OpenSearchTestCase {
             List.of(),
             K,
             candidates,
-            new CalibratedHybridQuery.Scoring("v", query, new Calibration(0f, 1f, 0.5f), Weights.EQUAL, Float.NaN, 0f, "")
+            new CalibratedHybridQuery.Scoring("v", query, new Calibration(-1f, 1f, 0.5f), Weights.EQUAL, Float.NaN, 0f, "")
         );
         ScoreDoc[] found = searcher.search(q, K).scoreDocs;
         Set<String> ids = new TreeSet<>();
