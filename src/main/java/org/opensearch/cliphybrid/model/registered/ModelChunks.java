@@ -110,7 +110,7 @@ public final class ModelChunks {
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("name", name);
         source.put("kind", KIND_MODEL);
-        source.put("family", extracted.folder().family().name().toLowerCase(java.util.Locale.ROOT));
+        source.put("family", extracted.folder().family().displayName());
         source.put("chunks", assembled.chunks);
         source.put("zip_bytes", assembled.bytes);
         source.put("zip_sha256", assembled.sha256);
