@@ -7,7 +7,6 @@ import org.opensearch.cliphybrid.model.ScoreFunction;
 import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.cliphybrid.model.settings.ModelSettings;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
 import org.opensearch.core.action.ActionListener;
@@ -50,10 +49,6 @@ public final class ZeroShotLabeler {
 
     /** Per-model score functions; read at each labelling, so that a changed setting applies to cached label embeddings too. */
     private final ModelSettingsService modelSettings;
-
-    public ZeroShotLabeler(InferenceService inference) {
-        this(inference, new ModelSettingsService(Settings.EMPTY));
-    }
 
     public ZeroShotLabeler(InferenceService inference, ModelSettingsService modelSettings) {
         this.inference = inference;
@@ -105,10 +100,6 @@ public final class ZeroShotLabeler {
             );
         }
         return score == embeddings.score() ? embeddings : new LabelEmbeddings(embeddings.vectors(), score);
-    }
-
-    static LabelEmbeddings embed(ClipModel model, ZeroShotConfig config) throws Exception {
-        return embed(model, config, false);
     }
 
     /** @param scoreSet a per-model setting gives the score function, so the folder need not state one */

@@ -123,29 +123,48 @@ final class CalibratedHybridQuery extends Query {
      */
     private int[] nearest(IndexSearcher searcher, Query query) throws IOException {
         ScoreDoc[] found = searcher.search(query, candidates).scoreDocs;
-        if (found.length > k) {
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            float[] exact = new float[found.length];
-            Integer[] order = new Integer[found.length];
-            for (int i = 0; i < found.length; i++) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(found[i].doc, leaves));
-                float cosine = ForReader.cosine(scoring, leaf.reader().getFloatVectorValues(scoring.vectorField()), found[i].doc - leaf.docBase);
-                exact[i] = Float.isNaN(cosine) ? Float.NEGATIVE_INFINITY : cosine;
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Float.compare(exact[b], exact[a]));
-            ScoreDoc[] best = new ScoreDoc[k];
-            for (int i = 0; i < k; i++) {
-                best[i] = found[order[i]];
-            }
-            found = best;
-        }
         int[] docs = new int[found.length];
         for (int i = 0; i < docs.length; i++) {
             docs[i] = found[i].doc;
         }
         Arrays.sort(docs);
-        return docs;
+        if (docs.length <= k) {
+            return docs;
+        }
+        float[] exact = exactCosines(searcher, docs);
+        Integer[] order = new Integer[docs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(exact[b], exact[a]));
+        int[] best = new int[k];
+        for (int i = 0; i < k; i++) {
+            best[i] = docs[order[i]];
+        }
+        Arrays.sort(best);
+        return best;
+    }
+
+    /**
+     * The exact cosine of each of {@code sortedDocs} (top-level ids, ascending; -infinity for a document without a vector),
+     * read with one forward pass over each leaf's vectors.
+     */
+    private float[] exactCosines(IndexSearcher searcher, int[] sortedDocs) throws IOException {
+        float[] out = new float[sortedDocs.length];
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        int i = 0;
+        while (i < sortedDocs.length) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sortedDocs[i], leaves));
+            int end = leaf.docBase + leaf.reader().maxDoc();
+            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(scoring.vectorField());
+            KnnVectorValues.DocIndexIterator it = vectors == null ? null : vectors.iterator();
+            for (; i < sortedDocs.length && sortedDocs[i] < end; i++) {
+                int doc = sortedDocs[i] - leaf.docBase;
+                boolean has = it != null && (it.docID() == doc || (it.docID() < doc && it.advance(doc) == doc));
+                out[i] = has ? ForReader.cosine(scoring, vectors.vectorValue(it.index())) : Float.NEGATIVE_INFINITY;
+            }
+        }
+        return out;
     }
 
     @Override
@@ -167,11 +186,8 @@ final class CalibratedHybridQuery extends Query {
         float farthest = -1f;
         if (docs.length == k) {
             farthest = Float.POSITIVE_INFINITY;
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            for (int doc : docs) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-                float cosine = ForReader.cosine(scoring, leaf.reader().getFloatVectorValues(scoring.vectorField()), doc - leaf.docBase);
-                if (Float.isNaN(cosine) == false) {
+            for (float cosine : exactCosines(searcher, docs)) {
+                if (cosine != Float.NEGATIVE_INFINITY) {
                     farthest = Math.min(farthest, cosine);
                 }
             }

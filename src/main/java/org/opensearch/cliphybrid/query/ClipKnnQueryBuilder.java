@@ -152,10 +152,12 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
 
     /**
      * The 400 for a query vector of another dimension than the field's. The mapping answers even on a shard without vectors,
-     * where Lucene would quietly find nothing; the segments answer for a mapping that names no dimension.
+     * where Lucene would quietly find nothing; the segments answer for a mapping that names no dimension. Returns what the
+     * mapping says of the field.
      */
-    static void checkDimension(QueryShardContext context, String vectorField, int dimension) throws IOException {
-        int mapped = MappedVectorField.dimension(context, context.fieldMapper(vectorField).name());
+    static MappedVectorField checkDimension(QueryShardContext context, String vectorField, int dimension) throws IOException {
+        MappedVectorField field = MappedVectorField.of(context, context.fieldMapper(vectorField).name());
+        int mapped = field.dimension();
         if (mapped != MappedVectorField.UNKNOWN && mapped != dimension) {
             throw dimensionMismatch(context, vectorField, dimension, mapped);
         }
@@ -165,6 +167,7 @@ public final class ClipKnnQueryBuilder extends AbstractQueryBuilder<ClipKnnQuery
                 throw dimensionMismatch(context, vectorField, dimension, info.getVectorDimension());
             }
         }
+        return field;
     }
 
     private static QueryShardException dimensionMismatch(QueryShardContext context, String vectorField, int dimension, int held) {

@@ -19,9 +19,12 @@ import java.util.Map;
  * knows the dimension only once a vector was indexed, so a shard without vectors needs the mapping. k-NN keeps both in its
  * own field type class, which the plugin does not link against (docs/architecture.md), and {@code MappedFieldType} has
  * nothing generic for them; the field's mapper does write its own mapping through the public {@code ToXContent} contract,
- * the same JSON that {@code GET <index>/_mapping} shows, so that is what is read.
+ * the same JSON that {@code GET <index>/_mapping} shows, so that is what is read, once per field and query.
+ *
+ * @param dimension the mapped dimension, or {@link #UNKNOWN}
+ * @param bits      bits per dimension the field's graph searches with: {@link #FLOAT_BITS}, or what its quantization keeps
  */
-final class MappedVectorField {
+record MappedVectorField(int dimension, int bits) {
     /** A mapping without a dimension: a k-NN field built from a trained model ({@code model_id}) names none. */
     static final int UNKNOWN = -1;
     /** Bits per dimension of vectors searched as they are stored. */
@@ -31,16 +34,10 @@ final class MappedVectorField {
 
     private static final String DIMENSION = "dimension";
 
-    private MappedVectorField() {}
-
-    /** The dimension of {@code field} (its full path, aliases resolved) in the shard's mapping, or {@link #UNKNOWN}. */
-    static int dimension(QueryShardContext context, String field) throws IOException {
-        return dimensionFromMapping(mapping(context, field));
-    }
-
-    /** Bits per dimension the field's graph searches with: {@link #FLOAT_BITS}, or what its quantization keeps. */
-    static int bits(QueryShardContext context, String field) throws IOException {
-        return bitsFromMapping(mapping(context, field));
+    /** What the shard's mapping says of {@code field} (its full path, aliases resolved). */
+    static MappedVectorField of(QueryShardContext context, String field) throws IOException {
+        Object mapping = mapping(context, field);
+        return new MappedVectorField(dimensionFromMapping(mapping), bitsFromMapping(mapping));
     }
 
     static int dimension(Mapper mapper) throws IOException {

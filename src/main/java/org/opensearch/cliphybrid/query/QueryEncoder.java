@@ -358,7 +358,8 @@ public final class QueryEncoder {
         }, listener::onFailure));
     }
 
-    static Object extract(Map<String, Object> source, String path) {
+    /** The value at a dotted path of a document's source, through nested objects; null where the path ends early. */
+    public static Object extract(Map<String, Object> source, String path) {
         Object value = source;
         for (String part : path.split("\\.")) {
             if (value instanceof Map<?, ?> map) {

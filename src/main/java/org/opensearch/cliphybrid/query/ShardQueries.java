@@ -30,7 +30,7 @@ final class ShardQueries {
             throw new IllegalStateException("[" + ClipHybridOptions.NAME + "] query inputs were not encoded before the shard search");
         }
         ClipKnnQueryBuilder.checkVectorField(context, vectorField);
-        ClipKnnQueryBuilder.checkDimension(context, vectorField, queryVector.length);
+        MappedVectorField mapped = ClipKnnQueryBuilder.checkDimension(context, vectorField, queryVector.length);
         if (options.fusion() != ClipHybridOptions.Fusion.CALIBRATED && fusedHits != null) {
             String index = context.index().getName();
             Map<String, Fused> mine = new HashMap<>();
@@ -44,7 +44,7 @@ final class ShardQueries {
         ProperNounRule rule = q.properNounRule();
         QueryBuilder knnFilter = rule.filter();
         int candidates = options.fusion() == ClipHybridOptions.Fusion.CALIBRATED
-            ? candidates(options, MappedVectorField.bits(context, vectorField))
+            ? candidates(options, mapped.bits())
             : options.knnBeam();
         Query knn = new GuardedKnnQuery(vectorField, queryVector, Math.max(candidates, options.knnBeam()), knnFilter == null ? null : knnFilter.toQuery(context));
         QueryBuilder lexicalBuilder = LexicalQuery.of(options.weightedTexts(), options.textFields(), knnFilter);

@@ -68,7 +68,7 @@ public class QueryEncoderModelSettingsTests extends OpenSearchTestCase {
             fixture.inference.embedText(null, "a dog on the grass", image);
             ZeroShotConfig config = new ZeroShotConfig(List.of("dog", "car", "tree"), List.of("a photo of a {}."), 3, 0, "labels", true);
             PlainActionFuture<List<ZeroShotLabeler.Label>> softmax = new PlainActionFuture<>();
-            new ZeroShotLabeler(fixture.inference).label(null, image.get(), config, softmax);
+            new ZeroShotLabeler(fixture.inference, new ModelSettingsService(Settings.EMPTY)).label(null, image.get(), config, softmax);
             double sum = softmax.get().stream().mapToDouble(ZeroShotLabeler.Label::probability).sum();
             assertEquals("the folder's softmax", 1.0, sum, 1e-6);
 

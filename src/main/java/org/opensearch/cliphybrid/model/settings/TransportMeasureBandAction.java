@@ -12,6 +12,7 @@ import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.cliphybrid.provenance.VectorModel;
 import org.opensearch.cliphybrid.provenance.VectorModels;
+import org.opensearch.cliphybrid.query.QueryEncoder;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.service.ClusterService;
@@ -152,20 +153,10 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
         return value instanceof String s && s.isBlank() == false && s.length() <= InferenceService.MAX_TEXT_CHARS ? s : null;
     }
 
+    /** A field written flat under its dotted name, or nested as the path says. */
     private static Object extract(Map<String, Object> source, String path) {
         Object value = source.get(path);
-        if (value != null) {
-            return value;
-        }
-        value = source;
-        for (String part : path.split("\\.")) {
-            if (value instanceof Map<?, ?> map) {
-                value = map.get(part);
-            } else {
-                return null;
-            }
-        }
-        return value;
+        return value != null ? value : QueryEncoder.extract(source, path);
     }
 
     private static float[][] embed(ClipModel model, List<String> texts, long deadline) throws Exception {
