@@ -9,6 +9,9 @@ Writes src/test/resources/families/<name>/ for
   immich-clip-tiny  OpenCLIP as Immich exports it: batch-of-one graphs, int32 `text`, the real CLIP tokenizer (the test
                     copies it from ../shared, it is too big to commit)
   immich-mclip-tiny Immich's multilingual CLIP: `input_ids` + `attention_mask` int32, an XLM-RoBERTa-style tokenizer
+  immich-nllb-tiny  NLLB-SigLIP as Immich exports it: int32 `text`, an NLLB-style tokenizer whose FLORES-200 language
+                    codes are added tokens and whose template puts the source language first, a tower that pools that
+                    first position (open_clip's cls_pooler), so the language changes every vector
 and families/images/ with the pictures the goldens are of.
 
 The weights are random; the layouts, input and output names, shapes, dtypes, tokenizers and preprocessing are the
@@ -55,6 +58,10 @@ TEXTS = [
     " ".join(["a long caption about a little girl in a pink dress climbing the stairs of a wooden house"] * 4),
 ]
 LABELS = ["a dog", "a red car", "the sea at night"]
+# (text, FLORES-200 code) pairs for the NLLB fixture, beside TEXTS in its default language
+LANGUAGE_TEXTS = [("ein Hund am Strand", "deu_Latn"), ("un chien sur la plage", "fra_Latn"),
+                  ("a red car 日本", "jpn_Jpan"), ("A photo of a DOG, running on the beach!", "eng_Latn")]
+FLORES = ["eng_Latn", "deu_Latn", "fra_Latn", "spa_Latn", "jpn_Jpan", "zho_Hans", "rus_Cyrl", "arb_Arab"]
 
 CORPUS_WORDS = (
     "a an the of on in at with and to is are two three people man woman girl boy dog dogs cat car red blue green "
@@ -231,6 +238,43 @@ def xlmr_tokenizer(out: Path, work: Path):
     return encode, len(pieces)
 
 
+def nllb_tokenizer(out: Path, work: Path):
+    """NLLB-200: fairseq ids as XLM-R's, then one added token per FLORES-200 code, then <mask>. transformers' template
+    (not the legacy one) puts the source language first, [eng_Latn] text </s>; open_clip's HFTokenizer.set_language
+    (set_src_lang_special_tokens) swaps that first token for the language asked for."""
+    sp = train_spm(work / "nllb", 4, model_type="unigram", vocab_size=300, unk_id=0, bos_id=1, eos_id=2, pad_id=-1,
+                   add_dummy_prefix=True, remove_extra_whitespaces=True)
+    pieces = [["<s>", 0.0], ["<pad>", 0.0], ["</s>", 0.0], ["<unk>", 0.0]]
+    pieces += [[sp.id_to_piece(i), sp.get_score(i)] for i in range(3, sp.get_piece_size())]
+    codes = {code: len(pieces) + k for k, code in enumerate(FLORES)}
+    pieces += [[code, 0.0] for code in FLORES]
+    mask = len(pieces)
+    pieces.append(["<mask>", 0.0])
+    template = [{"SpecialToken": {"id": "eng_Latn", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                {"SpecialToken": {"id": "</s>", "type_id": 0}}]
+    tokens = [added(0, "<s>"), added(1, "<pad>"), added(2, "</s>"), added(3, "<unk>")]
+    tokens += [added(i, code) for code, i in codes.items()] + [added(mask, "<mask>")]
+    write_json(out / "textual" / "tokenizer.json",
+               unigram_json(sp, 3, pieces, tokens, template, {"eng_Latn": codes["eng_Latn"], "</s>": 2}))
+    write_json(out / "textual" / "tokenizer_config.json", {"tokenizer_class": "NllbTokenizer", "src_lang": "eng_Latn",
+                                                           "tgt_lang": None, "legacy_behaviour": False,
+                                                           "model_max_length": 1024, "bos_token": "<s>",
+                                                           "eos_token": "</s>", "pad_token": "<pad>",
+                                                           "unk_token": "<unk>", "mask_token": "<mask>",
+                                                           "additional_special_tokens": FLORES})
+    write_json(out / "textual" / "special_tokens_map.json", {"bos_token": "<s>", "eos_token": "</s>",
+                                                             "pad_token": "<pad>", "unk_token": "<unk>",
+                                                             "mask_token": "<mask>",
+                                                             "additional_special_tokens": FLORES})
+
+    def encode(text, language=None):
+        body = [i + 1 if i >= 3 else 3 for i in sp.encode(" ".join(text.split()))]
+        ids = [codes[language or "eng_Latn"]] + body[:75] + [2]
+        return ids + [1] * (77 - len(ids)), None, len(ids)
+
+    return encode, len(pieces)
+
+
 def clip_tokenizer(out: Path):
     """The real CLIP BPE through tokenizers.js; Immich pads every text with <|endoftext|> to 77."""
     write_json(out / "textual" / "tokenizer_config.json", {"tokenizer_class": "CLIPTokenizer", "model_max_length": 77,
@@ -391,6 +435,25 @@ class MultilingualText(nn.Module):
         return nn.functional.normalize(self.proj(pooled), dim=-1)
 
 
+class NllbText(nn.Module):
+    """open_clip's HFTextEncoder over NLLB as Immich exports it: only `text`, the mask where it is not <pad> (1), a
+    bidirectional encoder, the first position pooled (cls_pooler: the language token's), a linear map, L2 norm."""
+
+    def __init__(self, vocab, d, length, dim):
+        super().__init__()
+        self.tokens, self.positions = nn.Embedding(vocab, d), nn.Parameter(torch.randn(length, d) * 0.1)
+        self.blocks = nn.ModuleList([Block(d)])
+        self.proj = nn.Linear(d, dim)
+
+    def forward(self, text):
+        ids = text.long()
+        mask = (ids != 1).long()
+        x = self.tokens(ids) + self.positions
+        for block in self.blocks:
+            x = block(x, mask)
+        return nn.functional.normalize(self.proj(x[:, 0]), dim=-1)
+
+
 class OpenClipVision(nn.Module):
     def __init__(self, size, patch, d, dim):
         super().__init__()
@@ -483,11 +546,13 @@ def unit(v):
     return v / np.linalg.norm(v)
 
 
-def golden(out, dimension, encode, text_fn, image_fn, pictures, pixel_fn, score=None):
+def golden(out, dimension, encode, text_fn, image_fn, pictures, pixel_fn, score=None, languages=()):
     texts = []
-    for text in TEXTS:
-        ids, mask, _ = encode(text)
+    for text, language in [(t, None) for t in TEXTS] + list(languages):
+        ids, mask, _ = encode(text, language) if language else encode(text)
         entry = {"text": text, "input_ids": ids}
+        if language:
+            entry["language"] = language
         if mask is not None:
             entry["attention_mask"] = mask
         entry["embedding"] = rounded(unit(text_fn(ids, mask)))
@@ -637,6 +702,28 @@ def main():
            lambda px: numpy_out(vision, torch.tensor(px[None]))[0].numpy(),
            pictures, lambda n: immich_pixels(n, 40, clip_mean, clip_std))
     check_with_js("immich-mclip-tiny", out / "textual", encode, lambda t: " ".join(t.split()))
+
+    # NLLB-SigLIP as Immich exports it: int32 text [1, 77] alone, FLORES-200 codes, the first position pooled
+    out = ROOT / "immich-nllb-tiny"
+    shutil.rmtree(out, ignore_errors=True)
+    encode, vocab = nllb_tokenizer(out, work)
+    text, vision = NllbText(vocab, 32, 77, 20).eval(), OpenClipVision(40, 8, 32, 20).eval()
+    export(text, (torch.ones(1, 77, dtype=torch.int32),), out / "textual" / "model.onnx", ["text"], ["embedding"],
+           dynamic=False)
+    export(vision, (torch.zeros(1, 3, 40, 40),), out / "visual" / "model.onnx", ["image"], ["embedding"],
+           dynamic=False)
+    # nllb-clip-base-siglip's own text_cfg (no context_length: open_clip's 77), as in ../shared's open_clip configs
+    write_json(out / "config.json", {"embed_dim": 20, "custom_text": True, "init_logit_bias": -10,
+                                     "vision_cfg": {"image_size": 40, "layers": 1, "width": 32, "patch_size": 8},
+                                     "text_cfg": {"hf_model_name": "facebook/nllb-200-distilled-600M",
+                                                  "hf_tokenizer_name": "facebook/nllb-200-distilled-600M",
+                                                  "hf_proj_type": "linear", "hf_pooler_type": "cls_pooler"}})
+    write_json(out / "visual" / "preprocess_cfg.json", preprocess)
+    golden(out, 20, encode,
+           lambda ids, m: numpy_out(text, torch.tensor([ids], dtype=torch.int32))[0].numpy(),
+           lambda px: numpy_out(vision, torch.tensor(px[None]))[0].numpy(),
+           pictures, lambda n: immich_pixels(n, 40, clip_mean, clip_std), languages=LANGUAGE_TEXTS)
+    check_with_js("immich-nllb-tiny", out / "textual", encode, lambda t: " ".join(t.split()))
     shutil.rmtree(work)
 
 

@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -51,6 +52,7 @@ public final class ClipModel implements Closeable {
 
     private final ModelFolder folder;
     private final TextTokenizer tokenizer;
+    private final Set<String> languages;
     private final float[] cosineBand;
     private final ClipImagePreprocessor preprocessor;
     private final ZooModel<NDList, NDList> text;
@@ -84,6 +86,7 @@ public final class ClipModel implements Closeable {
         this.fingerprint = fingerprint;
         this.cosineBand = folder.cosineBand();
         this.tokenizer = tokenizer;
+        this.languages = java.util.Collections.unmodifiableSortedSet(tokenizer.languages());
         this.preprocessor = preprocessor;
         this.text = text;
         this.vision = vision;
@@ -274,16 +277,46 @@ public final class ClipModel implements Closeable {
         return tokenizer.pieces(word);
     }
 
+    /** Refuses, naming the model and the field, a language its text tower does not read. */
+    public void checkLanguage(String language) {
+        if (language == null || languages.contains(language)) {
+            return;
+        }
+        if (languages.isEmpty()) {
+            throw new IllegalArgumentException(
+                "[language] [" + language + "]: CLIP model [" + name() + "] reads no language code; only NLLB text towers do"
+            );
+        }
+        throw new IllegalArgumentException(
+            "[language] [" + language + "] is not a language of CLIP model [" + name() + "]: its tokenizer has " + languages.size()
+                + " FLORES-200 codes, such as " + String.join(", ", languages.stream().limit(5).toList())
+        );
+    }
+
+    /** The FLORES-200 codes its text tower reads, sorted; empty for all but NLLB towers. */
+    public Set<String> languages() {
+        return languages;
+    }
+
     public TextTokenizer tokenizer() {
         return tokenizer;
     }
 
     /** L2-normalised text embeddings, one per text, encoded as one batch padded to its longest member. */
     public float[][] embedTexts(List<String> texts) throws Exception {
+        return embedTexts(texts, null);
+    }
+
+    /**
+     * As {@link #embedTexts(List)}, the texts in {@code language}, a FLORES-200 code the model's tokenizer knows (NLLB text
+     * towers); null: the tokenizer's own default.
+     */
+    public float[][] embedTexts(List<String> texts, String language) throws Exception {
+        checkLanguage(language);
         return inFlight(() -> DjlRuntime.call(() -> {
             List<long[]> ids = new ArrayList<>(texts.size());
             for (String t : texts) {
-                ids.add(tokenizer.encode(t));
+                ids.add(tokenizer.encode(t, language));
             }
             return normalized(runText(ids));
         }));

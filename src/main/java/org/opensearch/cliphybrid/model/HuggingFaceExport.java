@@ -62,7 +62,7 @@ final class HuggingFaceExport {
             ModelFolder.Layout.HUGGING_FACE,
             new TowerSpec(text, List.of("input_ids"), false, "pooler_output"),
             new TowerSpec(vision, List.of("pixel_values"), false, "pooler_output"),
-            new TokenizerSpec(tokenizer, TextCleaning.CANONICALIZE, length, length, pad),
+            new TokenizerSpec(tokenizer, TextCleaning.CANONICALIZE, length, length, pad, false),
             preprocessor,
             config
         );

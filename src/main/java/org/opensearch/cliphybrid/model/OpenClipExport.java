@@ -63,7 +63,7 @@ final class OpenClipExport {
             ModelFolder.Layout.OPENCLIP,
             new TowerSpec(text, List.of("text", "input_ids"), true, "embedding"),
             new TowerSpec(vision, List.of("image"), false, "embedding"),
-            new TokenizerSpec(tokenizer, cleaning, length, length, pad),
+            new TokenizerSpec(tokenizer, cleaning, length, length, pad, nllb(textCfg, tokenizerConfig)),
             preprocess,
             config
         );
@@ -81,6 +81,15 @@ final class OpenClipExport {
             return gemma ? ModelFamily.SIGLIP2 : ModelFamily.SIGLIP;
         }
         return ModelFamily.CLIP;
+    }
+
+    /**
+     * NLLB text towers (NLLB-CLIP, NLLB-SigLIP) read a FLORES-200 language code: told by the tokenizer's class, or by the
+     * Hugging Face tokenizer open_clip's config names, since Immich's exports keep transformers' files as they were saved.
+     */
+    private static boolean nllb(Map<?, ?> textCfg, Map<String, Object> tokenizerConfig) {
+        return String.valueOf(tokenizerConfig.get("tokenizer_class")).startsWith("Nllb")
+            || String.valueOf(textCfg.get("hf_tokenizer_name")).toLowerCase(java.util.Locale.ROOT).contains("nllb");
     }
 
     /** A token as tokenizer files write it: a string, or an object with its {@code content}. */

@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.model;
 
 import org.opensearch.cliphybrid.image.ImageDecoder;
+import org.opensearch.cliphybrid.model.text.TextTokenizer;
 import org.opensearch.cliphybrid.testing.PixelValues;
 import org.opensearch.cliphybrid.testing.SharedFixtures;
 import org.opensearch.test.OpenSearchTestCase;
@@ -63,6 +64,41 @@ public class FamilyFixtureGoldenTests extends OpenSearchTestCase {
         check("immich-clip-tiny", dir, ModelFamily.CLIP, ModelFolder.Layout.OPENCLIP);
     }
 
+    /**
+     * NLLB-SigLIP in Immich's layout: the tokenizer's template puts its default language ({@code eng_Latn}) first, and a
+     * text in another language gets that language's code there instead, as open_clip's set_language does. The tower pools
+     * that first position, so the language changes every vector.
+     */
+    public void testImmichNllb() throws Exception {
+        Path dir = fixture("immich-nllb-tiny");
+        check("immich-nllb-tiny", dir, ModelFamily.SIGLIP, ModelFolder.Layout.OPENCLIP);
+        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(ModelFolder.open("immich-nllb-tiny", dir, false), 1))) {
+            assertEquals(
+                java.util.Set.of("arb_Arab", "deu_Latn", "eng_Latn", "fra_Latn", "jpn_Jpan", "rus_Cyrl", "spa_Latn", "zho_Hans"),
+                model.languages()
+            );
+            float[] english = model.embedTexts(List.of("ein Hund"), "eng_Latn")[0];
+            float[] german = model.embedTexts(List.of("ein Hund"), "deu_Latn")[0];
+            assertArrayEquals("the template's own language is the default", english, model.embedTexts(List.of("ein Hund"))[0], 0f);
+            assertFalse("the language token is what the tower pools", Arrays.equals(english, german));
+            IllegalArgumentException unknown = expectThrows(IllegalArgumentException.class, () -> model.embedTexts(List.of("x"), "kor_Hang"));
+            assertEquals(
+                "[language] [kor_Hang] is not a language of CLIP model [immich-nllb-tiny]: its tokenizer has 8 FLORES-200 codes, such as "
+                    + "arb_Arab, deu_Latn, eng_Latn, fra_Latn, jpn_Jpan",
+                unknown.getMessage()
+            );
+        }
+    }
+
+    public void testALanguageIsRefusedByATowerThatReadsNone() throws Exception {
+        Path dir = fixture("immich-mclip-tiny");
+        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(ModelFolder.open("immich-mclip-tiny", dir, false), 1))) {
+            assertTrue(model.languages().isEmpty());
+            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> model.embedTexts(List.of("x"), "deu_Latn"));
+            assertEquals("[language] [deu_Latn]: CLIP model [immich-mclip-tiny] reads no language code; only NLLB text towers do", e.getMessage());
+        }
+    }
+
     public void testImmichMultilingualClip() throws Exception {
         check("immich-mclip-tiny", fixture("immich-mclip-tiny"), ModelFamily.MULTILINGUAL_CLIP, ModelFolder.Layout.OPENCLIP);
     }
@@ -79,26 +115,32 @@ public class FamilyFixtureGoldenTests extends OpenSearchTestCase {
             List<String> all = new ArrayList<>();
             for (Map<String, Object> text : texts) {
                 String raw = (String) text.get("text");
+                String language = (String) text.get("language");
                 all.add(raw);
-                long[] ids = DjlRuntime.call(() -> model.tokenizer().batch(List.of(model.tokenizer().encode(raw))).ids()[0]);
+                TextTokenizer.Batch batch = DjlRuntime.call(() -> model.tokenizer().batch(List.of(model.tokenizer().encode(raw, language))));
+                long[] ids = batch.ids()[0];
                 long[] expected = longs(text.get("input_ids"));
+                String what = "input_ids of [" + raw + "]" + (language == null ? "" : " in " + language);
                 if (folder.tokenizer().fixedLength() == 0) {
                     // CLIP pads a batch to its longest member; the golden is the unpadded sequence's start
-                    assertArrayEquals("input_ids of [" + raw + "]", Arrays.copyOf(expected, ids.length), ids);
+                    assertArrayEquals(what, Arrays.copyOf(expected, ids.length), ids);
                 } else {
-                    assertArrayEquals("input_ids of [" + raw + "]", expected, ids);
+                    assertArrayEquals(what, expected, ids);
                 }
                 if (text.containsKey("attention_mask")) {
-                    long[] mask = DjlRuntime.call(() -> model.tokenizer().batch(List.of(model.tokenizer().encode(raw))).mask()[0]);
-                    assertArrayEquals("attention_mask of [" + raw + "]", longs(text.get("attention_mask")), mask);
+                    assertArrayEquals("attention_mask of [" + raw + "]", longs(text.get("attention_mask")), batch.mask()[0]);
                 }
             }
             // a batch and one text at a time must agree: padding and batch-of-one graphs must not change a vector
-            float[][] batch = model.embedTexts(all);
+            float[][] batch = model.embedTexts(all.subList(0, defaultLanguage(texts)));
             for (int i = 0; i < texts.size(); i++) {
                 float[] expected = floats(texts.get(i).get("embedding"));
-                assertCosineAtLeast(name + " batch [" + all.get(i) + "]", expected, batch[i], 0.9999);
-                assertCosineAtLeast(name + " single [" + all.get(i) + "]", expected, model.embedTexts(List.of(all.get(i)))[0], 0.9999);
+                String language = (String) texts.get(i).get("language");
+                if (language == null) {
+                    assertCosineAtLeast(name + " batch [" + all.get(i) + "]", expected, batch[i], 0.9999);
+                }
+                float[] single = model.embedTexts(List.of(all.get(i)), language)[0];
+                assertCosineAtLeast(name + " single [" + all.get(i) + "] in " + language, expected, single, 0.9999);
             }
 
             List<Map<String, Object>> images = (List<Map<String, Object>>) golden.get("images");
@@ -139,6 +181,15 @@ public class FamilyFixtureGoldenTests extends OpenSearchTestCase {
                 }
             }
         }
+    }
+
+    /** The goldens list the texts in the tokenizer's default language first, then those in a language of their own. */
+    private static int defaultLanguage(List<Map<String, Object>> texts) {
+        int n = 0;
+        while (n < texts.size() && texts.get(n).get("language") == null) {
+            n++;
+        }
+        return n;
     }
 
     /** The pictures live once, beside the fixtures, so the goldens name them relative to the fixture's own folder. */

@@ -12,8 +12,9 @@ import java.nio.file.Path;
  *                    the first end token, so padding only costs); otherwise every sequence is padded to exactly this many
  *                    ids with {@code padToken} (towers that pool the last position or take a fixed shape)
  * @param padToken    the token {@code fixedLength} pads with, looked up in the tokenizer's own added tokens
+ * @param languages   whether the text tower reads a FLORES-200 language code among its ids (NLLB), which a text may choose
  */
-public record TokenizerSpec(Path file, TextCleaning cleaning, int maxLength, int fixedLength, String padToken) {
+public record TokenizerSpec(Path file, TextCleaning cleaning, int maxLength, int fixedLength, String padToken, boolean languages) {
     public TokenizerSpec {
         if (maxLength < 1 || fixedLength < 0 || (fixedLength > 0 && fixedLength < maxLength)) {
             throw new IllegalArgumentException("tokenizer lengths: max " + maxLength + ", fixed " + fixedLength);
@@ -25,6 +26,6 @@ public record TokenizerSpec(Path file, TextCleaning cleaning, int maxLength, int
 
     /** Hugging Face CLIP: no cleaning beyond the tokenizer's own normaliser, 77 ids, batches padded to their longest. */
     public static TokenizerSpec clip(Path file) {
-        return new TokenizerSpec(file, TextCleaning.NONE, TextTokenizer.CLIP_LENGTH, 0, null);
+        return new TokenizerSpec(file, TextCleaning.NONE, TextTokenizer.CLIP_LENGTH, 0, null, false);
     }
 }
