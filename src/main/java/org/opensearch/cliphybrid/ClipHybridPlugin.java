@@ -257,7 +257,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
         return List.of(
-            new RestEmbedAction(inference::get, images::get, embedder::get),
+            new RestEmbedAction(inference::get, images::get, embedder::get, modelSettings::get),
             new RestModelsAction(models::get, inference::get, modelCache::get),
             new RestDeployModelAction(inference::get, models::get),
             new RestHarvestAction(),

@@ -41,7 +41,8 @@ public final class InferenceService {
         .build();
     private volatile String defaultModel;
 
-    private record TextKey(String model, String text) {}
+    /** A query text's vector depends on its language as well (NLLB towers); null: the tokenizer's default. */
+    private record TextKey(String model, String text, String language) {}
 
     public InferenceService(ModelRegistry models, ThreadPool threadPool, ClipStats stats, String defaultModel) {
         this.models = models;
@@ -109,11 +110,14 @@ public final class InferenceService {
         }
     }
 
-    /** The embedding of one text, encoded alone as every text is, so that a vector never depends on its neighbours. */
-    public float[] encodeText(ClipModel model, String text) throws Exception {
+    /**
+     * The embedding of one text, encoded alone as every text is, so that a vector never depends on its neighbours;
+     * {@code language} a FLORES-200 code for NLLB towers, null for the tokenizer's default.
+     */
+    public float[] encodeText(ClipModel model, String text, String language) throws Exception {
         checkLength(text);
         long start = System.nanoTime();
-        float[] vector = model.embedTexts(List.of(text))[0];
+        float[] vector = model.embedTexts(List.of(text), language)[0];
         stats.texts(1, System.nanoTime() - start);
         return vector;
     }
@@ -126,15 +130,15 @@ public final class InferenceService {
     }
 
     /** The L2-normalised embedding of one query text, encoded on the query pool. */
-    public void embedText(String model, String text, ActionListener<float[]> listener) {
-        TextKey key = new TextKey(resolve(model), text);
+    public void embedText(String model, String text, String language, ActionListener<float[]> listener) {
+        TextKey key = new TextKey(resolve(model), text, language);
         float[] cached = textCache.get(key);
         // only while the model is served: a registered model that was deleted must fail by name, not answer from the cache
         if (cached != null && models.ifLoaded(key.model()) != null) {
             listener.onResponse(cached);
             return;
         }
-        executeForQuery(key.model(), m -> encodeText(m, text), ActionListener.wrap(vector -> {
+        executeForQuery(key.model(), m -> encodeText(m, text, language), ActionListener.wrap(vector -> {
             textCache.put(key, vector);
             listener.onResponse(vector);
         }, listener::onFailure));

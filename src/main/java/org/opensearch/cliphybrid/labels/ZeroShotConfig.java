@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.labels;
 
+import org.opensearch.cliphybrid.model.text.LanguageCode;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
 
@@ -13,6 +14,8 @@ import java.util.Set;
  * What zero-shot labelling is asked for: the labels to choose from, the prompt templates they are put into, how many labels to
  * keep and how likely each must be, and where they are written. Parsed from an ingest processor's options, so that any processor
  * (the {@code clip_zero_shot} processor, or another that takes these options in a sub-object) reads them the same way.
+ *
+ * @param language the labels' FLORES-200 code for NLLB text towers; null: the model's setting, else its tokenizer's default
  */
 public record ZeroShotConfig(
     List<String> labels,
@@ -20,7 +23,8 @@ public record ZeroShotConfig(
     int topK,
     double minProbability,
     String targetField,
-    boolean addScores
+    boolean addScores,
+    String language
 ) {
     /** The label's place in each template. */
     public static final String PLACEHOLDER = "{}";
@@ -47,8 +51,8 @@ public record ZeroShotConfig(
     }
 
     /**
-     * Reads {@code labels}, {@code templates}, {@code top_k}, {@code min_probability}, {@code target_field} and
-     * {@code add_scores} from {@code config}, removing them as ConfigurationUtils does; errors name the processor and the option.
+     * Reads {@code labels}, {@code templates}, {@code top_k}, {@code min_probability}, {@code target_field},
+     * {@code add_scores} and {@code language} from {@code config}, removing them as ConfigurationUtils does; errors name the processor and the option.
      */
     public static ZeroShotConfig parse(String type, String tag, Map<String, Object> config) {
         List<String> labels = ConfigurationUtils.readList(type, tag, config, "labels");
@@ -96,7 +100,15 @@ public record ZeroShotConfig(
         }
         String targetField = ConfigurationUtils.readStringProperty(type, tag, config, "target_field");
         boolean addScores = ConfigurationUtils.readBooleanProperty(type, tag, config, "add_scores", false);
-        return new ZeroShotConfig(labels, templates, topK, minProbability, targetField, addScores);
+        String language = ConfigurationUtils.readOptionalStringProperty(type, tag, config, "language");
+        if (language != null) {
+            try {
+                LanguageCode.check("language", language);
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(type, tag, "language", e.getMessage().substring("[language] ".length()));
+            }
+        }
+        return new ZeroShotConfig(labels, templates, topK, minProbability, targetField, addScores, language);
     }
 
     /** Writes the labels to {@code target_field}, and with {@code add_scores} their probabilities, in the same order. */

@@ -39,7 +39,7 @@ public final class ZeroShotLabeler {
         }
     }
 
-    private record Key(String model, List<String> labels, List<String> templates) {}
+    private record Key(String model, List<String> labels, List<String> templates, String language) {}
 
     private final InferenceService inference;
     private final Cache<Key, LabelEmbeddings> cache = CacheBuilder.<Key, LabelEmbeddings>builder()
@@ -61,7 +61,8 @@ public final class ZeroShotLabeler {
      */
     public void label(String model, float[] imageVector, ZeroShotConfig config, ActionListener<List<Label>> listener) {
         String name = inference.resolve(model);
-        Key key = new Key(name, config.labels(), config.templates());
+        String language = config.language() != null ? config.language() : modelSettings.language(name);
+        Key key = new Key(name, config.labels(), config.templates(), language);
         LabelEmbeddings cached = cache.get(key);
         if (cached != null) {
             ActionListener.completeWith(listener, () -> best(withSettings(cached, name), imageVector, config, name));
@@ -70,7 +71,10 @@ public final class ZeroShotLabeler {
         inference.execute(name, m -> {
             LabelEmbeddings embeddings;
             try {
-                embeddings = cache.computeIfAbsent(key, k -> embed(m, config, modelSettings.overrides(name).scoreFunctionKind() != null));
+                embeddings = cache.computeIfAbsent(
+                    key,
+                    k -> embed(m, config, language, modelSettings.overrides(name).scoreFunctionKind() != null)
+                );
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
@@ -102,8 +106,11 @@ public final class ZeroShotLabeler {
         return score == embeddings.score() ? embeddings : new LabelEmbeddings(embeddings.vectors(), score);
     }
 
-    /** @param scoreSet a per-model setting gives the score function, so the folder need not state one */
-    static LabelEmbeddings embed(ClipModel model, ZeroShotConfig config, boolean scoreSet) throws Exception {
+    /**
+     * @param language the labels' language for NLLB towers, null for the tokenizer's default
+     * @param scoreSet a per-model setting gives the score function, so the folder need not state one
+     */
+    static LabelEmbeddings embed(ClipModel model, ZeroShotConfig config, String language, boolean scoreSet) throws Exception {
         List<String> prompts = new ArrayList<>(config.labels().size() * config.templates().size());
         for (String label : config.labels()) {
             prompts.addAll(config.prompts(label));
@@ -111,7 +118,7 @@ public final class ZeroShotLabeler {
         float[][] promptVectors = new float[prompts.size()][];
         for (int from = 0; from < prompts.size(); from += PROMPT_BATCH) {
             List<String> batch = prompts.subList(from, Math.min(prompts.size(), from + PROMPT_BATCH));
-            System.arraycopy(model.embedTexts(batch), 0, promptVectors, from, batch.size());
+            System.arraycopy(model.embedTexts(batch, language), 0, promptVectors, from, batch.size());
         }
         int perLabel = config.templates().size();
         float[][] labels = new float[config.labels().size()][];

@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.query;
 
 import org.opensearch.cliphybrid.query.profile.ProfileRef;
 import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.model.text.LanguageCode;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Normalization;
 import org.opensearch.cliphybrid.query.fusion.OptionNames;
@@ -23,6 +24,7 @@ import java.util.Objects;
  *                  else the {@code plugins.clip.hybrid.*} setting
  * @param textFloor composable mode's override of the {@code plugins.clip.hybrid.text_floor} setting; null: the setting
  * @param textWeights each query text's weight, in order (1 for a plain string); null in the constructor: all 1
+ * @param language  the query texts' FLORES-200 code for NLLB text towers; null: the model's setting, else its tokenizer's default
  * @param minScore  {@code -Infinity}: no minimum
  * @param foldDuplicates null: near-duplicates are not folded
  * @param profile   stored fusion parameters the coordinator's rewrite applies under the request's own; null: none, or applied
@@ -34,6 +36,7 @@ public record ClipHybridOptions(
     QueryEncoder.DocumentRef queryDocument,
     float[] queryVector,
     String promptTemplate,
+    String language,
     String vectorField,
     List<String> textFields,
     Fusion fusion,
@@ -114,6 +117,9 @@ public record ClipHybridOptions(
         textFields = List.copyOf(textFields);
         checkVector(queryVector);
         checkTemplate(promptTemplate);
+        if (language != null) {
+            LanguageCode.check(NAME + "] [language", language);
+        }
         Objects.requireNonNull(fusion);
         Objects.requireNonNull(weights);
         Objects.requireNonNull(normalization);
@@ -332,6 +338,7 @@ public record ClipHybridOptions(
             && Objects.equals(queryDocument, other.queryDocument)
             && Arrays.equals(queryVector, other.queryVector)
             && Objects.equals(promptTemplate, other.promptTemplate)
+            && Objects.equals(language, other.language)
             && Objects.equals(vectorField, other.vectorField)
             && textFields.equals(other.textFields)
             && fusion == other.fusion

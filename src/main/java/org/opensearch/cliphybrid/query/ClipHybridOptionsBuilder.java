@@ -21,6 +21,7 @@ public final class ClipHybridOptionsBuilder {
     QueryEncoder.DocumentRef queryDocument;
     float[] queryVector;
     String promptTemplate;
+    String language;
     String vectorField;
     List<String> textFields = List.of();
     ClipHybridOptions.Fusion fusion = ClipHybridOptions.Fusion.CALIBRATED;
@@ -47,6 +48,7 @@ public final class ClipHybridOptionsBuilder {
         queryDocument = from.queryDocument();
         queryVector = from.queryVector();
         promptTemplate = from.promptTemplate();
+        language = from.language();
         vectorField = from.vectorField();
         textFields = from.textFields();
         fusion = from.fusion();
@@ -197,6 +199,11 @@ public final class ClipHybridOptionsBuilder {
         return this;
     }
 
+    public ClipHybridOptionsBuilder language(String language) {
+        this.language = language;
+        return this;
+    }
+
     public ClipHybridOptionsBuilder profile(ProfileRef profile) {
         this.profile = profile;
         return this;
@@ -210,6 +217,7 @@ public final class ClipHybridOptionsBuilder {
             queryDocument,
             queryVector,
             promptTemplate,
+            language,
             vectorField,
             textFields,
             fusion,

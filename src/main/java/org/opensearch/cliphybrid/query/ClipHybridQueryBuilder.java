@@ -179,6 +179,7 @@ public final class ClipHybridQueryBuilder extends AbstractQueryBuilder<ClipHybri
                         o.model(),
                         texts,
                         o.promptTemplate(),
+                        o.language(),
                         o.queryImage(),
                         o.queryDocument(),
                         o.vectorField(),

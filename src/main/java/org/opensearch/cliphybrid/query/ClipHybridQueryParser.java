@@ -33,6 +33,7 @@ final class ClipHybridQueryParser {
     static final ParseField QUERY_IMAGE = new ParseField("query_image");
     static final ParseField QUERY_VECTOR = new ParseField("query_vector");
     static final ParseField PROMPT_TEMPLATE = new ParseField("prompt_template");
+    static final ParseField LANGUAGE = new ParseField("language");
     static final ParseField VECTOR_FIELD = new ParseField("vector_field");
     static final ParseField TEXT_FIELDS = new ParseField("text_fields");
     static final ParseField FUSION = new ParseField("fusion");
@@ -89,6 +90,8 @@ final class ClipHybridQueryParser {
                     b.queryVector(DslValues.floats(parser));
                 } else if (PROMPT_TEMPLATE.match(current, parser.getDeprecationHandler())) {
                     b.promptTemplate(parser.text());
+                } else if (LANGUAGE.match(current, parser.getDeprecationHandler())) {
+                    b.language(parser.text());
                 } else if (VECTOR_FIELD.match(current, parser.getDeprecationHandler())) {
                     b.vectorField(parser.text());
                 } else if (TEXT_FIELDS.match(current, parser.getDeprecationHandler())) {
@@ -195,6 +198,9 @@ final class ClipHybridQueryParser {
         if (o.promptTemplate() != null) {
             builder.field(PROMPT_TEMPLATE.getPreferredName(), o.promptTemplate());
         }
+        if (o.language() != null) {
+            builder.field(LANGUAGE.getPreferredName(), o.language());
+        }
         builder.field(VECTOR_FIELD.getPreferredName(), o.vectorField());
         if (o.textFields().isEmpty() == false) {
             builder.field(TEXT_FIELDS.getPreferredName(), o.textFields());
@@ -273,6 +279,7 @@ final class ClipHybridQueryParser {
             in.readBoolean() ? new QueryEncoder.DocumentRef(in.readString(), in.readString()) : null,
             in.readBoolean() ? in.readFloatArray() : null,
             in.readOptionalString(),
+            in.readOptionalString(),
             in.readString(),
             in.readStringList(),
             in.readEnum(Fusion.class),
@@ -308,6 +315,7 @@ final class ClipHybridQueryParser {
             out.writeFloatArray(o.queryVector());
         }
         out.writeOptionalString(o.promptTemplate());
+        out.writeOptionalString(o.language());
         out.writeString(o.vectorField());
         out.writeStringCollection(o.textFields());
         out.writeEnum(o.fusion());

@@ -180,6 +180,7 @@ public final class QueryEncoder {
         String model,
         List<WeightedText> texts,
         String promptTemplate,
+        String language,
         String image,
         DocumentRef document,
         String vectorField,
@@ -187,13 +188,13 @@ public final class QueryEncoder {
     ) {
         List<Consumer<ActionListener<float[]>>> parts = new ArrayList<>();
         List<Float> weights = new ArrayList<>();
-        if (promptTemplate == null) {
-            // the request's own template wins; else the model's per-model setting, else the text as it is
-            promptTemplate = modelSettings.promptTemplate(inference.get().resolve(model));
-        }
+        // the request's own template and language win; else the model's per-model settings, else the text as it is
+        String resolved = inference.get().resolve(model);
+        String template = promptTemplate != null ? promptTemplate : modelSettings.promptTemplate(resolved);
+        String textLanguage = language != null ? language : modelSettings.language(resolved);
         for (WeightedText text : texts) {
-            String prompt = promptTemplate == null ? text.text() : promptTemplate.replace("{}", text.text());
-            parts.add(l -> inference.get().embedText(model, prompt, l));
+            String prompt = template == null ? text.text() : template.replace("{}", text.text());
+            parts.add(l -> inference.get().embedText(model, prompt, textLanguage, l));
             weights.add(text.weight());
         }
         if (image != null) {

@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.rest;
 
 import org.opensearch.cliphybrid.inference.InferenceService;
+import org.opensearch.cliphybrid.model.text.LanguageCode;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.core.xcontent.XContentParser.Token;
 
@@ -11,8 +12,10 @@ import java.util.List;
 /**
  * The body of {@code _plugins/clip/_embed}: texts and image references to embed with one model. Only the shape is checked
  * here; image references are parsed later, off the netty thread, since decoding a large base64 payload is work of its own.
+ *
+ * @param language the texts' FLORES-200 code for NLLB towers; null: the model's setting, else its tokenizer's default
  */
-public record EmbedRequest(List<String> texts, List<String> images, String model) {
+public record EmbedRequest(List<String> texts, List<String> images, String model, String language) {
     /** The texts of a request are one task on one inference thread; the cap keeps a single request from holding it for long. */
     public static final int MAX_ENTRIES = 64;
 
@@ -26,6 +29,7 @@ public record EmbedRequest(List<String> texts, List<String> images, String model
         List<String> texts = List.of();
         List<String> images = List.of();
         String model = null;
+        String language = null;
         while (parser.nextToken() == Token.FIELD_NAME) {
             String field = parser.currentName();
             Token value = parser.nextToken();
@@ -38,7 +42,15 @@ public record EmbedRequest(List<String> texts, List<String> images, String model
                     }
                     model = parser.text();
                 }
-                default -> throw new IllegalArgumentException("unknown field [" + field + "]; expected [texts], [images] or [model]");
+                case "language" -> {
+                    if (value != Token.VALUE_STRING) {
+                        throw new IllegalArgumentException("[language] must be a string, got " + value);
+                    }
+                    language = LanguageCode.check("language", parser.text());
+                }
+                default -> throw new IllegalArgumentException(
+                    "unknown field [" + field + "]; expected [texts], [images], [model] or [language]"
+                );
             }
         }
         if (texts.isEmpty() && images.isEmpty()) {
@@ -54,7 +66,10 @@ public record EmbedRequest(List<String> texts, List<String> images, String model
                 );
             }
         }
-        return new EmbedRequest(texts, images, model);
+        if (language != null && texts.isEmpty()) {
+            throw new IllegalArgumentException("[language] is the language of [texts], and there are none");
+        }
+        return new EmbedRequest(texts, images, model, language);
     }
 
     /** A single string or an array of strings, so that one value needs no brackets. */

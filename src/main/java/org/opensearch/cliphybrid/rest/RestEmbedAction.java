@@ -4,6 +4,7 @@ import org.opensearch.cliphybrid.image.ImageSource;
 import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
+import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
 import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.xcontent.ToXContentObject;
@@ -31,11 +32,18 @@ public final class RestEmbedAction extends BaseRestHandler {
     private final Supplier<InferenceService> inference;
     private final Supplier<ImagePipeline> images;
     private final Supplier<ImageBatchEmbedder> embedder;
+    private final Supplier<ModelSettingsService> modelSettings;
 
-    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<ImagePipeline> images, Supplier<ImageBatchEmbedder> embedder) {
+    public RestEmbedAction(
+        Supplier<InferenceService> inference,
+        Supplier<ImagePipeline> images,
+        Supplier<ImageBatchEmbedder> embedder,
+        Supplier<ModelSettingsService> modelSettings
+    ) {
         this.inference = inference;
         this.images = images;
         this.embedder = embedder;
+        this.modelSettings = modelSettings;
     }
 
     @Override
@@ -60,7 +68,8 @@ public final class RestEmbedAction extends BaseRestHandler {
         InferenceService service = inference.get();
         return channel -> {
             ActionListener<EmbedResponse> reply = new RestToXContentListener<>(channel);
-            service.execute(embed.model(), model -> new Texts(model, encodeTexts(embed, service, model)), ActionListener.wrap(texts -> {
+            ModelSettingsService settings = modelSettings.get();
+            service.execute(embed.model(), model -> new Texts(model, encodeTexts(embed, settings, service, model)), ActionListener.wrap(texts -> {
                 ClipModel model = texts.model();
                 float[][] imageVectors = new float[embed.images().size()][];
                 List<ImageSource> sources = new ArrayList<>(imageVectors.length);
@@ -73,12 +82,14 @@ public final class RestEmbedAction extends BaseRestHandler {
 
     private record Texts(ClipModel model, float[][] vectors) {}
 
-    private static float[][] encodeTexts(EmbedRequest request, InferenceService service, ClipModel model) throws Exception {
+    private static float[][] encodeTexts(EmbedRequest request, ModelSettingsService settings, InferenceService service, ClipModel model)
+        throws Exception {
+        String language = request.language() != null ? request.language() : settings.language(model.name());
         // one at a time, as ingest and the query encode: a padded batch can differ in the last bits, and clients compare these
         // vectors with stored ones
         float[][] vectors = new float[request.texts().size()][];
         for (int i = 0; i < vectors.length; i++) {
-            vectors[i] = service.encodeText(model, request.texts().get(i));
+            vectors[i] = service.encodeText(model, request.texts().get(i), language);
         }
         return vectors;
     }

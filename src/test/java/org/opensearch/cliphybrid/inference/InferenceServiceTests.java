@@ -24,7 +24,7 @@ public class InferenceServiceTests extends OpenSearchTestCase {
             assertTrue(started.await(60, TimeUnit.SECONDS));
             try {
                 PlainActionFuture<float[]> vector = new PlainActionFuture<>();
-                inference.embedText(null, "a dog runs on the grass", vector);
+                inference.embedText(null, "a dog runs on the grass", null, vector);
                 assertEquals(fixture.inference.model(null).dimension(), vector.get(30, TimeUnit.SECONDS).length);
             } finally {
                 release.countDown();

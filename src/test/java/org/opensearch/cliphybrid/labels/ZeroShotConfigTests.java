@@ -23,6 +23,8 @@ public class ZeroShotConfigTests extends OpenSearchTestCase {
         assertEquals(1, c.topK());
         assertEquals(0.0, c.minProbability(), 0);
         assertFalse(c.addScores());
+        assertNull(c.language());
+        assertEquals("fra_Latn", parse(Map.of("labels", List.of("chien"), "language", "fra_Latn", "target_field", "x")).language());
         assertEquals("labels_scores", c.scoresField());
         assertEquals(List.of("a photo of a dog.", "a picture of a dog."), parse(
             Map.of("labels", List.of("dog"), "templates", List.of("a photo of a {}.", "a picture of a {}."), "target_field", "x")
@@ -37,6 +39,7 @@ public class ZeroShotConfigTests extends OpenSearchTestCase {
         assertRefused(Map.of("labels", List.of("dog"), "top_k", 0, "target_field", "x"), "[top_k] must be at least 1");
         assertRefused(Map.of("labels", List.of("dog"), "min_probability", 1.5, "target_field", "x"), "[min_probability] must be within");
         assertRefused(Map.of("labels", List.of("dog")), "[target_field] required property is missing");
+        assertRefused(Map.of("labels", List.of("dog"), "language", "fr", "target_field", "x"), "[language] must be a FLORES-200 code");
     }
 
     private static void assertRefused(Map<String, Object> options, String message) {

@@ -63,6 +63,9 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
             if (randomBoolean()) {
                 b.promptTemplate(randomAlphaOfLengthBetween(0, 20) + " {} " + randomAlphaOfLengthBetween(0, 20));
             }
+            if (randomBoolean()) {
+                b.language(randomFrom("eng_Latn", "deu_Latn", "zho_Hans", "arb_Arab"));
+            }
         }
         switch (randomIntBetween(0, 2)) {
             case 0 -> b.queryImage(randomBoolean() ? "https://example.org/" + randomAlphaOfLength(6) + ".png" : randomAlphaOfLength(80));
@@ -183,7 +186,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         ClipHybridOptions valid = ClipHybridOptions.builder().vectorField("v").queryText("dog").build();
         List<String> tooManyTexts = Collections.nCopies(ClipHybridOptions.MAX_QUERY_TEXTS + 1, "dog");
         assertLimit(() -> valid.toBuilder().queryTexts(tooManyTexts), "[query_text] has 17 texts, more than the limit of 16");
-        assertLimit(() -> new ClipHybridOptions(tooManyTexts, null, null, null, null, null, "v", List.of(), Fusion.CALIBRATED, Weights.EQUAL,
+        assertLimit(() -> new ClipHybridOptions(tooManyTexts, null, null, null, null, null, null, "v", List.of(), Fusion.CALIBRATED, Weights.EQUAL,
             Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY, null, null,
             ProperNouns.BOOST, null, null), "[query_text] has 17 texts");
         List<String> tooManyFields = Collections.nCopies(ClipHybridOptions.MAX_TEXT_FIELDS + 1, "t");
@@ -191,6 +194,7 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().queryVector(new float[ClipHybridOptions.MAX_DIMENSION + 1]), "[query_vector] has 16001 dimensions");
         String template = "{}" + "x".repeat(ClipHybridOptions.MAX_PROMPT_TEMPLATE_CHARS);
         assertLimit(() -> valid.toBuilder().promptTemplate(template), "[prompt_template] has 258 characters");
+        assertLimit(() -> valid.toBuilder().language("german").build(), "[clip_hybrid] [language] must be a FLORES-200 code");
         assertLimit(() -> valid.toBuilder().k(ClipHybridOptions.MAX_K + 1), "[k] must be between 1 and 10000, got 10001");
         assertLimit(() -> valid.toBuilder().windowSize(0), "[window_size] must be between 1 and 10000, got 0");
         assertLimit(() -> valid.toBuilder().efSearch(-1), "[ef_search] must be between 1 and 10000, got -1");
@@ -200,10 +204,10 @@ public class ClipHybridOptionsTests extends OpenSearchTestCase {
         assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", Float.NaN))), "[query_text] [dog] has weight NaN");
         assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", -0f))), "has weight -0.0");
         assertLimit(() -> valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", 10.01f))), "between -10.0 and 10.0");
-        assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(1f, 2f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
+        assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(1f, 2f), null, null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
             Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
             null, null, ProperNouns.BOOST, null, null), "[query_text] has 1 texts but 2 weights");
-        assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(0f), null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
+        assertLimit(() -> new ClipHybridOptions(List.of("dog"), List.of(0f), null, null, null, null, null, "v", List.of(), Fusion.CALIBRATED,
             Weights.EQUAL, Normalization.MIN_MAX, RankFusion.DEFAULT_RANK_CONSTANT, null, null, null, 10, null, null, Float.NEGATIVE_INFINITY,
             null, null, ProperNouns.BOOST, null, null), "[query_text] [dog] has weight 0.0");
         assertEquals(List.of(-10f), valid.toBuilder().weightedTexts(List.of(new WeightedText("dog", -10f))).build().textWeights());

@@ -48,25 +48,25 @@ public class QueryEncoderModelSettingsTests extends OpenSearchTestCase {
             float[] withTemplate = encode(encoder, null);
             float[] explicit = encode(encoder, "{}");
             PlainActionFuture<float[]> photo = new PlainActionFuture<>();
-            fixture.inference.embedText(null, "a photo of dog", photo);
+            fixture.inference.embedText(null, "a photo of dog", null, photo);
             assertArrayEquals("no template in the request: the model's", photo.get(), withTemplate, 0f);
             PlainActionFuture<float[]> plain = new PlainActionFuture<>();
-            fixture.inference.embedText(null, "dog", plain);
+            fixture.inference.embedText(null, "dog", null, plain);
             assertArrayEquals("the request's own template wins", plain.get(), explicit, 0f);
         }
     }
 
     private static float[] encode(QueryEncoder encoder, String template) throws Exception {
         PlainActionFuture<float[]> out = new PlainActionFuture<>();
-        encoder.encode(null, null, null, List.of(new WeightedText("dog")), template, null, null, "image_vector", out);
+        encoder.encode(null, null, null, List.of(new WeightedText("dog")), template, null, null, null, "image_vector", out);
         return out.get();
     }
 
     public void testTheZeroShotScoreFunctionSettingChangesTheProbabilities() throws Exception {
         try (InferenceFixture fixture = new InferenceFixture("model-settings-labels", 10)) {
             PlainActionFuture<float[]> image = new PlainActionFuture<>();
-            fixture.inference.embedText(null, "a dog on the grass", image);
-            ZeroShotConfig config = new ZeroShotConfig(List.of("dog", "car", "tree"), List.of("a photo of a {}."), 3, 0, "labels", true);
+            fixture.inference.embedText(null, "a dog on the grass", null, image);
+            ZeroShotConfig config = new ZeroShotConfig(List.of("dog", "car", "tree"), List.of("a photo of a {}."), 3, 0, "labels", true, null);
             PlainActionFuture<List<ZeroShotLabeler.Label>> softmax = new PlainActionFuture<>();
             new ZeroShotLabeler(fixture.inference, new ModelSettingsService(Settings.EMPTY)).label(null, image.get(), config, softmax);
             double sum = softmax.get().stream().mapToDouble(ZeroShotLabeler.Label::probability).sum();

@@ -60,6 +60,14 @@ public class EmbedRequestTests extends OpenSearchTestCase {
         assertRefused("{\"texts\": [\"ok\", \"" + "a".repeat(2049) + "\"]}", "texts[1] has 2049 characters, more than the limit of 2048");
     }
 
+    public void testTheTextsLanguage() throws IOException {
+        assertEquals("deu_Latn", parse("{\"texts\": \"ein Hund\", \"language\": \"deu_Latn\"}").language());
+        assertNull(parse("{\"texts\": \"a dog\"}").language());
+        assertRefused("{\"texts\": \"ein Hund\", \"language\": \"german\"}", "[language] must be a FLORES-200 code");
+        assertRefused("{\"texts\": \"ein Hund\", \"language\": 3}", "[language] must be a string");
+        assertRefused("{\"images\": \"x.png\", \"language\": \"deu_Latn\"}", "[language] is the language of [texts], and there are none");
+    }
+
     public void testBadBodies() {
         assertRefused("{}", "nothing to embed");
         assertRefused("{\"texts\": [], \"images\": []}", "nothing to embed");

@@ -13,6 +13,7 @@ import java.io.IOException;
  * @param band {cosine_low, cosine_high}
  * @param promptTemplate null: the query text is encoded as it is
  * @param scoreFunction null: the model needs logit numbers that neither a setting nor its folder gives (SigLIP split towers)
+ * @param language null: texts go in the tokenizer's own default language (only NLLB towers read one)
  */
 public record EffectiveSettings(
     String model,
@@ -22,6 +23,7 @@ public record EffectiveSettings(
     Source promptTemplateSource,
     ScoreFunction scoreFunction,
     Source scoreFunctionSource,
+    String language,
     boolean quantized
 ) implements ToXContentObject {
 
@@ -57,6 +59,7 @@ public record EffectiveSettings(
             template == null ? Source.DEFAULT : Source.SETTING,
             score,
             scoreSource,
+            overrides.language(),
             quantized
         );
     }
@@ -80,6 +83,7 @@ public record EffectiveSettings(
             builder.nullField("value");
         }
         builder.endObject();
+        value(builder, ModelSettings.LANGUAGE_KEY, language, language == null ? Source.DEFAULT : Source.SETTING);
         // the registry reads plugins.clip.model.quantized when it loads a model, for every model alike (see README)
         builder.startObject("quantized").field("value", quantized).field("source", "node").endObject();
         builder.endObject();

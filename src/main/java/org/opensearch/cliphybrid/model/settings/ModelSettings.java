@@ -1,5 +1,6 @@
 package org.opensearch.cliphybrid.model.settings;
 
+import org.opensearch.cliphybrid.model.text.LanguageCode;
 import org.opensearch.cliphybrid.query.ClipHybridOptions;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
@@ -30,7 +31,7 @@ public final class ModelSettings {
 
     public static final String PREFIX = "plugins.clip.models.";
     public static final String COSINE_LOW_KEY = "cosine_low", COSINE_HIGH_KEY = "cosine_high", PROMPT_TEMPLATE_KEY = "prompt_template",
-        SCORE_FUNCTION_KEY = "score_function", LOGIT_SCALE_KEY = "logit_scale", LOGIT_BIAS_KEY = "logit_bias";
+        SCORE_FUNCTION_KEY = "score_function", LOGIT_SCALE_KEY = "logit_scale", LOGIT_BIAS_KEY = "logit_bias", LANGUAGE_KEY = "language";
     /** What a settings namespace may hold (OpenSearch's affix keys take letters, digits, {@code _} and {@code -}). */
     private static final Pattern NAME = Pattern.compile("[-\\w]+");
 
@@ -53,6 +54,16 @@ public final class ModelSettings {
         PREFIX,
         PROMPT_TEMPLATE_KEY,
         key -> Setting.simpleString(key, value -> checkTemplate(key, value), Property.NodeScope, Property.Dynamic)
+    );
+
+    /**
+     * The FLORES-200 code an NLLB text tower reads query texts and labels in when a request gives none. Only the form is
+     * checked here: whether the model's tokenizer knows the code is checked where a text is encoded, on the node that has it.
+     */
+    public static final Setting.AffixSetting<String> LANGUAGE = Setting.affixKeySetting(
+        PREFIX,
+        LANGUAGE_KEY,
+        key -> Setting.simpleString(key, value -> checkLanguage(key, value), Property.NodeScope, Property.Dynamic)
     );
 
     public enum ScoreFunctionKind {
@@ -95,7 +106,7 @@ public final class ModelSettings {
     );
 
     public static List<Setting.AffixSetting<?>> all() {
-        return List.of(COSINE_LOW, COSINE_HIGH, PROMPT_TEMPLATE, SCORE_FUNCTION, LOGIT_SCALE, LOGIT_BIAS);
+        return List.of(COSINE_LOW, COSINE_HIGH, PROMPT_TEMPLATE, SCORE_FUNCTION, LOGIT_SCALE, LOGIT_BIAS, LANGUAGE);
     }
 
     /** The full key of one model's setting. */
@@ -188,6 +199,12 @@ public final class ModelSettings {
         }
         if (value.contains("{}") == false) {
             throw new IllegalArgumentException("[" + key + "] must contain {} where the query text goes, got [" + value + "]");
+        }
+    }
+
+    private static void checkLanguage(String key, String value) {
+        if (value.isEmpty() == false) {
+            LanguageCode.check(key, value);
         }
     }
 

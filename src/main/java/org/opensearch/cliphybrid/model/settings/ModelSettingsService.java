@@ -30,15 +30,7 @@ public final class ModelSettingsService {
 
     /** What the settings set for {@code model}; none for a name that cannot carry settings. */
     public Overrides overrides(String model) {
-        if (model == null || model.isEmpty()) {
-            return Overrides.NONE;
-        }
-        try {
-            ModelSettings.checkModelName("model", model);
-        } catch (IllegalArgumentException e) {
-            return Overrides.NONE;
-        }
-        return Overrides.of(current, model);
+        return Overrides.forModel(current, model);
     }
 
     /** The model's band by precedence: its setting, else {@code folderBand}, else null (the caller's default). */
@@ -50,6 +42,11 @@ public final class ModelSettingsService {
     /** The prompt template for queries that give none: the model's setting, else null. */
     public String promptTemplate(String model) {
         return overrides(model).promptTemplate();
+    }
+
+    /** The language an NLLB text tower reads texts in when a request names none: the model's setting, else null. */
+    public String language(String model) {
+        return overrides(model).language();
     }
 
     /** The zero-shot score function: the model's setting, else {@code folder}'s (null: neither states one). */

@@ -79,7 +79,7 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
             return model;
         }, ActionListener.wrap(model -> search(request, ActionListener.wrap(sample -> inference.execute(
             request.model(),
-            m -> embed(m, sample.texts(), deadline),
+            m -> embed(m, sample.texts(), Overrides.forModel(clusterService.state().metadata().settings(), m.name()).language(), deadline),
             // the n² cosines take seconds at 2000 documents: on the generic pool, so that ingest's encodings need not wait
             ActionListener.wrap(texts -> threadPool.generic().execute(() -> {
                 BandMeasurement.Result result;
@@ -159,7 +159,8 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
         return value != null ? value : QueryEncoder.extract(source, path);
     }
 
-    private static float[][] embed(ClipModel model, List<String> texts, long deadline) throws Exception {
+    /** @param language the model's language setting: the collection's texts are in the language its queries are */
+    private static float[][] embed(ClipModel model, List<String> texts, String language, long deadline) throws Exception {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += TEXT_BATCH) {
             if (System.nanoTime() > deadline) {
@@ -170,7 +171,7 @@ public final class TransportMeasureBandAction extends HandledTransportAction<Mea
                 );
             }
             List<String> batch = texts.subList(from, Math.min(texts.size(), from + TEXT_BATCH));
-            System.arraycopy(model.embedTexts(batch), 0, out, from, batch.size());
+            System.arraycopy(model.embedTexts(batch, language), 0, out, from, batch.size());
         }
         return out;
     }

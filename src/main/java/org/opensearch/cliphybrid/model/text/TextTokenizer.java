@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Text to the ids a text tower takes, as its family's Python tokenizer makes them: the family's cleaning, then
@@ -26,8 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class TextTokenizer implements Closeable {
     public static final int CLIP_LENGTH = 77;
-    /** FLORES-200: an ISO 639-3 language, an underscore, an ISO 15924 script ({@code eng_Latn}, {@code zho_Hans}). */
-    public static final Pattern LANGUAGE_CODE = Pattern.compile("[a-z]{3}_[A-Z][a-z]{3}");
     /** No language code in the template's output: a chosen one goes first. */
     private static final int NO_SLOT = Integer.MIN_VALUE;
 
@@ -63,7 +60,7 @@ public final class TextTokenizer implements Closeable {
         long padId = spec.fixedLength() > 0 ? AddedTokens.id(spec.file(), spec.padToken()) : -1;
         Map<String, Long> languages = Map.of();
         if (spec.languages()) {
-            languages = AddedTokens.matching(spec.file(), code -> LANGUAGE_CODE.matcher(code).matches());
+            languages = AddedTokens.matching(spec.file(), LanguageCode::matches);
             if (languages.isEmpty()) {
                 throw new IllegalArgumentException(
                     "tokenizer.json has no FLORES-200 language code (such as eng_Latn) among its added tokens, which this text tower reads"

@@ -63,6 +63,16 @@ public class ModelSettingsTests extends OpenSearchTestCase {
         assertTrue(message, message.contains("limit of 256"));
     }
 
+    public void testTheLanguageIsAFloresCodeAndTheTextsDefault() {
+        valid(Settings.builder().put(ModelSettings.key("m", "language"), "deu_Latn").build());
+        String message = invalid(Settings.builder().put(ModelSettings.key("m", "language"), "de").build());
+        assertTrue(message, message.contains("[plugins.clip.models.m.language] must be a FLORES-200 code"));
+        ModelSettingsService service = new ModelSettingsService(Settings.builder().put(ModelSettings.key("m", "language"), "zho_Hans").build());
+        assertEquals("zho_Hans", service.language("m"));
+        assertNull(service.language("other"));
+        assertNull("a name that cannot carry settings has none", service.language("my.model"));
+    }
+
     public void testTheScoreFunctionIsNamedAndSigmoidNeedsItsNumbers() {
         valid(Settings.builder().put(ModelSettings.key("m", "score_function"), "softmax").build());
         valid(
