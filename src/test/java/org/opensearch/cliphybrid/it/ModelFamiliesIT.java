@@ -14,8 +14,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 /**
- * Other families through the node's own paths: the IT cluster serves the synthetic SigLIP, SigLIP 2 and Immich
- * multilingual exports beside mini-clip (pom.xml's --extra-model), and {@code _embed}, {@code clip_embedding}, {@code clip_zero_shot} and
+ * Other families through the node's own paths: the IT cluster serves the synthetic SigLIP, SigLIP 2, Immich multilingual
+ * and Immich NLLB-SigLIP exports beside mini-clip (pom.xml's --extra-model), and {@code _embed}, {@code clip_embedding}, {@code clip_zero_shot} and
  * {@code clip_hybrid} reach them by name and reproduce the goldens made outside Java.
  */
 public class ModelFamiliesIT {
@@ -127,5 +127,105 @@ public class ModelFamiliesIT {
             + quote(labels.get(0)) + ", \"model\": \"siglip-tiny\", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"]}}}");
         assertEquals(found.raw(), 200, found.status());
         assertEquals(found.raw(), "one", found.path("hits.hits.0._id"));
+    }
+
+    @Test
+    public void nllbExportEmbedsThroughTheNode() throws IOException {
+        embedsAsTheGoldenSays("immich-nllb-tiny", "siglip", "openclip");
+    }
+
+    private ClusterClient.Response embedNllb(String text, String language) throws IOException {
+        return cluster.post(
+            "/_plugins/clip/_embed",
+            "{\"model\": \"immich-nllb-tiny\", \"texts\": [" + quote(text) + "]" + (language == null ? "" : ", \"language\": " + quote(language)) + "}"
+        );
+    }
+
+    /**
+     * NLLB reads the text's language as a FLORES-200 code: each golden text in its language through {@code _embed}, the
+     * model's language setting as the default, and clear 400s for a code the tokenizer lacks or a model that reads none.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void nllbTextsAreReadInTheirLanguage() throws IOException {
+        List<Map<String, Object>> texts = (List<Map<String, Object>>) golden("immich-nllb-tiny").get("texts");
+        Map<String, Object> german = null;
+        for (Map<String, Object> text : texts) {
+            String language = (String) text.get("language");
+            if (language == null) {
+                continue;
+            }
+            german = "deu_Latn".equals(language) ? text : german;
+            ClusterClient.Response r = embedNllb((String) text.get("text"), language);
+            assertEquals(r.raw(), 200, r.status());
+            double cosine = ClusterClient.cosine((List<?>) text.get("embedding"), r.path("texts.0.embedding"));
+            assertTrue(text.get("text") + " in " + language + ": cosine " + cosine, cosine >= 0.9999);
+        }
+        assertTrue("the goldens have a German text", german != null);
+        String germanText = (String) german.get("text");
+        ClusterClient.Response asDefault = embedNllb(germanText, null);
+        assertTrue(
+            "without a language the tokenizer's own (eng_Latn) is used",
+            ClusterClient.cosine((List<?>) german.get("embedding"), asDefault.path("texts.0.embedding")) < 0.9999
+        );
+
+        String key = "plugins.clip.models.immich-nllb-tiny.language";
+        ClusterClient.Response set = cluster.put("/_cluster/settings", "{\"persistent\": {\"" + key + "\": \"deu_Latn\"}}");
+        assertEquals(set.raw(), 200, set.status());
+        try {
+            ClusterClient.Response bySetting = embedNllb(germanText, null);
+            assertEquals(bySetting.raw(), 200, bySetting.status());
+            double cosine = ClusterClient.cosine((List<?>) german.get("embedding"), bySetting.path("texts.0.embedding"));
+            assertTrue("the model's language setting is the default: cosine " + cosine, cosine >= 0.9999);
+            ClusterClient.Response settings = cluster.get("/_plugins/clip/models/immich-nllb-tiny/_settings");
+            assertEquals(settings.raw(), "deu_Latn", settings.path("effective.settings.language.value"));
+        } finally {
+            cluster.put("/_cluster/settings", "{\"persistent\": {\"" + key + "\": null}}");
+        }
+        ClusterClient.Response badSetting = cluster.put("/_cluster/settings", "{\"persistent\": {\"" + key + "\": \"german\"}}");
+        assertEquals(badSetting.raw(), 400, badSetting.status());
+
+        ClusterClient.Response unknown = embedNllb("x", "kor_Hang");
+        assertEquals(unknown.raw(), 400, unknown.status());
+        assertTrue(unknown.raw(), unknown.raw().contains("[language] [kor_Hang] is not a language of CLIP model [immich-nllb-tiny]"));
+        ClusterClient.Response none = cluster.post(
+            "/_plugins/clip/_embed",
+            "{\"model\": \"immich-mclip-tiny\", \"texts\": [\"x\"], \"language\": \"deu_Latn\"}"
+        );
+        assertEquals(none.raw(), 400, none.status());
+        assertTrue(none.raw(), none.raw().contains("reads no language code; only NLLB text towers do"));
+    }
+
+    /** clip_hybrid's [language] reaches the encoder: a German query finds the picture, an unknown code is a 400. */
+    @Test
+    public void nllbQueriesTakeALanguage() throws IOException {
+        String index = "families-nllb";
+        cluster.delete("/" + index);
+        ClusterClient.Response created = cluster.put("/" + index, """
+            {"settings": {"index.knn": true, "number_of_shards": 1, "number_of_replicas": 0},
+             "mappings": {"properties": {"title": {"type": "text"},
+               "image_vector": {"type": "knn_vector", "dimension": 20, "space_type": "cosinesimil",
+                 "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
+        assertEquals(created.raw(), 200, created.status());
+        ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/families-nllb", """
+            {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "model": "immich-nllb-tiny"}},
+              {"remove": {"field": "image"}}]}""");
+        assertEquals(pipeline.raw(), 200, pipeline.status());
+        ClusterClient.Response indexed = cluster.put(
+            "/" + index + "/_doc/one?pipeline=families-nllb&refresh=true",
+            "{\"image\": \"" + base64("immich-nllb-tiny", "../images/wide.png") + "\", \"title\": \"ohne Titel\"}"
+        );
+        assertEquals(indexed.raw(), 201, indexed.status());
+        String query = "{\"query\": {\"clip_hybrid\": {\"query_text\": \"ein Hund am Strand\", \"model\": \"immich-nllb-tiny\","
+            + " \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"], \"language\": \"%s\"}}}";
+        ClusterClient.Response found = cluster.post("/" + index + "/_search", query.formatted("deu_Latn"));
+        assertEquals(found.raw(), 200, found.status());
+        assertEquals(found.raw(), "one", found.path("hits.hits.0._id"));
+        ClusterClient.Response unknown = cluster.post("/" + index + "/_search", query.formatted("kor_Hang"));
+        assertEquals(unknown.raw(), 400, unknown.status());
+        assertTrue(unknown.raw(), unknown.raw().contains("[language] [kor_Hang] is not a language of CLIP model [immich-nllb-tiny]"));
+        ClusterClient.Response malformed = cluster.post("/" + index + "/_search", query.formatted("Deutsch"));
+        assertEquals(malformed.raw(), 400, malformed.status());
+        assertTrue(malformed.raw(), malformed.raw().contains("[clip_hybrid] [language] must be a FLORES-200 code"));
     }
 }
