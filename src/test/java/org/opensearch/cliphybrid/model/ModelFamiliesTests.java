@@ -88,6 +88,16 @@ public class ModelFamiliesTests extends OpenSearchTestCase {
 
         ModelFolder siglip2 = ModelFolder.open("siglip2", immichFolder(configs.resolve("ViT-B-16-SigLIP2.json"), preprocess, null, siglipTokens), false);
         assertEquals(ModelFamily.SIGLIP2, siglip2.family());
+        assertFalse(siglip2.tokenizer().languages());
+
+        // open_clip's NLLB-SigLIP config names its Hugging Face tokenizer, which is how a folder without NLLB's class is told
+        Path nllbTokens = createTempFile();
+        Files.writeString(nllbTokens, "{\"pad_token\": \"<pad>\"}");
+        ModelFolder nllb = ModelFolder.open("nllb", immichFolder(configs.resolve("nllb-clip-base-siglip.json"), preprocess, null, nllbTokens), false);
+        assertEquals(ModelFamily.SIGLIP, nllb.family());
+        assertTrue("an NLLB text tower reads a language code", nllb.tokenizer().languages());
+        assertEquals("open_clip's default context length", 77, nllb.tokenizer().fixedLength());
+        assertEquals(TextCleaning.WHITESPACE, nllb.tokenizer().cleaning());
     }
 
     public void testOpenClipSquashIsAStraightResize() throws Exception {
