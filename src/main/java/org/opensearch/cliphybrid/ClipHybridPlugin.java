@@ -21,6 +21,7 @@ import org.opensearch.cliphybrid.labels.ZeroShotLabeler;
 import org.opensearch.cliphybrid.model.DjlRuntime;
 import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.model.OrtThreads;
 import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
 import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
@@ -177,7 +178,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         ModelRegistry registry = new ModelRegistry(
             environment.configDir().resolve(ModelRegistry.MODELS_FOLDER),
             ClipSettings.QUANTIZED.get(settings),
-            ClipSettings.ORT_INTRA_OP_THREADS.get(settings),
+            new OrtThreads(ClipSettings.ORT_INTRA_OP_THREADS.get(settings), ClipSettings.ORT_ALLOW_SPINNING.get(settings)),
             device,
             ClipSettings.MODEL_LOAD_RETRY_INTERVAL.get(settings)
         );

@@ -52,6 +52,16 @@ public final class ClipSettings {
         Property.NodeScope
     );
 
+    /**
+     * Whether ONNX Runtime's intra-op threads spin while they wait for work (its own default, true). Off, they sleep: a
+     * call waits a little longer for them, and the cores they would spin on decode and index images instead.
+     */
+    public static final Setting<Boolean> ORT_ALLOW_SPINNING = Setting.boolSetting(
+        "plugins.clip.inference.allow_spinning",
+        true,
+        Property.NodeScope
+    );
+
     /** Most bytes one image may have, as read, fetched or decoded from base64 (default 20mb). */
     public static final Setting<ByteSizeValue> IMAGE_MAX_BYTES = Setting.byteSizeSetting(
         "plugins.clip.image.max_bytes",
@@ -230,6 +240,7 @@ public final class ClipSettings {
                 QUANTIZED,
                 IMAGES_PATH,
                 ORT_INTRA_OP_THREADS,
+                ORT_ALLOW_SPINNING,
                 IMAGE_MAX_BYTES,
                 IMAGE_MAX_PIXELS,
                 FETCH_CONNECT_TIMEOUT,

@@ -24,14 +24,14 @@ import java.util.stream.Collectors;
 public class ClipSettingsTests extends OpenSearchTestCase {
 
     /**
-     * The settings that were renamed: text_floor, calibrate.max_time, model.registered_recheck_interval and the per-model {@code plugins.clip.models.*} came after
-     * the move and have no old name.
+     * The settings that were renamed: text_floor, calibrate.max_time, model.registered_recheck_interval,
+     * inference.allow_spinning and the per-model {@code plugins.clip.models.*} came after the move and have no old name.
      */
     private static List<Setting<?>> newSettings() {
         return ClipSettings.all()
             .stream()
             .filter(s -> LegacyClipSettings.all().contains(s) == false && s != ClipSettings.HYBRID_TEXT_FLOOR && s != ClipSettings.CALIBRATE_MAX_TIME
-                && s != ClipSettings.MODEL_REGISTERED_RECHECK)
+                && s != ClipSettings.MODEL_REGISTERED_RECHECK && s != ClipSettings.ORT_ALLOW_SPINNING)
             .filter(s -> org.opensearch.cliphybrid.model.settings.ModelSettings.all().contains(s) == false)
             .toList();
     }

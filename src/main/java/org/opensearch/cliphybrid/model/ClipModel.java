@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.util.PairList;
+import ai.onnxruntime.OrtSession;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -109,14 +110,14 @@ public final class ClipModel implements Closeable {
 
     /** Loads both towers on the CPU; must run inside {@link DjlRuntime#call}. */
     public static ClipModel load(ModelFolder folder, int intraOpThreads) throws Exception {
-        return load(folder, intraOpThreads, InferenceDevice.CPU);
+        return load(folder, OrtThreads.intraOp(intraOpThreads), InferenceDevice.CPU);
     }
 
     /**
      * Loads both towers on {@code device}; must run inside {@link DjlRuntime#call}. Every config file is read and checked
      * before anything native exists, and whatever native was loaded is closed again when a later step fails.
      */
-    public static ClipModel load(ModelFolder folder, int intraOpThreads, InferenceDevice device) throws Exception {
+    public static ClipModel load(ModelFolder folder, OrtThreads threads, InferenceDevice device) throws Exception {
         device.checkAvailable();
         long start = System.nanoTime();
         ClipImagePreprocessor preprocessor = preprocessor(folder);
@@ -126,9 +127,9 @@ public final class ClipModel implements Closeable {
         try {
             TextTokenizer tokenizer = tokenizer(folder);
             opened.add(tokenizer);
-            ZooModel<NDList, NDList> text = session(folder, folder.textModel(), intraOpThreads, device);
+            ZooModel<NDList, NDList> text = session(folder, folder.textModel(), threads, device);
             opened.add(text);
-            ZooModel<NDList, NDList> vision = session(folder, folder.visionModel(), intraOpThreads, device);
+            ZooModel<NDList, NDList> vision = session(folder, folder.visionModel(), threads, device);
             opened.add(vision);
             return new ClipModel(folder, tokenizer, preprocessor, text, vision, fingerprint, start);
         } catch (Exception | Error e) {
@@ -167,16 +168,23 @@ public final class ClipModel implements Closeable {
      * One ONNX Runtime session. Built by hand rather than through {@code Criteria}: DJL's model loader leaves the half-made
      * model (its NDManager, under the engine's) open when the graph does not load.
      */
-    private static ZooModel<NDList, NDList> session(ModelFolder folder, Path onnx, int intraOpThreads, InferenceDevice device)
+    private static ZooModel<NDList, NDList> session(ModelFolder folder, Path onnx, OrtThreads threads, InferenceDevice device)
         throws Exception {
         String file = onnx.getFileName().toString();
         String graph = file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
-        Map<String, String> options = new HashMap<>();
+        Map<String, Object> options = new HashMap<>();
         // several inference threads each run one session call; one inter-op thread avoids oversubscribing the cores
         options.put("interOpNumThreads", "1");
-        if (intraOpThreads > 0) {
-            options.put("intraOpNumThreads", Integer.toString(intraOpThreads));
+        if (threads.intraOp() > 0) {
+            options.put("intraOpNumThreads", Integer.toString(threads.intraOp()));
         }
+        // DJL's option names stop at the thread counts: the spinning switch is a session config entry of ONNX Runtime's own.
+        // DJL takes these options as the session's base and closes them with the model.
+        OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+        if (threads.spinning() == false) {
+            sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+        options.put("sessionOptions", sessionOptions);
         // a GPU device makes DJL add ONNX Runtime's CUDA execution provider to the session
         Model model = Model.newInstance(graph, device.djlDevice(), ENGINE);
         try {
@@ -184,6 +192,7 @@ public final class ClipModel implements Closeable {
             return new ZooModel<>(model, new NoopTranslator());
         } catch (Exception | Error e) {
             model.close();
+            sessionOptions.close();
             if (e instanceof MalformedModelException || e instanceof IOException) {
                 logger.warn("CLIP model [" + folder.name() + "]: ONNX Runtime cannot load [" + onnx + "]", e);
                 throw new IllegalArgumentException(

@@ -81,12 +81,12 @@ public final class ModelRegistry implements Closeable {
      */
     private record Failure(String reason, boolean badRequest, long atNanos, long stamp) {}
 
-    public ModelRegistry(Path modelsDir, boolean quantized, int intraOpThreads, InferenceDevice device) {
-        this(modelsDir, quantized, intraOpThreads, device, DEFAULT_RETRY_INTERVAL);
+    public ModelRegistry(Path modelsDir, boolean quantized, OrtThreads threads, InferenceDevice device) {
+        this(modelsDir, quantized, threads, device, DEFAULT_RETRY_INTERVAL);
     }
 
-    public ModelRegistry(Path modelsDir, boolean quantized, int intraOpThreads, InferenceDevice device, TimeValue retryInterval) {
-        this(modelsDir, quantized, retryInterval, System::nanoTime, folder -> DjlRuntime.call(() -> ClipModel.load(folder, intraOpThreads, device)));
+    public ModelRegistry(Path modelsDir, boolean quantized, OrtThreads threads, InferenceDevice device, TimeValue retryInterval) {
+        this(modelsDir, quantized, retryInterval, System::nanoTime, folder -> DjlRuntime.call(() -> ClipModel.load(folder, threads, device)));
     }
 
     ModelRegistry(Path modelsDir, boolean quantized, TimeValue retryInterval, LongSupplier nanoClock, Loader loader) {

@@ -18,13 +18,26 @@ public class InferenceDeviceTests extends OpenSearchTestCase {
     }
 
     public void testCpuLoadsAndRuns() throws Exception {
-        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(ModelFolder.open("mini", SharedFixtures.miniClip(), false), 1, InferenceDevice.CPU))) {
+        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(ModelFolder.open("mini", SharedFixtures.miniClip(), false), OrtThreads.intraOp(1), InferenceDevice.CPU))) {
             assertEquals(256, model.embedTexts(java.util.List.of("a dog"))[0].length);
         }
     }
 
+    /** Threads that sleep rather than spin change when the work runs, not what it computes. */
+    public void testSessionsWithoutSpinningEmbedTheSame() throws Exception {
+        ModelFolder folder = ModelFolder.open("mini", SharedFixtures.miniClip(), false);
+        float[] spinning;
+        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(folder, new OrtThreads(2, true), InferenceDevice.CPU))) {
+            spinning = model.embedTexts(java.util.List.of("a dog runs on the grass"))[0];
+        }
+        try (ClipModel model = DjlRuntime.call(() -> ClipModel.load(folder, new OrtThreads(2, false), InferenceDevice.CPU))) {
+            assertArrayEquals(spinning, model.embedTexts(java.util.List.of("a dog runs on the grass"))[0], 1e-6f);
+        }
+        assertTrue(ClipSettings.ORT_ALLOW_SPINNING.get(Settings.EMPTY));
+    }
+
     public void testCudaWithoutTheGpuRuntimeSaysWhatToInstall() {
-        ModelRegistry registry = new ModelRegistry(SharedFixtures.miniClip().getParent(), false, 1, InferenceDevice.CUDA);
+        ModelRegistry registry = new ModelRegistry(SharedFixtures.miniClip().getParent(), false, OrtThreads.intraOp(1), InferenceDevice.CUDA);
         try {
             IllegalStateException e = expectThrows(IllegalStateException.class, () -> registry.get(SharedFixtures.miniClip().getFileName().toString()));
             assertTrue(e.getMessage(), e.getMessage().contains("plugins.clip.inference.device is [cuda]"));

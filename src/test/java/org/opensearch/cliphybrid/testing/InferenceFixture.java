@@ -5,6 +5,7 @@ import org.opensearch.cliphybrid.inference.ImageBatchEmbedder;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.InferenceDevice;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.model.OrtThreads;
 import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.cliphybrid.pipeline.BytesInFlight;
@@ -40,7 +41,7 @@ public final class InferenceFixture implements Closeable {
             new FixedExecutorBuilder(Settings.EMPTY, ImageBatchEmbedder.FETCH_POOL, 1, fetchQueueSize, "plugins.clip.fetch")
         );
         Path miniClip = SharedFixtures.miniClip();
-        models = new ModelRegistry(miniClip.getParent(), false, 1, InferenceDevice.CPU);
+        models = new ModelRegistry(miniClip.getParent(), false, OrtThreads.intraOp(1), InferenceDevice.CPU);
         inference = new InferenceService(models, threadPool, stats, miniClip.getFileName().toString());
         Path images = SharedFixtures.flickrImages();
         pipeline = new ImagePipeline(
