@@ -207,13 +207,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         BytesInFlight budget = new BytesInFlight(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT.get(settings).getBytes());
         current.addSettingsUpdateConsumer(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT, limit -> budget.setLimit(limit.getBytes()));
         GuardedHttpClient http = new GuardedHttpClient();
-        Supplier<FetchLimits> fetchLimits = () -> new FetchLimits(
-            current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
-            (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
-            (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
-            (int) current.get(ClipSettings.FETCH_TIMEOUT).millis(),
-            current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
-        );
+        Supplier<FetchLimits> fetchLimits = () -> ClipSettings.fetchLimits(current);
         ImageLoader loader = new ImageLoader(http);
         Supplier<ImageLoader.Limits> limits = () -> new ImageLoader.Limits(imagesRoot, fetchLimits.get());
         ImagePipeline pipeline = new ImagePipeline(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS), budget, stats);
