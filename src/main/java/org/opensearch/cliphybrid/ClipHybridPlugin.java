@@ -25,6 +25,8 @@ import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
 import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
 import org.opensearch.cliphybrid.model.registered.ModelCache;
+import org.opensearch.cliphybrid.model.nodes.ModelNodesAction;
+import org.opensearch.cliphybrid.model.nodes.TransportModelNodesAction;
 import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.cliphybrid.pipeline.BytesInFlight;
@@ -287,6 +289,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new ActionHandler<>(ModelStoreActions.CHUNK, TransportModelChunkAction.class),
             new ActionHandler<>(ModelStoreActions.REGISTER, TransportRegisterModelAction.class),
             new ActionHandler<>(ModelStoreActions.DELETE, TransportDeleteModelAction.class),
+            new ActionHandler<>(ModelNodesAction.INSTANCE, TransportModelNodesAction.class),
             // no route: clip_hybrid's rewrite calls it, as the searching user
             new ActionHandler<>(WordStatsAction.INSTANCE, TransportWordStatsAction.class)
         );

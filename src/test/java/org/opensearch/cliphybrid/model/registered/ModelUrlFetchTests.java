@@ -27,6 +27,7 @@ public class ModelUrlFetchTests extends OpenSearchTestCase {
     private HttpServer server;
     private String base;
     private byte[] zip;
+    private java.util.concurrent.ExecutorService executor;
 
     @Override
     public void setUp() throws Exception {
@@ -67,6 +68,8 @@ public class ModelUrlFetchTests extends OpenSearchTestCase {
                 // the client gave up, as it should
             }
         });
+        executor = java.util.concurrent.Executors.newCachedThreadPool(); // a stalled answer must not hold up the others
+        server.setExecutor(executor);
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -74,6 +77,8 @@ public class ModelUrlFetchTests extends OpenSearchTestCase {
     @Override
     public void tearDown() throws Exception {
         server.stop(0);
+        executor.shutdownNow();
+        assertTrue(executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
         super.tearDown();
     }
 
