@@ -52,7 +52,7 @@ public class RegisteredModelsIT {
     }
 
     /** A client for node {@code i}: test-cluster/start gives node i the HTTP port of the first plus i. */
-    private static ClusterClient node(int i) {
+    static ClusterClient node(int i) {
         String base = System.getProperty("tests.cluster", "http://127.0.0.1:9200");
         int colon = base.lastIndexOf(':');
         String url = base.substring(0, colon + 1) + (Integer.parseInt(base.substring(colon + 1)) + i);
