@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The one way this plugin reaches out over the network (image URLs, harvested pages and their robots.txt): an HTTP/1.1 GET
+ * The one way this plugin reaches out over the network (image URLs, harvested pages and their robots.txt, model zips): an HTTP/1.1 GET
  * under the {@link AddressGuard}, a byte cap and a {@link FetchDeadline}, that connects to exactly the addresses it checked. A client that resolves the host again when it connects
  * (HttpURLConnection, java.net.http) can be sent elsewhere by a DNS answer that changes between the check and the connect
  * (DNS rebinding); here the host is resolved once per hop, every address is checked, and the socket is opened to one of
