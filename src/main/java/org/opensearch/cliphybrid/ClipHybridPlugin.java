@@ -26,6 +26,8 @@ import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
 import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
 import org.opensearch.cliphybrid.model.registered.ModelCache;
+import org.opensearch.cliphybrid.model.nodes.ModelNodesAction;
+import org.opensearch.cliphybrid.model.nodes.TransportModelNodesAction;
 import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.cliphybrid.net.GuardedHttpClient;
 import org.opensearch.cliphybrid.pipeline.BytesInFlight;
@@ -208,13 +210,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         BytesInFlight budget = new BytesInFlight(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT.get(settings).getBytes());
         current.addSettingsUpdateConsumer(ClipSettings.INGEST_MAX_BYTES_IN_FLIGHT, limit -> budget.setLimit(limit.getBytes()));
         GuardedHttpClient http = new GuardedHttpClient();
-        Supplier<FetchLimits> fetchLimits = () -> new FetchLimits(
-            current.get(ClipSettings.IMAGE_MAX_BYTES).getBytes(),
-            (int) current.get(ClipSettings.FETCH_CONNECT_TIMEOUT).millis(),
-            (int) current.get(ClipSettings.FETCH_READ_TIMEOUT).millis(),
-            (int) current.get(ClipSettings.FETCH_TIMEOUT).millis(),
-            current.get(ClipSettings.FETCH_ALLOW_PRIVATE)
-        );
+        Supplier<FetchLimits> fetchLimits = () -> ClipSettings.fetchLimits(current);
         ImageLoader loader = new ImageLoader(http);
         Supplier<ImageLoader.Limits> limits = () -> new ImageLoader.Limits(imagesRoot, fetchLimits.get());
         ImagePipeline pipeline = new ImagePipeline(loader, limits, () -> current.get(ClipSettings.IMAGE_MAX_PIXELS), budget, stats);
@@ -294,6 +290,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new ActionHandler<>(ModelStoreActions.CHUNK, TransportModelChunkAction.class),
             new ActionHandler<>(ModelStoreActions.REGISTER, TransportRegisterModelAction.class),
             new ActionHandler<>(ModelStoreActions.DELETE, TransportDeleteModelAction.class),
+            new ActionHandler<>(ModelNodesAction.INSTANCE, TransportModelNodesAction.class),
             // no route: clip_hybrid's rewrite calls it, as the searching user
             new ActionHandler<>(WordStatsAction.INSTANCE, TransportWordStatsAction.class)
         );

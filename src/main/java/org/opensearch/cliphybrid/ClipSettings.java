@@ -1,6 +1,9 @@
 package org.opensearch.cliphybrid;
 
+import org.opensearch.cliphybrid.model.registered.RegistrationLimits;
 import org.opensearch.cliphybrid.model.settings.ModelSettings;
+import org.opensearch.cliphybrid.net.FetchLimits;
+import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.settings.Settings;
@@ -210,6 +213,81 @@ public final class ClipSettings {
         Property.NodeScope
     );
 
+    /** Most bytes of a registered model's zip, uploaded in chunks or fetched from a URL (default 8000mb). */
+    public static final Setting<ByteSizeValue> MODEL_REGISTERED_MAX_ZIP_BYTES = Setting.byteSizeSetting(
+        RegistrationLimits.MAX_ZIP_BYTES,
+        new ByteSizeValue(RegistrationLimits.DEFAULT_MAX_ZIP_BYTES),
+        new ByteSizeValue(1),
+        new ByteSizeValue(Long.MAX_VALUE),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /**
+     * Most bytes of one chunk of a registered model (default 8mb, at most 64mb): a chunk is one document of the system index and,
+     * uploaded, one request.
+     */
+    public static final Setting<ByteSizeValue> MODEL_REGISTERED_MAX_CHUNK_BYTES = Setting.byteSizeSetting(
+        RegistrationLimits.MAX_CHUNK_BYTES,
+        new ByteSizeValue(RegistrationLimits.DEFAULT_MAX_CHUNK_BYTES),
+        new ByteSizeValue(1024),
+        new ByteSizeValue(RegistrationLimits.MAX_MAX_CHUNK_BYTES),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Most chunks of one registered model (default 1000, 1 to 10000). */
+    public static final Setting<Integer> MODEL_REGISTERED_MAX_CHUNKS = Setting.intSetting(
+        RegistrationLimits.MAX_CHUNKS,
+        RegistrationLimits.DEFAULT_MAX_CHUNKS,
+        1,
+        RegistrationLimits.MAX_MAX_CHUNKS,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** Most bytes a registration from a URL fetches (default 8000mb); the zip limit holds too. */
+    public static final Setting<ByteSizeValue> MODEL_REGISTERED_URL_MAX_BYTES = Setting.byteSizeSetting(
+        RegistrationLimits.URL_MAX_BYTES,
+        new ByteSizeValue(RegistrationLimits.DEFAULT_MAX_ZIP_BYTES),
+        new ByteSizeValue(1),
+        new ByteSizeValue(Long.MAX_VALUE),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** How long a registration from a URL may fetch and store the zip (default 10m, 1s to 2h). */
+    public static final Setting<TimeValue> MODEL_REGISTERED_URL_TIMEOUT = Setting.timeSetting(
+        RegistrationLimits.URL_TIMEOUT,
+        TimeValue.timeValueMillis(RegistrationLimits.DEFAULT_URL_TIMEOUT_MILLIS),
+        TimeValue.timeValueSeconds(1),
+        TimeValue.timeValueHours(2),
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    /** The limits of an image or page fetch as they stand now. */
+    public static FetchLimits fetchLimits(ClusterSettings current) {
+        return new FetchLimits(
+            current.get(IMAGE_MAX_BYTES).getBytes(),
+            (int) current.get(FETCH_CONNECT_TIMEOUT).millis(),
+            (int) current.get(FETCH_READ_TIMEOUT).millis(),
+            (int) current.get(FETCH_TIMEOUT).millis(),
+            current.get(FETCH_ALLOW_PRIVATE)
+        );
+    }
+
+    /** The registration limits as they stand now. */
+    public static RegistrationLimits registrationLimits(ClusterSettings current) {
+        return new RegistrationLimits(
+            current.get(MODEL_REGISTERED_MAX_ZIP_BYTES).getBytes(),
+            (int) current.get(MODEL_REGISTERED_MAX_CHUNK_BYTES).getBytes(),
+            current.get(MODEL_REGISTERED_MAX_CHUNKS),
+            current.get(MODEL_REGISTERED_URL_MAX_BYTES).getBytes(),
+            current.get(MODEL_REGISTERED_URL_TIMEOUT).millis()
+        );
+    }
+
     /**
      * A fixed thread pool whose {@code size} and {@code queue_size} settings sit under {@code plugins.clip.<key>.}; the old
      * {@code clip.<key>.} ones, when set, stand in for the defaults.
@@ -253,7 +331,12 @@ public final class ClipSettings {
                 FETCH_TIMEOUT,
                 MODEL_LOAD_RETRY_INTERVAL,
                 CALIBRATE_MAX_TIME,
-                MODEL_REGISTERED_RECHECK
+                MODEL_REGISTERED_RECHECK,
+                MODEL_REGISTERED_MAX_ZIP_BYTES,
+                MODEL_REGISTERED_MAX_CHUNK_BYTES,
+                MODEL_REGISTERED_MAX_CHUNKS,
+                MODEL_REGISTERED_URL_MAX_BYTES,
+                MODEL_REGISTERED_URL_TIMEOUT
             )
         );
         all.addAll(LegacyClipSettings.all());

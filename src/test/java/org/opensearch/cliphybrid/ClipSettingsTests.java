@@ -1,5 +1,7 @@
 package org.opensearch.cliphybrid;
 
+import org.opensearch.cliphybrid.model.registered.RegistrationLimits;
+
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
@@ -24,14 +26,16 @@ import java.util.stream.Collectors;
 public class ClipSettingsTests extends OpenSearchTestCase {
 
     /**
-     * The settings that were renamed: text_floor, calibrate.max_time, model.registered_recheck_interval,
-     * inference.allow_spinning and the per-model {@code plugins.clip.models.*} came after the move and have no old name.
+     * The settings that were renamed: text_floor, calibrate.max_time, model.registered_recheck_interval, inference.allow_spinning, the registration
+     * limits {@code plugins.clip.model.registered.*} and the per-model {@code plugins.clip.models.*} came after the move and
+     * have no old name.
      */
     private static List<Setting<?>> newSettings() {
         return ClipSettings.all()
             .stream()
             .filter(s -> LegacyClipSettings.all().contains(s) == false && s != ClipSettings.HYBRID_TEXT_FLOOR && s != ClipSettings.CALIBRATE_MAX_TIME
-                && s != ClipSettings.MODEL_REGISTERED_RECHECK && s != ClipSettings.ORT_ALLOW_SPINNING)
+                && s != ClipSettings.MODEL_REGISTERED_RECHECK && s != ClipSettings.ORT_ALLOW_SPINNING
+                && s.getKey().startsWith(RegistrationLimits.PREFIX) == false)
             .filter(s -> org.opensearch.cliphybrid.model.settings.ModelSettings.all().contains(s) == false)
             .toList();
     }
@@ -54,6 +58,38 @@ public class ClipSettingsTests extends OpenSearchTestCase {
             assertEquals(key, old.isDynamic(), setting.isDynamic());
             assertEquals(key, old.hasNodeScope(), setting.hasNodeScope());
             assertEquals(key, old.getDefault(Settings.EMPTY), setting.getDefault(Settings.EMPTY));
+        }
+    }
+
+    public void testRegistrationLimitsDefaultToTheOldConstantsAndFollowUpdates() {
+        ClusterSettings current = new ClusterSettings(Settings.EMPTY, new java.util.HashSet<>(ClipSettings.all()));
+        assertEquals(RegistrationLimits.DEFAULT, ClipSettings.registrationLimits(current));
+        assertEquals(8L * 1000 * 1024 * 1024, RegistrationLimits.DEFAULT.maxZipBytes());
+        assertEquals(8 * 1024 * 1024, RegistrationLimits.DEFAULT.maxChunkBytes());
+        assertEquals(1000, RegistrationLimits.DEFAULT.maxChunks());
+        current.applySettings(
+            Settings.builder()
+                .put(RegistrationLimits.MAX_ZIP_BYTES, "1gb")
+                .put(RegistrationLimits.MAX_CHUNK_BYTES, "64mb")
+                .put(RegistrationLimits.MAX_CHUNKS, 10)
+                .put(RegistrationLimits.URL_MAX_BYTES, "2gb")
+                .put(RegistrationLimits.URL_TIMEOUT, "90s")
+                .build()
+        );
+        RegistrationLimits limits = ClipSettings.registrationLimits(current);
+        assertEquals(new RegistrationLimits(1L << 30, 64 << 20, 10, 2L << 30, 90_000), limits);
+        for (String[] bad : new String[][] {
+            { RegistrationLimits.MAX_CHUNK_BYTES, "65mb" },
+            { RegistrationLimits.MAX_CHUNK_BYTES, "1b" },
+            { RegistrationLimits.MAX_CHUNKS, "10001" },
+            { RegistrationLimits.MAX_CHUNKS, "0" },
+            { RegistrationLimits.URL_TIMEOUT, "3h" },
+            { RegistrationLimits.URL_TIMEOUT, "10ms" } }) {
+            IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class,
+                () -> current.validate(Settings.builder().put(bad[0], bad[1]).build(), true)
+            );
+            assertTrue(bad[0] + "=" + bad[1] + ": " + e.getMessage(), e.getMessage().contains(bad[0]));
         }
     }
 

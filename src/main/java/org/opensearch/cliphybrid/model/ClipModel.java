@@ -66,6 +66,8 @@ public final class ClipModel implements Closeable {
     private final boolean visionOneAtATime;
     private final int dimension;
     private final long loadMillis;
+    /** Wall-clock time the load ended, for GET _plugins/clip/models' per-node state. */
+    private final long loadedAtMillis;
     private final String fingerprint;
     private final DirectFloatPool imageBuffers = new DirectFloatPool(SPARE_IMAGE_BUFFERS);
     private final DirectFloatPool batchBuffers = new DirectFloatPool(SPARE_BATCH_BUFFERS);
@@ -106,6 +108,7 @@ public final class ClipModel implements Closeable {
         }
         this.dimension = textDim;
         this.loadMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        this.loadedAtMillis = System.currentTimeMillis();
     }
 
     /** Loads both towers on the CPU; must run inside {@link DjlRuntime#call}. */
@@ -265,6 +268,11 @@ public final class ClipModel implements Closeable {
 
     public long loadMillis() {
         return loadMillis;
+    }
+
+    /** When the load ended, in milliseconds since the epoch. */
+    public long loadedAtMillis() {
+        return loadedAtMillis;
     }
 
     /** SHA-256 of the files that decide the model's vectors ({@link ModelFingerprint}). */

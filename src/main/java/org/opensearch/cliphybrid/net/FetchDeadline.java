@@ -18,11 +18,18 @@ final class FetchDeadline {
 
     private final URI uri;
     private final long timeoutMillis;
+    private final String setting;
     private final long endNanos;
 
     FetchDeadline(URI uri, long timeoutMillis) {
+        this(uri, timeoutMillis, SETTING);
+    }
+
+    /** {@code setting}: the one the error names, the setting that sets this deadline. */
+    FetchDeadline(URI uri, long timeoutMillis, String setting) {
         this.uri = uri;
         this.timeoutMillis = timeoutMillis;
+        this.setting = setting;
         this.endNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
     }
 
@@ -55,7 +62,7 @@ final class FetchDeadline {
         FetchException e = new FetchException(
             FetchException.Kind.TIMEOUT,
             "fetch of [" + uri + "]" + where + " took longer than its deadline of " + timeoutMillis + "ms, redirects and body included ("
-                + SETTING + ")"
+                + setting + ")"
         );
         if (cause != null) {
             e.initCause(cause);

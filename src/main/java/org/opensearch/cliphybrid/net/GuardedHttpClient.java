@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The one way this plugin reaches out over the network (image URLs, harvested pages and their robots.txt): an HTTP/1.1 GET
+ * The one way this plugin reaches out over the network (image URLs, harvested pages and their robots.txt, model zips): an HTTP/1.1 GET
  * under the {@link AddressGuard}, a byte cap and a {@link FetchDeadline}, that connects to exactly the addresses it checked. A client that resolves the host again when it connects
  * (HttpURLConnection, java.net.http) can be sent elsewhere by a DNS answer that changes between the check and the connect
  * (DNS rebinding); here the host is resolved once per hop, every address is checked, and the socket is opened to one of
@@ -70,17 +70,34 @@ public final class GuardedHttpClient {
         this.tls = tls;
     }
 
+    /** What to do with a 200 answer's body while it arrives; it reads within the fetch's deadline and byte limit. */
+    public interface BodyReader<T> {
+        /**
+         * @param body the body, which ends where its framing says and fails once it goes over the byte limit
+         * @param declaredLength its Content-Length, or -1 when the server sent none
+         */
+        T read(InputStream body, long declaredLength, URI from, String contentType) throws IOException;
+    }
+
     /**
      * The 200 answer to GET {@code uri}, following at most {@link #MAX_REDIRECTS} redirects, each checked anew, all within the
      * deadline of {@link FetchLimits#fetchTimeoutMillis}.
      */
     public Fetched get(URI uri, FetchLimits limits) throws IOException {
-        FetchDeadline deadline = new FetchDeadline(uri, limits.fetchTimeoutMillis());
+        return get(uri, limits, (body, length, from, type) -> new Fetched(readAll((BodyStream) body, length), from, type));
+    }
+
+    /**
+     * Like {@link #get(URI, FetchLimits)}, but hands the body to {@code reader} as it arrives instead of reading it into memory;
+     * what the reader does counts against the deadline, since the connection stays open meanwhile.
+     */
+    public <T> T get(URI uri, FetchLimits limits, BodyReader<T> reader) throws IOException {
+        FetchDeadline deadline = new FetchDeadline(uri, limits.fetchTimeoutMillis(), limits.timeoutSetting());
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            Response response;
+            Response<T> response;
             try {
-                response = exchange(current, limits, deadline);
+                response = exchange(current, limits, deadline, reader);
             } catch (IOException e) {
                 // whatever failed once the time was up (a read, a TLS record) failed because it was up
                 if (deadline.passed()) {
@@ -89,27 +106,45 @@ public final class GuardedHttpClient {
                 throw e;
             }
             if (response.status >= 300 && response.status < 400) {
-                current = redirectTarget(current, response);
+                current = redirectTarget(current, response.status, response.headers);
                 continue;
             }
             if (response.status == 200) {
-                return new Fetched(response.body, current, response.headers.get("content-type"));
+                return response.body;
             }
             throw new HttpStatusException(response.status, current);
         }
         throw new FetchException(FetchException.Kind.HTTP_STATUS, "more than " + MAX_REDIRECTS + " redirects from [" + uri + "]");
     }
 
-    private static URI redirectTarget(URI from, Response response) {
-        String location = response.headers.get("location");
+    /** The whole body in one array, which can hold at most {@link #MAX_BODY_BYTES} whatever the limit says. */
+    private static byte[] readAll(BodyStream body, long declaredLength) throws IOException {
+        if (declaredLength > MAX_BODY_BYTES) {
+            throw broken(body.uri(), "Content-Length " + declaredLength + " is over the " + MAX_BODY_BYTES + " bytes one fetch can hold");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declaredLength > 0 ? (int) Math.min(declaredLength, 1 << 20) : 8192);
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+            total += n;
+            if (total > MAX_BODY_BYTES) {
+                throw broken(body.uri(), "body over the " + MAX_BODY_BYTES + " bytes one fetch can hold");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static URI redirectTarget(URI from, int status, Map<String, String> headers) {
+        String location = headers.get("location");
         if (location == null) {
-            throw new FetchException(FetchException.Kind.HTTP_STATUS, "HTTP " + response.status + " without a Location header from [" + from + "]");
+            throw new FetchException(FetchException.Kind.HTTP_STATUS, "HTTP " + status + " without a Location header from [" + from + "]");
         }
         URI to;
         try {
             to = from.resolve(location.strip());
         } catch (IllegalArgumentException e) {
-            throw new FetchException(FetchException.Kind.HTTP_STATUS, "HTTP " + response.status + " from [" + from + "] with a malformed Location [" + location + "]");
+            throw new FetchException(FetchException.Kind.HTTP_STATUS, "HTTP " + status + " from [" + from + "] with a malformed Location [" + location + "]");
         }
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("http") == false && scheme.equals("https") == false) {
@@ -122,9 +157,10 @@ public final class GuardedHttpClient {
         return to;
     }
 
-    private record Response(int status, Map<String, String> headers, byte[] body) {}
+    /** A status, its headers and, for a 200, what the reader made of the body. */
+    private record Response<T>(int status, Map<String, String> headers, T body) {}
 
-    private Response exchange(URI uri, FetchLimits limits, FetchDeadline deadline) throws IOException {
+    private <T> Response<T> exchange(URI uri, FetchLimits limits, FetchDeadline deadline, BodyReader<T> reader) throws IOException {
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
             throw new FetchException(FetchException.Kind.INVALID, "URL without a host [" + uri + "]");
@@ -139,7 +175,7 @@ public final class GuardedHttpClient {
             Socket channel = https ? startTls(socket, bareHost, port) : socket;
             try {
                 sendRequest(channel.getOutputStream(), uri, host, port, https);
-                return readResponse(new BufferedInputStream(channel.getInputStream()), uri, limits.maxBytes());
+                return readResponse(new BufferedInputStream(channel.getInputStream()), uri, limits, reader);
             } finally {
                 if (channel != socket) {
                     channel.close();
@@ -223,8 +259,7 @@ public final class GuardedHttpClient {
         out.flush();
     }
 
-    private static Response readResponse(InputStream in, URI uri, long maxBytes) throws IOException {
-        long cap = Math.min(maxBytes, MAX_BODY_BYTES);
+    private static <T> Response<T> readResponse(InputStream in, URI uri, FetchLimits limits, BodyReader<T> reader) throws IOException {
         String statusLine = readLine(in, MAX_LINE_BYTES, uri, "status line");
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || parts[0].startsWith("HTTP/1.") == false) {
@@ -262,27 +297,18 @@ public final class GuardedHttpClient {
             }
         }
         if (status != 200) {
-            return new Response(status, headers, new byte[0]);
+            return new Response<>(status, headers, null);
         }
         String transferEncoding = headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT);
-        byte[] body;
+        BodyStream body;
         if (transferEncoding.contains("chunked")) {
-            body = readChunked(in, uri, maxBytes, cap);
+            body = BodyStream.chunked(in, uri, limits);
         } else if (headers.containsKey("content-length")) {
-            long length = contentLength(headers.get("content-length"), uri);
-            tooLarge(length, maxBytes);
-            if (length > cap) {
-                throw broken(uri, "Content-Length " + length + " is over the " + cap + " bytes one fetch can hold");
-            }
-            body = in.readNBytes((int) length);
-            if (body.length < length) {
-                throw new IOException("connection closed after " + body.length + " of " + length + " bytes from [" + uri + "]");
-            }
+            body = BodyStream.ofLength(in, uri, limits, contentLength(headers.get("content-length"), uri));
         } else {
-            body = in.readNBytes((int) Math.min(cap, maxBytes + 1));
-            tooLarge(body.length, maxBytes);
+            body = BodyStream.untilClose(in, uri, limits);
         }
-        return new Response(status, headers, body);
+        return new Response<>(status, headers, reader.read(body, body.declaredLength(), uri, headers.get("content-type")));
     }
 
     private static long contentLength(String value, URI uri) {
@@ -295,35 +321,24 @@ public final class GuardedHttpClient {
         return Long.parseLong(value);
     }
 
-    private static byte[] readChunked(InputStream in, URI uri, long maxBytes, long cap) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String sizeLine = readLine(in, MAX_CHUNK_LINE_BYTES, uri, "chunk size line");
-            int semicolon = sizeLine.indexOf(';');
-            String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
-            if (hex.isEmpty() || hex.chars().allMatch(GuardedHttpClient::isHexDigit) == false) {
-                throw broken(uri, "chunk size [" + abbreviate(sizeLine) + "] is not a hexadecimal number");
-            }
-            if (hex.length() > MAX_CHUNK_SIZE_DIGITS) {
-                throw broken(uri, "chunk size [" + abbreviate(hex) + "] is too large");
-            }
-            long size = Long.parseLong(hex, 16);
-            if (size == 0) {
-                return body.toByteArray();
-            }
-            // both terms are far from overflowing: the size has at most 15 hex digits, the body at most 2 GiB
-            tooLarge(body.size() + size, maxBytes);
-            if (body.size() + size > cap) {
-                throw broken(uri, "chunked body over the " + cap + " bytes one fetch can hold");
-            }
-            byte[] chunk = in.readNBytes((int) size);
-            if (chunk.length < size) {
-                throw new IOException("connection closed inside a chunk from [" + uri + "]");
-            }
-            body.write(chunk);
-            if (readLine(in, MAX_CHUNK_LINE_BYTES, uri, "chunk end").isEmpty() == false) {
-                throw broken(uri, "chunk of " + size + " bytes not followed by CRLF");
-            }
+    /** Reads a chunk size line; 0 ends the body. */
+    static long chunkSize(InputStream in, URI uri) throws IOException {
+        String sizeLine = readLine(in, MAX_CHUNK_LINE_BYTES, uri, "chunk size line");
+        int semicolon = sizeLine.indexOf(';');
+        String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
+        if (hex.isEmpty() || hex.chars().allMatch(GuardedHttpClient::isHexDigit) == false) {
+            throw broken(uri, "chunk size [" + abbreviate(sizeLine) + "] is not a hexadecimal number");
+        }
+        if (hex.length() > MAX_CHUNK_SIZE_DIGITS) {
+            throw broken(uri, "chunk size [" + abbreviate(hex) + "] is too large");
+        }
+        return Long.parseLong(hex, 16);
+    }
+
+    /** Reads the CRLF that must follow a chunk's data. */
+    static void chunkEnd(InputStream in, URI uri, long size) throws IOException {
+        if (readLine(in, MAX_CHUNK_LINE_BYTES, uri, "chunk end").isEmpty() == false) {
+            throw broken(uri, "chunk of " + size + " bytes not followed by CRLF");
         }
     }
 
@@ -347,15 +362,15 @@ public final class GuardedHttpClient {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    private static FetchException broken(URI uri, String problem) {
+    static FetchException broken(URI uri, String problem) {
         return new FetchException(FetchException.Kind.NETWORK, "broken HTTP response from [" + uri + "]: " + problem);
     }
 
-    private static void tooLarge(long size, long maxBytes) {
-        if (size > maxBytes) {
+    static void tooLarge(long size, FetchLimits limits) {
+        if (size > limits.maxBytes()) {
             throw new FetchException(
                 FetchException.Kind.TOO_LARGE,
-                "response is " + size + " bytes, over the limit of " + maxBytes + " (plugins.clip.image.max_bytes)"
+                "response is " + size + " bytes, over the limit of " + limits.maxBytes() + " (" + limits.maxBytesSetting() + ")"
             );
         }
     }

@@ -4,6 +4,7 @@ import org.opensearch.cliphybrid.calibrate.CalibrateAction;
 import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.GetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.nodes.ModelNodesAction;
 import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
 import org.opensearch.cliphybrid.stats.ClipStatsAction;
@@ -22,6 +23,11 @@ public final class ClipActionNames {
     public static final String EMBED = "cluster:admin/clip/embed";
     /** Lists the model folders and which of them this node has loaded. */
     public static final String MODELS = "cluster:monitor/clip/models";
+    /**
+     * Each node's loaded models, which {@code GET _plugins/clip/models} gathers: a role that lists models needs it too (no
+     * route of its own).
+     */
+    public static final String MODELS_NODES = ModelNodesAction.NAME;
     /** The search page and its script and style; the page searches through {@code _search} with the caller's own rights. */
     public static final String UI_PAGE = "cluster:admin/clip/ui/page";
     /** Image files under {@code plugins.clip.images.path}, for the page's thumbnails. */

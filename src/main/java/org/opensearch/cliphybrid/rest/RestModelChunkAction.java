@@ -1,6 +1,5 @@
 package org.opensearch.cliphybrid.rest;
 
-import org.opensearch.cliphybrid.model.registered.ModelChunks;
 import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
 import org.opensearch.cliphybrid.model.registered.ModelStoreRequest;
 import org.opensearch.core.common.bytes.BytesArray;
@@ -60,25 +59,20 @@ public final class RestModelChunkAction extends BaseRestHandler {
         if (data == null) {
             throw new IllegalArgumentException("chunk [" + n + "] of CLIP model [" + name + "] needs [data], a base64 string");
         }
-        if (data.length > ModelChunks.MAX_CHUNK_BYTES) {
-            throw new IllegalArgumentException(
-                "chunk [" + n + "] of CLIP model [" + name + "] is " + data.length + " bytes, over the limit of " + ModelChunks.MAX_CHUNK_BYTES
-            );
-        }
+        // its size and number are checked against plugins.clip.model.registered.* where the chunk is stored
         ModelStoreRequest chunk = new ModelStoreRequest(name, n, new BytesArray(data));
         return channel -> client.executeLocally(ModelStoreActions.CHUNK, chunk, new RestToXContentListener<>(channel));
     }
 
     private static int chunkNumber(String value) {
-        int n;
         try {
-            n = Integer.parseInt(value);
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            n = -1;
+            // told below
         }
-        if (n < 0 || n >= ModelChunks.MAX_CHUNKS) {
-            throw new IllegalArgumentException("chunk number must be 0 to " + (ModelChunks.MAX_CHUNKS - 1) + ", got [" + value + "]");
-        }
-        return n;
+        throw new IllegalArgumentException("chunk number must be a whole number from 0, got [" + value + "]");
     }
 }

@@ -4,6 +4,9 @@ import org.opensearch.action.admin.cluster.state.ClusterStateResponse;
 import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cliphybrid.model.nodes.ModelNodesAction;
+import org.opensearch.cliphybrid.model.nodes.ModelNodesRequest;
+import org.opensearch.cliphybrid.model.nodes.ModelNodesResponse;
 import org.opensearch.cliphybrid.model.registered.RegisteredModel;
 import org.opensearch.cliphybrid.model.registered.ModelCache;
 import org.opensearch.cliphybrid.provenance.VectorModels;
@@ -24,7 +27,8 @@ import java.util.function.Supplier;
 /**
  * {@code GET _plugins/clip/models}: the model folders of the node that answers, which of them it has loaded, and the vector
  * fields of the cluster whose vectors each made (the mappings' records). Each node loads models on first use, so another node
- * may answer differently; the response names the node for that reason. Models registered through the cluster are listed
+ * may answer differently; the response names the node for that reason, and lists under each model every node's own state of
+ * it ({@link ModelNodesAction}). Models registered through the cluster are listed
  * too, whether this node loaded them or not, with {@code "source": "registered"}; a model folder of this node wins over a
  * registered model of its name and is listed as {@code "source": "folder"}.
  */
@@ -83,54 +87,80 @@ public final class RestModelsAction extends BaseRestHandler {
     ) {
         client.admin().cluster().prepareState().clear().setMetadata(true).execute(new RestActionListener<>(channel) {
             @Override
-            protected void processResponse(ClusterStateResponse state) throws Exception {
-                List<VectorModels.Stamp> stamps = VectorModels.all(state.getState().metadata());
-                Map<String, ClipModel> loaded = registry.loaded();
-                Map<String, String> failures = registry.failures();
-                // a loaded model stays listed even if its folder has gone since: it is what this node still serves
-                TreeSet<String> names = new TreeSet<>(registry.available());
-                names.addAll(loaded.keySet());
-                names.addAll(registered.keySet());
-                XContentBuilder builder = channel.newBuilder();
-                builder.startObject().field("node", node).field("default", defaultModel).startArray("models");
-                for (String name : names) {
-                    ClipModel model = loaded.get(name);
-                    boolean folder = registry.hasFolder(name) || (registered.containsKey(name) == false && loaded.containsKey(name)
-                        && registry.isRegistered(name) == false);
-                    builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null)
-                        .field("source", folder ? "folder" : "registered");
-                    RegisteredModel registration = registered.get(name);
-                    if (registration != null && folder == false) {
-                        builder.field("size_bytes", registration.bytes())
-                            .field("zip_sha256", registration.zipSha256())
-                            .field("created_millis", registration.createdMillis());
-                        if (model == null) {
-                            builder.field("family", registration.family());
-                        }
+            protected void processResponse(ClusterStateResponse state) {
+                client.execute(ModelNodesAction.INSTANCE, new ModelNodesRequest(), new RestActionListener<>(channel) {
+                    @Override
+                    protected void processResponse(ModelNodesResponse nodes) throws Exception {
+                        write(channel, registry, defaultModel, node, registered, VectorModels.all(state.getState().metadata()), nodes);
                     }
-                    if (model != null) {
-                        builder.field("family", model.folder().family().displayName())
-                            .field("layout", model.folder().layout().displayName())
-                            .field("dimension", model.dimension())
-                            .field("sha256", model.fingerprint())
-                            .field("load_millis", model.loadMillis());
-                    } else if (failures.containsKey(name)) {
-                        // the registry's reasons name files relative to clip-models/, never by the node's absolute paths
-                        builder.field("load_error", failures.get(name));
-                    }
-                    // the fields whose vectors it made: by its files once loaded (a renamed copy made the same vectors), else by name
-                    builder.startArray("vector_fields");
-                    for (VectorModels.Stamp stamp : stamps) {
-                        boolean made = model != null ? stamp.model().sha256().equals(model.fingerprint()) : stamp.model().name().equals(name);
-                        if (made) {
-                            builder.startObject().field("index", stamp.index()).field("field", stamp.field()).endObject();
-                        }
-                    }
-                    builder.endArray().endObject();
-                }
-                builder.endArray().endObject();
-                channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
+                });
             }
         });
+    }
+
+    private static void write(
+        org.opensearch.rest.RestChannel channel,
+        ModelRegistry registry,
+        String defaultModel,
+        String node,
+        Map<String, RegisteredModel> registered,
+        List<VectorModels.Stamp> stamps,
+        ModelNodesResponse nodes
+    ) throws java.io.IOException {
+        Map<String, ClipModel> loaded = registry.loaded();
+        Map<String, String> failures = registry.failures();
+        // a loaded model stays listed even if its folder has gone since: it is what this node still serves
+        TreeSet<String> names = new TreeSet<>(registry.available());
+        names.addAll(loaded.keySet());
+        names.addAll(registered.keySet());
+        // and what other nodes hold: a folder that only they have, or a model this node has not loaded
+        Map<String, String> sourceElsewhere = nodes.sources();
+        names.addAll(sourceElsewhere.keySet());
+        XContentBuilder builder = channel.newBuilder();
+        builder.startObject().field("node", node).field("default", defaultModel).startArray("models");
+        for (String name : names) {
+            ClipModel model = loaded.get(name);
+            boolean folder = registry.hasFolder(name) || (registered.containsKey(name) == false && loaded.containsKey(name)
+                && registry.isRegistered(name) == false)
+                || (registered.containsKey(name) == false && loaded.containsKey(name) == false
+                    && "folder".equals(sourceElsewhere.get(name)));
+            builder.startObject().field("name", name).field("default", name.equals(defaultModel)).field("loaded", model != null)
+                .field("source", folder ? "folder" : "registered");
+            RegisteredModel registration = registered.get(name);
+            if (registration != null && folder == false) {
+                builder.field("size_bytes", registration.bytes())
+                    .field("zip_sha256", registration.zipSha256())
+                    .field("created_millis", registration.createdMillis());
+                if (model == null) {
+                    builder.field("family", registration.family());
+                }
+            }
+            if (model != null) {
+                builder.field("family", model.folder().family().displayName())
+                    .field("layout", model.folder().layout().displayName())
+                    .field("dimension", model.dimension())
+                    .field("sha256", model.fingerprint())
+                    .field("load_millis", model.loadMillis());
+            } else if (failures.containsKey(name)) {
+                // the registry's reasons name files relative to clip-models/, never by the node's absolute paths
+                builder.field("load_error", failures.get(name));
+            }
+            // the fields whose vectors it made: by its files once loaded (a renamed copy made the same vectors), else by name
+            builder.startArray("vector_fields");
+            for (VectorModels.Stamp stamp : stamps) {
+                boolean made = model != null ? stamp.model().sha256().equals(model.fingerprint()) : stamp.model().name().equals(name);
+                if (made) {
+                    builder.startObject().field("index", stamp.index()).field("field", stamp.field()).endObject();
+                }
+            }
+            builder.endArray();
+            // every node's own state of it: each loads a model on its first use there, or on _deploy
+            nodes.modelOnNodes(builder, name);
+            builder.endObject();
+        }
+        builder.endArray();
+        nodes.failures(builder);
+        builder.endObject();
+        channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
     }
 }

@@ -2,14 +2,19 @@ package org.opensearch.cliphybrid.rest;
 
 import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
 import org.opensearch.cliphybrid.model.registered.ModelStoreRequest;
+import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.action.RestToXContentListener;
 import org.opensearch.transport.client.node.NodeClient;
 
+import java.io.IOException;
 import java.util.List;
 
-/** {@code POST _plugins/clip/models/<name>/_register}: joins the uploaded chunks and registers the model folder in them. */
+/**
+ * {@code POST _plugins/clip/models/<name>/_register}: joins the uploaded chunks and registers the model folder in them, or,
+ * with {@code {"url": ...}}, fetches the zip from there first (see {@link RegisterBody}).
+ */
 public final class RestRegisterModelAction extends BaseRestHandler {
     public static final String PATH = "/_plugins/clip/models/{name}/_register";
 
@@ -24,8 +29,16 @@ public final class RestRegisterModelAction extends BaseRestHandler {
     }
 
     @Override
-    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        ModelStoreRequest register = new ModelStoreRequest(request.param("name"));
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        String name = request.param("name");
+        ModelStoreRequest register;
+        if (request.hasContent()) {
+            try (XContentParser parser = request.contentParser()) {
+                register = RegisterBody.parse(name, parser);
+            }
+        } else {
+            register = new ModelStoreRequest(name);
+        }
         return channel -> client.executeLocally(ModelStoreActions.REGISTER, register, new RestToXContentListener<>(channel));
     }
 }

@@ -52,7 +52,7 @@ public class RegisteredModelsIT {
     }
 
     /** A client for node {@code i}: test-cluster/start gives node i the HTTP port of the first plus i. */
-    private static ClusterClient node(int i) {
+    static ClusterClient node(int i) {
         String base = System.getProperty("tests.cluster", "http://127.0.0.1:9200");
         int colon = base.lastIndexOf(':');
         String url = base.substring(0, colon + 1) + (Integer.parseInt(base.substring(colon + 1)) + i);
@@ -69,6 +69,33 @@ public class RegisteredModelsIT {
         ClusterClient.Response models = client.get("/_plugins/clip/models");
         assertEquals(models.raw(), 200, models.status());
         return models.<List<Map<String, Object>>>path("models").stream().filter(m -> MODEL.equals(m.get("name"))).findFirst().orElse(null);
+    }
+
+    /**
+     * GET models on the first node lists the model on every node: loaded, with its load time, when and the ONNX files' bytes,
+     * on the node that deployed it, and not loaded on the others, none of which has used it yet.
+     */
+    @SuppressWarnings("unchecked")
+    private void assertPerNodeState(String deployedOn, int nodes) throws IOException {
+        Path folder = Path.of(System.getProperty("shared.dir", "../shared"), "models", "mini-clip-flickr8k");
+        long onnx = Files.size(folder.resolve("text_model.onnx")) + Files.size(folder.resolve("vision_model.onnx"));
+        Map<String, Object> entry = listed(cluster);
+        List<Map<String, Object>> perNode = (List<Map<String, Object>>) entry.get("nodes");
+        assertEquals(String.valueOf(entry), nodes, perNode.size());
+        assertEquals(String.valueOf(entry), nodes, perNode.stream().map(n -> n.get("node")).distinct().count());
+        for (Map<String, Object> n : perNode) {
+            if (deployedOn.equals(n.get("node"))) {
+                assertEquals(String.valueOf(n), true, n.get("loaded"));
+                assertEquals(String.valueOf(n), "registered", n.get("source"));
+                assertTrue(String.valueOf(n), ((Number) n.get("load_millis")).longValue() >= 0);
+                long at = ((Number) n.get("loaded_at_millis")).longValue();
+                assertTrue(String.valueOf(n), at > System.currentTimeMillis() - 600_000 && at <= System.currentTimeMillis() + 60_000);
+                assertEquals(String.valueOf(n), onnx, ((Number) n.get("onnx_bytes")).longValue());
+            } else {
+                assertEquals("not used on this node yet: " + n, false, n.get("loaded"));
+            }
+        }
+        assertTrue(String.valueOf(entry), perNode.stream().anyMatch(n -> deployedOn.equals(n.get("node"))));
     }
 
     @Test
@@ -104,6 +131,7 @@ public class RegisteredModelsIT {
         assertEquals(deployed.raw(), 200, deployed.status());
         assertEquals(deployed.raw(), "registered", deployed.path("source"));
         assertEquals(deployed.raw(), 256, deployed.<Number>path("dimension").intValue());
+        assertPerNodeState(deployed.path("node"), nodes);
 
         ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/registered-models-it",
             "{\"processors\": [{\"clip_embedding\": {\"field\": \"image\", \"target_field\": \"image_vector\", \"model\": \"" + MODEL + "\"}}]}");

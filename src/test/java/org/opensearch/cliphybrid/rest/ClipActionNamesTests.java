@@ -5,6 +5,7 @@ import org.opensearch.cliphybrid.calibrate.TransportCalibrateAction;
 import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.nodes.TransportModelNodesAction;
 import org.opensearch.cliphybrid.model.registered.TransportDeleteModelAction;
 import org.opensearch.cliphybrid.model.registered.TransportModelChunkAction;
 import org.opensearch.cliphybrid.model.registered.TransportRegisterModelAction;
@@ -124,6 +125,9 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
         }
         // clip_hybrid's own look-up has no route; it is an indices read action, granted with read on the target
         assertEquals(TransportWordStatsAction.class, actions.remove(WordStatsAction.NAME));
+        // nor has the per-node model state: GET _plugins/clip/models gathers it as the caller, who needs it granted too
+        assertEquals(TransportModelNodesAction.class, actions.remove(ClipActionNames.MODELS_NODES));
+        assertEquals("cluster:monitor/clip/models/nodes", ClipActionNames.MODELS_NODES);
         assertEquals(
             Map.of(
                 ClipActionNames.HARVEST,
@@ -174,7 +178,13 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
         @SuppressWarnings("unchecked")
         List<String> cluster = (List<String>) role.get("cluster_permissions");
         String[] patterns = cluster.toArray(String[]::new);
-        for (String allowed : List.of(ClipActionNames.EMBED, ClipActionNames.UI_PAGE, ClipActionNames.UI_IMAGE, ClipActionNames.MODELS)) {
+        for (String allowed : List.of(
+            ClipActionNames.EMBED,
+            ClipActionNames.UI_PAGE,
+            ClipActionNames.UI_IMAGE,
+            ClipActionNames.MODELS,
+            ClipActionNames.MODELS_NODES
+        )) {
             assertTrue(allowed + " not granted by " + cluster, Regex.simpleMatch(patterns, allowed));
         }
         assertFalse(Regex.simpleMatch(patterns, ClipActionNames.HARVEST));

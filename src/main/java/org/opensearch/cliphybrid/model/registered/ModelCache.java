@@ -84,13 +84,19 @@ public final class ModelCache implements ModelRegistry.Source {
         Files.createDirectories(tmp);
         try {
             Path zip = tmp.resolve("model.zip");
-            ModelChunks.Assembled assembled = asPlugin(() -> store.assemble(model.name(), zip, model.chunks()));
+            ModelChunks.Assembled assembled = asPlugin(() -> store.assemble(model.name(), zip, model.chunks(), model.zipBytes(), model.chunks()));
             if (assembled.sha256().equals(model.zipSha256()) == false) {
                 throw new IllegalStateException("registered CLIP model [" + model.name() + "] does not match its registration: its"
                     + " chunks have SHA-256 " + assembled.sha256() + ", registered as " + model.zipSha256());
             }
             Path folder = tmp.resolve("model");
-            ModelZip.extract(model.name(), zip, folder, ModelZip.Limits.DEFAULT);
+            // held to what it was registered as, not to today's limits: a lowered limit must not unload the models it let in
+            ModelZip.extract(
+                model.name(),
+                zip,
+                folder,
+                new ModelZip.Limits(model.zipBytes(), ModelZip.DEFAULT_MAX_INFLATED_BYTES, ModelZip.DEFAULT_MAX_ENTRIES)
+            );
             FileCheck.verify(model.name(), folder, model.files());
             Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {

@@ -42,8 +42,6 @@ import java.util.Map;
  */
 public final class ModelChunks {
     public static final String INDEX = ".plugins-clip-models";
-    public static final int MAX_CHUNKS = 1000;
-    public static final int MAX_CHUNK_BYTES = 8 * 1024 * 1024;
     static final String KIND_CHUNK = "chunk", KIND_MODEL = "model";
     private static final String MAPPING = """
         {"dynamic": false, "properties": {"name": {"type": "keyword"}, "kind": {"type": "keyword"}, "n": {"type": "integer"},
@@ -61,11 +59,12 @@ public final class ModelChunks {
     }
 
     /** Stores chunk {@code n} of the model's zip, replacing an earlier upload of the same number. */
-    public Map<String, Object> putChunk(String name, int n, BytesReference bytes) throws IOException {
-        checkChunkNumber(n);
-        if (bytes.length() == 0 || bytes.length() > MAX_CHUNK_BYTES) {
+    public Map<String, Object> putChunk(String name, int n, BytesReference bytes, RegistrationLimits limits) throws IOException {
+        limits.checkChunkNumber(n);
+        if (bytes.length() == 0 || bytes.length() > limits.maxChunkBytes()) {
             throw new IllegalArgumentException(
-                "chunk [" + n + "] of CLIP model [" + name + "] is " + bytes.length() + " bytes; a chunk holds 1 to " + MAX_CHUNK_BYTES
+                "chunk [" + n + "] of CLIP model [" + name + "] is " + bytes.length() + " bytes; a chunk holds 1 to "
+                    + limits.maxChunkBytes() + " (" + RegistrationLimits.MAX_CHUNK_BYTES + ")"
             );
         }
         if (metadata(name) != null) {
@@ -86,23 +85,31 @@ public final class ModelChunks {
 
     /**
      * Joins chunks 0, 1, ... up to the first missing number into one zip, checks and extracts it into {@code work} (which the
-     * caller deletes), and stores the metadata; the model is usable from then on.
+     * caller deletes), and stores the metadata; the model is usable from then on. {@code expectedSha256}, when not null, is
+     * what the joined zip must hash to.
      */
-    public Map<String, Object> register(String name, Path work, long nowMillis) throws IOException {
+    public Map<String, Object> register(String name, Path work, long nowMillis, RegistrationLimits limits, String expectedSha256)
+        throws IOException {
         if (metadata(name) != null) {
             throw new IllegalArgumentException(
                 "CLIP model [" + name + "] is registered already; DELETE _plugins/clip/models/" + name + " to register it again"
             );
         }
         Path zip = work.resolve("model.zip");
-        Assembled assembled = assemble(name, zip, -1);
+        Assembled assembled = assemble(name, zip, -1, limits.maxZipBytes(), limits.maxChunks());
         if (assembled.chunks == 0) {
             throw new IllegalArgumentException(
                 "CLIP model [" + name + "] has no uploaded chunks; PUT _plugins/clip/models/" + name + "/_chunk/0 with the first part of"
                     + " the model folder's zip"
             );
         }
-        ModelZip.Extracted extracted = ModelZip.extract(name, zip, work.resolve("model"), ModelZip.Limits.DEFAULT);
+        if (expectedSha256 != null && expectedSha256.equals(assembled.sha256) == false) {
+            throw new IllegalStateException(
+                "CLIP model [" + name + "]: its chunks in [" + INDEX + "] have SHA-256 " + assembled.sha256 + ", not the " + expectedSha256
+                    + " stored; another registration of this name wrote chunks meanwhile"
+            );
+        }
+        ModelZip.Extracted extracted = ModelZip.extract(name, zip, work.resolve("model"), limits.zip());
         List<Map<String, Object>> files = new ArrayList<>();
         for (ModelZip.FileEntry f : extracted.files()) {
             files.add(Map.of("path", f.path(), "size", f.size(), "sha256", f.sha256()));
@@ -171,14 +178,15 @@ public final class ModelChunks {
 
     /**
      * Writes chunks 0.. in order into {@code zip}: up to the first missing one, or exactly {@code expected} of them (a
-     * missing one then fails, since the registered model needs every chunk it was made from).
+     * missing one then fails, since the registered model needs every chunk it was made from), at most {@code maxChunks}
+     * chunks and {@code maxBytes} bytes.
      */
-    Assembled assemble(String name, Path zip, int expected) throws IOException {
+    Assembled assemble(String name, Path zip, int expected, long maxBytes, int maxChunks) throws IOException {
         MessageDigest sha = ModelZip.sha256();
         long total = 0;
         int n = 0;
         try (OutputStream out = Files.newOutputStream(zip)) {
-            for (; n < MAX_CHUNKS && (expected < 0 || n < expected); n++) {
+            for (; n < maxChunks && (expected < 0 || n < expected); n++) {
                 byte[] bytes = chunk(name, n);
                 if (bytes == null) {
                     if (expected >= 0) {
@@ -189,9 +197,10 @@ public final class ModelChunks {
                     break;
                 }
                 total += bytes.length;
-                if (total > ModelZip.DEFAULT_MAX_COMPRESSED_BYTES) {
+                if (total > maxBytes) {
                     throw new IllegalArgumentException(
-                        "CLIP model [" + name + "]: the uploaded chunks exceed " + ModelZip.DEFAULT_MAX_COMPRESSED_BYTES + " bytes"
+                        "CLIP model [" + name + "]: the uploaded chunks exceed " + maxBytes + " bytes (" + RegistrationLimits.MAX_ZIP_BYTES
+                            + ")"
                     );
                 }
                 sha.update(bytes);
@@ -222,8 +231,9 @@ public final class ModelChunks {
     public Map<String, Object> delete(String name) {
         BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         bulk.add(new DeleteRequest(INDEX, name));
-        for (int n = 0; n < MAX_CHUNKS; n++) {
-            bulk.add(new DeleteRequest(INDEX, chunkId(name, n)));
+        // looked up, not counted up to the limit: the limit may have been lower or higher when they were uploaded
+        for (String id : chunkIds(name)) {
+            bulk.add(new DeleteRequest(INDEX, id));
         }
         BulkResponse response;
         try {
@@ -257,17 +267,49 @@ public final class ModelChunks {
         return Map.of("name", name, "deleted", true, "was_registered", registered, "chunks_deleted", chunks);
     }
 
+    /** Deletes the model's chunks only, as a failed URL registration leaves them; returns how many there were. */
+    public int deleteChunks(String name) {
+        List<String> ids = chunkIds(name);
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        BulkRequest bulk = new BulkRequest().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        ids.forEach(id -> bulk.add(new DeleteRequest(INDEX, id)));
+        BulkResponse response = client.bulk(bulk).actionGet();
+        if (response.hasFailures()) {
+            throw new IllegalStateException("deleting the chunks of CLIP model [" + name + "] failed: " + response.buildFailureMessage());
+        }
+        return ids.size();
+    }
+
+    /** The ids of the model's chunks (every chunk is indexed with an immediate refresh, so a search sees them all). */
+    List<String> chunkIds(String name) {
+        try {
+            var response = client.prepareSearch(INDEX)
+                .setQuery(
+                    org.opensearch.index.query.QueryBuilders.boolQuery()
+                        .filter(org.opensearch.index.query.QueryBuilders.termQuery("name", name))
+                        .filter(org.opensearch.index.query.QueryBuilders.termQuery("kind", KIND_CHUNK))
+                )
+                .setFetchSource(false)
+                .setSize(RegistrationLimits.MAX_MAX_CHUNKS)
+                .get();
+            List<String> ids = new ArrayList<>();
+            response.getHits().forEach(hit -> ids.add(hit.getId()));
+            return ids;
+        } catch (RuntimeException e) {
+            if (ExceptionsHelper.unwrapCause(e) instanceof IndexNotFoundException) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
     public static ResourceNotFoundException notFound(String name) {
         return new ResourceNotFoundException(
             "CLIP model [" + name + "] is not registered (no folder of that name either); POST _plugins/clip/models/" + name
                 + "/_register registers uploaded chunks"
         );
-    }
-
-    static void checkChunkNumber(int n) {
-        if (n < 0 || n >= MAX_CHUNKS) {
-            throw new IllegalArgumentException("chunk number must be 0 to " + (MAX_CHUNKS - 1) + ", got [" + n + "]");
-        }
     }
 
     private void createIndex() {

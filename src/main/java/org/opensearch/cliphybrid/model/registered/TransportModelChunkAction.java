@@ -2,6 +2,7 @@ package org.opensearch.cliphybrid.model.registered;
 
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
@@ -17,13 +18,14 @@ public final class TransportModelChunkAction extends TransportModelStoreAction {
         ActionFilters actionFilters,
         Client client,
         ThreadPool threadPool,
-        ModelRegistry registry
+        ModelRegistry registry,
+        ClusterService clusterService
     ) {
-        super(ModelStoreActions.CHUNK, transportService, actionFilters, client, threadPool, registry);
+        super(ModelStoreActions.CHUNK, transportService, actionFilters, client, threadPool, registry, clusterService);
     }
 
     @Override
-    protected Map<String, Object> run(ModelStoreRequest request) throws Exception {
-        return store.putChunk(request.name(), request.chunk(), request.bytes());
+    protected Map<String, Object> run(ModelStoreRequest request, RegistrationLimits limits) throws Exception {
+        return store.putChunk(request.name(), request.chunk(), request.bytes(), limits);
     }
 }

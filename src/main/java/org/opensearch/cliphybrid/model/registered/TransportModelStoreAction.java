@@ -3,7 +3,10 @@ package org.opensearch.cliphybrid.model.registered;
 import org.opensearch.action.ActionType;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.cliphybrid.ClipSettings;
 import org.opensearch.cliphybrid.model.ModelRegistry;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.tasks.Task;
@@ -22,6 +25,7 @@ abstract class TransportModelStoreAction extends HandledTransportAction<ModelSto
     protected final ModelChunks store;
     private final ThreadPool threadPool;
     protected final ModelRegistry registry;
+    private final ClusterSettings settings;
 
     TransportModelStoreAction(
         ActionType<ModelStoreResponse> type,
@@ -29,16 +33,23 @@ abstract class TransportModelStoreAction extends HandledTransportAction<ModelSto
         ActionFilters actionFilters,
         Client client,
         ThreadPool threadPool,
-        ModelRegistry registry
+        ModelRegistry registry,
+        ClusterService clusterService
     ) {
         super(type.name(), transportService, actionFilters, ModelStoreRequest::new);
         this.store = new ModelChunks(client);
         this.threadPool = threadPool;
         this.registry = registry;
+        this.settings = clusterService.getClusterSettings();
     }
 
-    /** The work itself, blocking, in the plugin's context. */
-    protected abstract Map<String, Object> run(ModelStoreRequest request) throws Exception;
+    /** The work itself, blocking, in the plugin's context, within the limits the settings give now. */
+    protected abstract Map<String, Object> run(ModelStoreRequest request, RegistrationLimits limits) throws Exception;
+
+    /** The node's dynamic settings, for what a subclass reads besides the limits. */
+    protected ClusterSettings settings() {
+        return settings;
+    }
 
     @Override
     protected void doExecute(Task task, ModelStoreRequest request, ActionListener<ModelStoreResponse> listener) {
@@ -53,7 +64,7 @@ abstract class TransportModelStoreAction extends HandledTransportAction<ModelSto
                 }
                 ThreadContext context = threadPool.getThreadContext();
                 try (ThreadContext.StoredContext ignored = context.stashContext()) {
-                    body = run(request);
+                    body = run(request, ClipSettings.registrationLimits(settings));
                 }
             } catch (Exception e) {
                 listener.onFailure(e);

@@ -19,11 +19,15 @@ public class RegisteredModelNameTests extends OpenSearchTestCase {
         expectThrows(IllegalArgumentException.class, () -> RegisteredModelName.check(null));
     }
 
-    public void testChunkNumbers() {
-        ModelChunks.checkChunkNumber(0);
-        ModelChunks.checkChunkNumber(999);
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> ModelChunks.checkChunkNumber(1000));
-        assertEquals("chunk number must be 0 to 999, got [1000]", e.getMessage());
-        expectThrows(IllegalArgumentException.class, () -> ModelChunks.checkChunkNumber(-1));
+    public void testChunkNumbersStayUnderTheSetting() {
+        RegistrationLimits limits = RegistrationLimits.DEFAULT;
+        limits.checkChunkNumber(0);
+        limits.checkChunkNumber(999);
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> limits.checkChunkNumber(1000));
+        assertEquals("chunk number must be 0 to 999 (plugins.clip.model.registered.max_chunks), got [1000]", e.getMessage());
+        expectThrows(IllegalArgumentException.class, () -> limits.checkChunkNumber(-1));
+        RegistrationLimits few = new RegistrationLimits(1000, 1024, 3, 1000, 1000);
+        few.checkChunkNumber(2);
+        expectThrows(IllegalArgumentException.class, () -> few.checkChunkNumber(3));
     }
 }
