@@ -141,6 +141,10 @@ public final class RestModelsAction extends BaseRestHandler {
                     .field("dimension", model.dimension())
                     .field("sha256", model.fingerprint())
                     .field("load_millis", model.loadMillis());
+                if (model.languages().isEmpty() == false) {
+                    // an NLLB text tower: the FLORES-200 codes a [language] may name
+                    builder.field("languages", model.languages());
+                }
             } else if (failures.containsKey(name)) {
                 // the registry's reasons name files relative to clip-models/, never by the node's absolute paths
                 builder.field("load_error", failures.get(name));

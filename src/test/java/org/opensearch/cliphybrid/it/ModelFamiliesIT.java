@@ -185,6 +185,12 @@ public class ModelFamiliesIT {
         ClusterClient.Response badSetting = cluster.put("/_cluster/settings", "{\"persistent\": {\"" + key + "\": \"german\"}}");
         assertEquals(badSetting.raw(), 400, badSetting.status());
 
+        ClusterClient.Response models = cluster.get("/_plugins/clip/models");
+        Map<String, Object> nllb = models.<List<Map<String, Object>>>path("models").stream()
+            .filter(m -> "immich-nllb-tiny".equals(m.get("name"))).findFirst().orElseThrow(() -> new AssertionError(models.raw()));
+        assertEquals(models.raw(), List.of("arb_Arab", "deu_Latn", "eng_Latn", "fra_Latn", "jpn_Jpan", "rus_Cyrl", "spa_Latn", "zho_Hans"),
+            nllb.get("languages"));
+
         ClusterClient.Response unknown = embedNllb("x", "kor_Hang");
         assertEquals(unknown.raw(), 400, unknown.status());
         assertTrue(unknown.raw(), unknown.raw().contains("[language] [kor_Hang] is not a language of CLIP model [immich-nllb-tiny]"));
