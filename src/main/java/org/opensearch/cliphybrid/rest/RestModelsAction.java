@@ -9,6 +9,7 @@ import org.opensearch.cliphybrid.model.nodes.ModelNodesRequest;
 import org.opensearch.cliphybrid.model.nodes.ModelNodesResponse;
 import org.opensearch.cliphybrid.model.registered.RegisteredModel;
 import org.opensearch.cliphybrid.model.registered.ModelCache;
+import org.opensearch.cliphybrid.provenance.PipelineModels;
 import org.opensearch.cliphybrid.provenance.VectorModels;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -91,7 +92,17 @@ public final class RestModelsAction extends BaseRestHandler {
                 client.execute(ModelNodesAction.INSTANCE, new ModelNodesRequest(), new RestActionListener<>(channel) {
                     @Override
                     protected void processResponse(ModelNodesResponse nodes) throws Exception {
-                        write(channel, registry, defaultModel, node, registered, VectorModels.all(state.getState().metadata()), nodes);
+                        var metadata = state.getState().metadata();
+                        write(
+                            channel,
+                            registry,
+                            defaultModel,
+                            node,
+                            registered,
+                            VectorModels.all(metadata),
+                            PipelineModels.all(metadata, defaultModel),
+                            nodes
+                        );
                     }
                 });
             }
@@ -105,6 +116,7 @@ public final class RestModelsAction extends BaseRestHandler {
         String node,
         Map<String, RegisteredModel> registered,
         List<VectorModels.Stamp> stamps,
+        Map<String, List<PipelineModels.Use>> pipelines,
         ModelNodesResponse nodes
     ) throws java.io.IOException {
         Map<String, ClipModel> loaded = registry.loaded();
@@ -156,6 +168,12 @@ public final class RestModelsAction extends BaseRestHandler {
                 if (made) {
                     builder.startObject().field("index", stamp.index()).field("field", stamp.field()).endObject();
                 }
+            }
+            builder.endArray();
+            // the pipelines that run it and the indices that run those by default: what changing or deleting it touches
+            builder.startArray("pipelines");
+            for (PipelineModels.Use use : pipelines.getOrDefault(name, List.of())) {
+                builder.startObject().field("pipeline", use.pipeline()).field("indices", use.indices()).endObject();
             }
             builder.endArray();
             // every node's own state of it: each loads a model on its first use there, or on _deploy

@@ -207,18 +207,24 @@ public class ModelFamiliesIT {
     public void nllbQueriesTakeALanguage() throws IOException {
         String index = "families-nllb";
         cluster.delete("/" + index);
-        ClusterClient.Response created = cluster.put("/" + index, """
-            {"settings": {"index.knn": true, "number_of_shards": 1, "number_of_replicas": 0},
-             "mappings": {"properties": {"title": {"type": "text"},
-               "image_vector": {"type": "knn_vector", "dimension": 20, "space_type": "cosinesimil",
-                 "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
-        assertEquals(created.raw(), 200, created.status());
         ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/families-nllb", """
             {"processors": [{"clip_embedding": {"field": "image", "target_field": "image_vector", "model": "immich-nllb-tiny"}},
               {"remove": {"field": "image"}}]}""");
         assertEquals(pipeline.raw(), 200, pipeline.status());
+        ClusterClient.Response created = cluster.put("/" + index, """
+            {"settings": {"index.knn": true, "number_of_shards": 1, "number_of_replicas": 0,
+              "index.default_pipeline": "families-nllb"},
+             "mappings": {"properties": {"title": {"type": "text"},
+               "image_vector": {"type": "knn_vector", "dimension": 20, "space_type": "cosinesimil",
+                 "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
+        assertEquals(created.raw(), 200, created.status());
+        ClusterClient.Response models = cluster.get("/_plugins/clip/models");
+        Map<String, Object> nllb = models.<List<Map<String, Object>>>path("models").stream()
+            .filter(m -> "immich-nllb-tiny".equals(m.get("name"))).findFirst().orElseThrow(() -> new AssertionError(models.raw()));
+        // the pipelines that run the model, with the indices that run them by default
+        assertEquals(models.raw(), List.of(Map.of("pipeline", "families-nllb", "indices", List.of(index))), nllb.get("pipelines"));
         ClusterClient.Response indexed = cluster.put(
-            "/" + index + "/_doc/one?pipeline=families-nllb&refresh=true",
+            "/" + index + "/_doc/one?refresh=true",
             "{\"image\": \"" + base64("immich-nllb-tiny", "../images/wide.png") + "\", \"title\": \"ohne Titel\"}"
         );
         assertEquals(indexed.raw(), 201, indexed.status());
