@@ -26,7 +26,9 @@ import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
 import org.opensearch.cliphybrid.model.settings.TransportMeasureBandAction;
 import org.opensearch.cliphybrid.model.registered.ModelCache;
+import org.opensearch.cliphybrid.model.nodes.DeployModelAction;
 import org.opensearch.cliphybrid.model.nodes.ModelNodesAction;
+import org.opensearch.cliphybrid.model.nodes.TransportDeployModelAction;
 import org.opensearch.cliphybrid.model.nodes.TransportModelNodesAction;
 import org.opensearch.cliphybrid.net.FetchLimits;
 import org.opensearch.cliphybrid.net.GuardedHttpClient;
@@ -256,7 +258,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
         return List.of(
             new RestEmbedAction(inference::get, images::get, embedder::get, modelSettings::get),
             new RestModelsAction(models::get, inference::get, modelCache::get),
-            new RestDeployModelAction(inference::get, models::get),
+            new RestDeployModelAction(),
             new RestHarvestAction(),
             new RestSearchPageAction(UiAssets.load()),
             new RestImageFileAction(),
@@ -291,6 +293,7 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             new ActionHandler<>(ModelStoreActions.REGISTER, TransportRegisterModelAction.class),
             new ActionHandler<>(ModelStoreActions.DELETE, TransportDeleteModelAction.class),
             new ActionHandler<>(ModelNodesAction.INSTANCE, TransportModelNodesAction.class),
+            new ActionHandler<>(DeployModelAction.INSTANCE, TransportDeployModelAction.class),
             // no route: clip_hybrid's rewrite calls it, as the searching user
             new ActionHandler<>(WordStatsAction.INSTANCE, TransportWordStatsAction.class)
         );

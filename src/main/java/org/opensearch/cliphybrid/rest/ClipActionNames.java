@@ -4,6 +4,7 @@ import org.opensearch.cliphybrid.calibrate.CalibrateAction;
 import org.opensearch.cliphybrid.calibrate.DeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.GetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.nodes.DeployModelAction;
 import org.opensearch.cliphybrid.model.nodes.ModelNodesAction;
 import org.opensearch.cliphybrid.model.settings.MeasureBandAction;
 import org.opensearch.cliphybrid.model.registered.ModelStoreActions;
@@ -54,8 +55,8 @@ public final class ClipActionNames {
     /** Deletes a registered model and its chunks. */
     public static final String MODEL_DELETE = ModelStoreActions.DELETE.name();
 
-    /** Loads a model on the node that answers (a registered one is fetched from the cluster first). */
-    public static final String MODEL_DEPLOY = "cluster:admin/clip/models/deploy";
+    /** Loads a model on every node asked (a registered one is fetched from the cluster first). */
+    public static final String MODEL_DEPLOY = DeployModelAction.NAME;
 
     private ClipActionNames() {}
 

@@ -1,34 +1,28 @@
 package org.opensearch.cliphybrid.rest;
 
-import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ModelRegistry;
-import org.opensearch.core.action.ActionListener;
+import org.opensearch.cliphybrid.model.nodes.DeployModelAction;
+import org.opensearch.cliphybrid.model.nodes.DeployModelRequest;
+import org.opensearch.cliphybrid.model.nodes.ModelNodesResponse;
+import org.opensearch.core.common.Strings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.RestResponse;
+import org.opensearch.rest.action.RestBuilderListener;
 import org.opensearch.transport.client.node.NodeClient;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
- * {@code POST _plugins/clip/models/<name>/_deploy}: loads the model on the node that answers, as its first use would, so that
- * the first document or query does not wait for it. A registered model is fetched from the system index and checked first.
- * The load runs on the inference pool, as every load does.
+ * {@code POST _plugins/clip/models/<name>/_deploy[?nodes=...]}: loads the model on every node (or those {@code nodes}
+ * names), as each node's first use would, so that no first document or query waits for it ({@link DeployModelAction}).
+ * 200 when at least one node has it loaded, with every node's state; 400 with the same body when none could load it.
  */
 public final class RestDeployModelAction extends BaseRestHandler {
     public static final String PATH = RestModelsAction.PATH + "/{name}/_deploy";
-
-    private final Supplier<InferenceService> inference;
-    private final Supplier<ModelRegistry> models;
-
-    public RestDeployModelAction(Supplier<InferenceService> inference, Supplier<ModelRegistry> models) {
-        this.inference = inference;
-        this.models = models;
-    }
 
     @Override
     public String getName() {
@@ -44,25 +38,16 @@ public final class RestDeployModelAction extends BaseRestHandler {
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         String name = request.param("name");
         ModelRegistry.checkName(name);
-        String node = client.getLocalNodeId();
-        return channel -> inference.get().execute(name, model -> model, ActionListener.wrap(model -> {
-            XContentBuilder builder = channel.newBuilder().startObject()
-                .field("name", name)
-                .field("node", node)
-                .field("loaded", true)
-                .field("source", models.get().isRegistered(name) ? "registered" : "folder")
-                .field("family", model.folder().family().displayName())
-                .field("dimension", model.dimension())
-                .field("sha256", model.fingerprint())
-                .field("load_millis", model.loadMillis())
-                .endObject();
-            channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
-        }, e -> {
-            try {
-                channel.sendResponse(new BytesRestResponse(channel, e));
-            } catch (IOException io) {
-                channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "could not send the failure: " + io.getMessage()));
+        String[] nodes = Strings.splitStringByCommaToArray(request.param("nodes"));
+        return channel -> client.execute(DeployModelAction.INSTANCE, new DeployModelRequest(name, nodes), new RestBuilderListener<>(channel) {
+            @Override
+            public RestResponse buildResponse(ModelNodesResponse response, XContentBuilder builder) throws Exception {
+                builder.startObject().field("name", name);
+                response.modelOnNodes(builder, name);
+                response.failures(builder);
+                builder.endObject();
+                return new BytesRestResponse(response.loadedAnywhere(name) ? RestStatus.OK : RestStatus.BAD_REQUEST, builder);
             }
-        }));
+        });
     }
 }

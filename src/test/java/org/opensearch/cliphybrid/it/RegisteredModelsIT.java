@@ -76,7 +76,8 @@ public class RegisteredModelsIT {
      * on the node that deployed it, and not loaded on the others, none of which has used it yet.
      */
     @SuppressWarnings("unchecked")
-    private void assertPerNodeState(String deployedOn, int nodes) throws IOException {
+    /** After {@code _deploy}, GET models shows the model loaded on every node, each with its own figures. */
+    private void assertLoadedOnEveryNode(int nodes) throws IOException {
         Path folder = Path.of(System.getProperty("shared.dir", "../shared"), "models", "mini-clip-flickr8k");
         long onnx = Files.size(folder.resolve("text_model.onnx")) + Files.size(folder.resolve("vision_model.onnx"));
         Map<String, Object> entry = listed(cluster);
@@ -84,18 +85,13 @@ public class RegisteredModelsIT {
         assertEquals(String.valueOf(entry), nodes, perNode.size());
         assertEquals(String.valueOf(entry), nodes, perNode.stream().map(n -> n.get("node")).distinct().count());
         for (Map<String, Object> n : perNode) {
-            if (deployedOn.equals(n.get("node"))) {
-                assertEquals(String.valueOf(n), true, n.get("loaded"));
-                assertEquals(String.valueOf(n), "registered", n.get("source"));
-                assertTrue(String.valueOf(n), ((Number) n.get("load_millis")).longValue() >= 0);
-                long at = ((Number) n.get("loaded_at_millis")).longValue();
-                assertTrue(String.valueOf(n), at > System.currentTimeMillis() - 600_000 && at <= System.currentTimeMillis() + 60_000);
-                assertEquals(String.valueOf(n), onnx, ((Number) n.get("onnx_bytes")).longValue());
-            } else {
-                assertEquals("not used on this node yet: " + n, false, n.get("loaded"));
-            }
+            assertEquals(String.valueOf(n), true, n.get("loaded"));
+            assertEquals(String.valueOf(n), "registered", n.get("source"));
+            assertTrue(String.valueOf(n), ((Number) n.get("load_millis")).longValue() >= 0);
+            long at = ((Number) n.get("loaded_at_millis")).longValue();
+            assertTrue(String.valueOf(n), at > System.currentTimeMillis() - 600_000 && at <= System.currentTimeMillis() + 60_000);
+            assertEquals(String.valueOf(n), onnx, ((Number) n.get("onnx_bytes")).longValue());
         }
-        assertTrue(String.valueOf(entry), perNode.stream().anyMatch(n -> deployedOn.equals(n.get("node"))));
     }
 
     @Test
@@ -127,11 +123,19 @@ public class RegisteredModelsIT {
         assertNotNull("GET models on another node lists it", entry);
         assertEquals(String.valueOf(entry), "registered", entry.get("source"));
 
+        // _deploy loads it on every node: each fetches the chunks, checks them and answers its own state
         ClusterClient.Response deployed = last.post("/_plugins/clip/models/" + MODEL + "/_deploy", null);
         assertEquals(deployed.raw(), 200, deployed.status());
-        assertEquals(deployed.raw(), "registered", deployed.path("source"));
-        assertEquals(deployed.raw(), 256, deployed.<Number>path("dimension").intValue());
-        assertPerNodeState(deployed.path("node"), nodes);
+        List<Map<String, Object>> deployedOn = deployed.path("nodes");
+        assertEquals(deployed.raw(), nodes, deployedOn.size());
+        for (Map<String, Object> node : deployedOn) {
+            assertEquals(deployed.raw(), true, node.get("loaded"));
+            assertEquals(deployed.raw(), "registered", node.get("source"));
+        }
+        assertLoadedOnEveryNode(nodes);
+        ClusterClient.Response unknown = last.post("/_plugins/clip/models/no-such-model/_deploy", null);
+        assertEquals(unknown.raw(), 400, unknown.status());
+        assertTrue(unknown.raw(), unknown.raw().contains("no-such-model"));
 
         ClusterClient.Response pipeline = cluster.put("/_ingest/pipeline/registered-models-it",
             "{\"processors\": [{\"clip_embedding\": {\"field\": \"image\", \"target_field\": \"image_vector\", \"model\": \"" + MODEL + "\"}}]}");

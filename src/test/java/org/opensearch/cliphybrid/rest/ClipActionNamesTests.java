@@ -5,6 +5,7 @@ import org.opensearch.cliphybrid.calibrate.TransportCalibrateAction;
 import org.opensearch.cliphybrid.calibrate.TransportDeleteProfileAction;
 import org.opensearch.cliphybrid.calibrate.TransportGetProfileAction;
 import org.opensearch.cliphybrid.harvest.HarvestAction;
+import org.opensearch.cliphybrid.model.nodes.TransportDeployModelAction;
 import org.opensearch.cliphybrid.model.nodes.TransportModelNodesAction;
 import org.opensearch.cliphybrid.model.registered.TransportDeleteModelAction;
 import org.opensearch.cliphybrid.model.registered.TransportModelChunkAction;
@@ -128,6 +129,9 @@ public class ClipActionNamesTests extends OpenSearchTestCase {
         // nor has the per-node model state: GET _plugins/clip/models gathers it as the caller, who needs it granted too
         assertEquals(TransportModelNodesAction.class, actions.remove(ClipActionNames.MODELS_NODES));
         assertEquals("cluster:monitor/clip/models/nodes", ClipActionNames.MODELS_NODES);
+        // the deploy route and the nodes action it fans out with share a name: one grant passes both checks
+        assertEquals(TransportDeployModelAction.class, actions.remove(ClipActionNames.MODEL_DEPLOY));
+        assertTrue(registered().containsValue(ClipActionNames.MODEL_DEPLOY));
         assertEquals(
             Map.of(
                 ClipActionNames.HARVEST,

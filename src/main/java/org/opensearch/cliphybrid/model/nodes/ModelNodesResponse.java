@@ -62,6 +62,17 @@ public final class ModelNodesResponse extends BaseNodesResponse<ModelNodeRespons
         return out;
     }
 
+    /** Whether some node answered that it has {@code name} loaded. */
+    public boolean loadedAnywhere(String name) {
+        for (ModelNodeResponse node : getNodes()) {
+            ModelNodeState state = node.model(name);
+            if (state != null && state.loaded()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code "node_failures": [...]}, only when some node did not answer. */
     public void failures(XContentBuilder builder) throws IOException {
         if (hasFailures()) {

@@ -56,6 +56,18 @@ public class ModelNodesWireTests extends OpenSearchTestCase {
         }
     }
 
+    public void testDeployRequestsRoundTrip() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            String model = randomAlphaOfLengthBetween(1, 100).toLowerCase(java.util.Locale.ROOT);
+            String[] nodes = randomArray(0, 4, String[]::new, () -> randomAlphaOfLength(6));
+            DeployModelRequest request = new DeployModelRequest(model, nodes);
+            DeployModelRequest read = new DeployModelRequest(roundTrip(request));
+            assertEquals(model, read.model());
+            assertArrayEquals(nodes, read.nodesIds());
+            assertEquals(model, new DeployModelNodeRequest(roundTrip(new DeployModelNodeRequest(model))).model());
+        }
+    }
+
     public void testNodeResponseRoundTrips() throws IOException {
         for (int i = 0; i < 20; i++) {
             ModelNodeResponse response = randomNodeResponse();
