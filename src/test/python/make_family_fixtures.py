@@ -14,7 +14,8 @@ Writes src/test/resources/families/<name>/ for
                     first position (open_clip's cls_pooler), so the language changes every vector
 and families/images/ with the pictures the goldens are of.
 
-The weights are random; the layouts, input and output names, shapes, dtypes, tokenizers and preprocessing are the
+SigLIP's Unigram tokenizer is trained on the Flickr8k test captions (../shared, read here, not copied), the others on
+a word list of this script's own. The weights are random; the layouts, input and output names, shapes, dtypes, tokenizers and preprocessing are the
 families' own. Goldens:
   token ids       the family's Python tokenizer logic over the sentencepiece library (SigLIP's canonicalize, XLM-R's
                   fairseq offset, Gemma's <bos>), checked against tokenizers.js reading our tokenizer.json when node and
@@ -47,6 +48,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1] / "resources" / "families"
 SHARED = Path(__file__).resolve().parents[4] / "shared"
 CLIP_TOKENIZER = SHARED / "models" / "clip-vit-base-patch32-tokenizer"
+CAPTIONS = SHARED / "datasets" / "flickr8k-test1000-224" / "captions.tsv"
 SPIECE = "\u2581"
 
 TEXTS = [
@@ -79,9 +81,21 @@ def corpus(path: Path, seed: int):
             f.write(" ".join(rng.choice(CORPUS_WORDS, n)) + "\n")
 
 
-def train_spm(prefix: Path, seed: int, **options):
+def caption_corpus(path: Path):
+    """The Flickr8k test captions from ../shared, canonicalised as SigLIP reads text: what its tokenizer is trained on. Only
+    the 300-piece vocabulary this yields goes into the fixture, never the captions."""
+    with CAPTIONS.open(encoding="utf-8") as f, path.open("w", encoding="utf-8") as out:
+        next(f)
+        for line in f:
+            out.write(canonicalize(line.rstrip("\n").split("\t")[2]) + "\n")
+
+
+def train_spm(prefix: Path, seed: int, captions=False, **options):
     text = prefix.with_suffix(".txt")
-    corpus(text, seed)
+    if captions:
+        caption_corpus(text)
+    else:
+        corpus(text, seed)
     spm.SentencePieceTrainer.train(
         input=str(text),
         model_prefix=str(prefix),
@@ -134,7 +148,7 @@ def unigram_json(sp, unk_id, pieces, added_tokens, template, specials):
 
 def siglip_tokenizer(out: Path, work: Path):
     """SigLIP: T5-style ids (<pad> 0, </s> 1, <unk> 2), a dummy prefix, </s> at the end, padded with </s> to 64."""
-    sp = train_spm(work / "siglip", 1, model_type="unigram", vocab_size=300, pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
+    sp = train_spm(work / "siglip", 1, captions=True, model_type="unigram", vocab_size=300, pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
                    add_dummy_prefix=True, remove_extra_whitespaces=True)
     pieces = [[sp.id_to_piece(i), 0.0 if sp.is_control(i) or sp.is_unknown(i) else sp.get_score(i)]
               for i in range(sp.get_piece_size())]
