@@ -1,20 +1,16 @@
 package org.opensearch.cliphybrid.it;
 
+import org.opensearch.cliphybrid.testing.FolderZip;
 import org.junit.Assume;
 import org.junit.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -31,21 +27,6 @@ public class RegisteredModelRestartIT {
     private static final String INDEX = "clip-registered-restart-it";
     private static final String TEXT = "a photo of a red square";
     private final ClusterClient cluster = new ClusterClient();
-
-    private static byte[] zip(Path folder) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(folder)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                // golden.json is no part of a model, and the largest file here
-                if (Files.isRegularFile(f) && f.getFileName().toString().equals("golden.json") == false) {
-                    out.putNextEntry(new ZipEntry(folder.relativize(f).toString().replace('\\', '/')));
-                    Files.copy(f, out);
-                    out.closeEntry();
-                }
-            }
-        }
-        return bytes.toByteArray();
-    }
 
     private ClusterClient.Response search(ClusterClient client) throws IOException {
         return client.post("/" + INDEX + "/_search", "{\"query\": {\"clip_hybrid\": {\"query_text\": \"" + TEXT + "\", \"model\": \""
@@ -81,7 +62,7 @@ public class RegisteredModelRestartIT {
         cluster.delete("/_plugins/clip/models/" + NAME);
         cluster.delete("/" + INDEX);
 
-        byte[] zip = zip(FOLDER);
+        byte[] zip = FolderZip.of(FOLDER);
         ClusterClient.Response put = cluster.put("/_plugins/clip/models/" + NAME + "/_chunk/0",
             "{\"data\": \"" + Base64.getEncoder().encodeToString(zip) + "\"}");
         assertEquals(put.raw(), 200, put.status());

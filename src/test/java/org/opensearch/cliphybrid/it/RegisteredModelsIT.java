@@ -1,8 +1,8 @@
 package org.opensearch.cliphybrid.it;
 
+import org.opensearch.cliphybrid.testing.FolderZip;
 import org.junit.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +11,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
@@ -38,17 +35,7 @@ public class RegisteredModelsIT {
 
     private static byte[] zipOfMiniClip() throws IOException {
         Path folder = Path.of(System.getProperty("shared.dir", "../shared"), "models", "mini-clip-flickr8k");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.list(folder)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                if (MODEL_FILES.contains(f.getFileName().toString())) {
-                    zip.putNextEntry(new ZipEntry(f.getFileName().toString()));
-                    Files.copy(f, zip);
-                    zip.closeEntry();
-                }
-            }
-        }
-        return bytes.toByteArray();
+        return FolderZip.of(folder, f -> MODEL_FILES.contains(folder.relativize(f).toString()));
     }
 
     /** A client for node {@code i}: test-cluster/start gives node i the HTTP port of the first plus i. */

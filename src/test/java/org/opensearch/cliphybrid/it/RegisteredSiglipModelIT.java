@@ -2,8 +2,8 @@ package org.opensearch.cliphybrid.it;
 
 import org.junit.Test;
 import org.opensearch.cliphybrid.model.ModelFolder;
+import org.opensearch.cliphybrid.testing.FolderZip;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +11,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
@@ -28,20 +25,6 @@ public class RegisteredSiglipModelIT {
     private static final Path FOLDER = Path.of("src/test/resources/families/siglip-tiny");
     private static final String NAME = "siglip-registered-it";
     private final ClusterClient cluster = new ClusterClient();
-
-    private static byte[] zip(Path folder) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(folder)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                if (Files.isRegularFile(f)) {
-                    out.putNextEntry(new ZipEntry(folder.relativize(f).toString().replace('\\', '/')));
-                    Files.copy(f, out);
-                    out.closeEntry();
-                }
-            }
-        }
-        return bytes.toByteArray();
-    }
 
     private ClusterClient.Response putChunk(String name, int n, byte[] part) throws IOException {
         return cluster.put(
@@ -59,7 +42,7 @@ public class RegisteredSiglipModelIT {
     @SuppressWarnings("unchecked")
     public void uploadRegisterEmbedDelete() throws Exception {
         cluster.delete("/_plugins/clip/models/" + NAME); // a run that stopped halfway left it behind; 404 otherwise
-        byte[] zip = zip(FOLDER);
+        byte[] zip = FolderZip.of(FOLDER);
         int half = zip.length / 2;
         ClusterClient.Response first = putChunk(NAME, 0, Arrays.copyOfRange(zip, 0, half));
         assertEquals(first.raw(), 200, first.status());

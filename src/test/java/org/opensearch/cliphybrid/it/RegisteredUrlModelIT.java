@@ -5,21 +5,17 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.opensearch.cliphybrid.model.ModelFolder;
+import org.opensearch.cliphybrid.testing.FolderZip;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -42,23 +38,9 @@ public class RegisteredUrlModelIT {
     private String base;
     private byte[] zip;
 
-    private static byte[] zip(Path folder) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes); Stream<Path> files = Files.walk(folder)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                if (Files.isRegularFile(f)) {
-                    out.putNextEntry(new ZipEntry(folder.relativize(f).toString().replace('\\', '/')));
-                    Files.copy(f, out);
-                    out.closeEntry();
-                }
-            }
-        }
-        return bytes.toByteArray();
-    }
-
     @Before
     public void serve() throws Exception {
-        zip = zip(FOLDER);
+        zip = FolderZip.of(FOLDER);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/siglip.zip", exchange -> {
             exchange.sendResponseHeaders(200, zip.length);

@@ -1,6 +1,7 @@
 package org.opensearch.cliphybrid.model.registered;
 
 import org.opensearch.cliphybrid.model.ModelFamily;
+import org.opensearch.cliphybrid.testing.FolderZip;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -20,15 +20,7 @@ public class ModelZipTests extends OpenSearchTestCase {
 
     /** Zips a folder as a client would before uploading it, paths relative to the folder. */
     public static void zipFolder(Path folder, Path zip) throws IOException {
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> files = Files.walk(folder)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                if (Files.isRegularFile(f)) {
-                    out.putNextEntry(new ZipEntry(folder.relativize(f).toString().replace('\\', '/')));
-                    Files.copy(f, out);
-                    out.closeEntry();
-                }
-            }
-        }
+        Files.write(zip, FolderZip.of(folder));
     }
 
     static Path fixture() throws Exception {
