@@ -175,7 +175,8 @@ final class CalibratedHybridQuery extends Query {
      */
     @Override
     public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
-        return forReader(searcher).createWeight(searcher, scoreMode, boost);
+        // through the searcher, so that a profile shows the per-reader query (clip_hybrid_calibrated) with its own counts
+        return searcher.createWeight(forReader(searcher), scoreMode, boost);
     }
 
     /** This query for the searcher's reader, once its nearest documents and, without DFS, its best BM25 are known. */
