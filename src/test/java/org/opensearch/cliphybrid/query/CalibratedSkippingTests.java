@@ -7,8 +7,11 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FilterLeafReader;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -16,7 +19,10 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.queries.function.FunctionScoreQuery;
 import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.DoubleValues;
+import org.apache.lucene.search.DoubleValuesSource;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
@@ -33,12 +39,14 @@ import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.query.fusion.Weights;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -146,12 +154,29 @@ public class CalibratedSkippingTests extends OpenSearchTestCase {
     }
 
     private static CalibratedHybridQuery hybrid(Query lexical, float[] vector, int k, Calibration band, Weights weights, float best) {
+        return hybrid(lexical, vector, k, band, weights, best, false);
+    }
+
+    /**
+     * By default the k nearest come from an exact search: a document outside them is bounded by the farthest of them as far
+     * as the graph finds them, and a graph that misses a neighbour would make a comparison with the exhaustive search about
+     * the graph rather than the skipping.
+     */
+    private static CalibratedHybridQuery hybrid(
+        Query lexical,
+        float[] vector,
+        int k,
+        Calibration band,
+        Weights weights,
+        float best,
+        boolean graph
+    ) {
         Query bare = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
             .add(hasText(), BooleanClause.Occur.MUST_NOT)
             .build();
         return new CalibratedHybridQuery(
-            new KnnFloatVectorQuery("v", vector, k),
-            new KnnFloatVectorQuery("v", vector, k, bare),
+            graph ? new KnnFloatVectorQuery("v", vector, k) : exactNearest(vector, null),
+            graph ? new KnnFloatVectorQuery("v", vector, k, bare) : exactNearest(vector, bare),
             lexical,
             hasText(),
             List.of("title", "caption"),
@@ -159,6 +184,80 @@ public class CalibratedSkippingTests extends OpenSearchTestCase {
             k,
             new CalibratedHybridQuery.Scoring("v", vector, band, weights, best, Float.NEGATIVE_INFINITY, "")
         );
+    }
+
+    /** Every document with a vector (and matching {@code filter}), scored by its exact cosine: its top k are the k nearest. */
+    private static Query exactNearest(float[] vector, Query filter) {
+        BooleanQuery.Builder docs = new BooleanQuery.Builder().add(new FieldExistsQuery("v"), BooleanClause.Occur.FILTER);
+        if (filter != null) {
+            docs.add(filter, BooleanClause.Occur.FILTER);
+        }
+        return new FunctionScoreQuery(docs.build(), new Cosine(vector));
+    }
+
+    /**
+     * 1 + the exact cosine of a document's stored vector with the query's, read past any counting wrapper: the nearest are
+     * found while the weight is built, and only what the scoring reads is counted.
+     */
+    private static final class Cosine extends DoubleValuesSource {
+        private final float[] query;
+
+        Cosine(float[] query) {
+            this.query = query;
+        }
+
+        @Override
+        public DoubleValues getValues(LeafReaderContext ctx, DoubleValues scores) throws IOException {
+            FloatVectorValues vectors = FilterLeafReader.unwrap(ctx.reader()).getFloatVectorValues("v");
+            KnnVectorValues.DocIndexIterator it = vectors == null ? null : vectors.iterator();
+            return new DoubleValues() {
+                private double value;
+
+                @Override
+                public double doubleValue() {
+                    return value;
+                }
+
+                @Override
+                public boolean advanceExact(int doc) throws IOException {
+                    if (it == null || (it.docID() < doc ? it.advance(doc) : it.docID()) != doc) {
+                        return false;
+                    }
+                    value = 1 + VectorUtil.cosine(query, vectors.vectorValue(it.index()));
+                    return true;
+                }
+            };
+        }
+
+        @Override
+        public boolean needsScores() {
+            return false;
+        }
+
+        @Override
+        public DoubleValuesSource rewrite(IndexSearcher searcher) {
+            return this;
+        }
+
+        @Override
+        public boolean isCacheable(LeafReaderContext ctx) {
+            return false;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Cosine other && Arrays.equals(query, other.query);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(query);
+        }
+
+        @Override
+        public String toString() {
+            return "cosine(v)";
+        }
     }
 
     private static TopDocs exhaustive(IndexSearcher s, Query q, int page) throws IOException {
@@ -322,7 +421,8 @@ public class CalibratedSkippingTests extends OpenSearchTestCase {
                     }
                 }
             };
-            Query plain = hybrid(words(corpus.caption(r)), corpus.vector(r), 10, new Calibration(0.1f, 0.6f, 0.5f), Weights.EQUAL, Float.NaN);
+            // the graph's query, whose rewrite rewrites its filter
+            Query plain = hybrid(words(corpus.caption(r)), corpus.vector(r), 10, new Calibration(0.1f, 0.6f, 0.5f), Weights.EQUAL, Float.NaN, true);
             TopDocs top = s.search(plain, 5);
             assertEquals(5, top.scoreDocs.length);
             assertTrue(s.explain(plain, top.scoreDocs[0].doc).isMatch());
