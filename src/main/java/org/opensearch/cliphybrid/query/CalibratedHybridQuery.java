@@ -122,7 +122,8 @@ final class CalibratedHybridQuery extends Query {
      * cosine of the raw vectors, which stay on disk beside the quantized ones: that is what oversampling buys.
      */
     private int[] nearest(IndexSearcher searcher, Query query) throws IOException {
-        ScoreDoc[] found = searcher.search(query, candidates).scoreDocs;
+        // rewritten before the search, so that a filter's rewrite inside kNN's own does not run under the search's rewrite
+        ScoreDoc[] found = searcher.search(query.rewrite(searcher), candidates).scoreDocs;
         int[] docs = new int[found.length];
         for (int i = 0; i < docs.length; i++) {
             docs[i] = found[i].doc;
@@ -167,8 +168,19 @@ final class CalibratedHybridQuery extends Query {
         return out;
     }
 
+    /**
+     * The searches this query needs (the nearest, the shard's best BM25) run here rather than in {@code rewrite}: a rewrite
+     * runs under the searcher's rewrite timer, which does not nest, and each search rewrites its own query, so a profiled
+     * request read a rewrite_time of the node's uptime (the inner rewrite's stop cleared the outer one's start).
+     */
     @Override
-    public Query rewrite(IndexSearcher searcher) throws IOException {
+    public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
+        // through the searcher, so that a profile shows the per-reader query (clip_hybrid_calibrated) with its own counts
+        return searcher.createWeight(forReader(searcher), scoreMode, boost);
+    }
+
+    /** This query for the searcher's reader, once its nearest documents and, without DFS, its best BM25 are known. */
+    ForReader forReader(IndexSearcher searcher) throws IOException {
         int[] docs = nearest(searcher, knn);
         // The k nearest outscore every other document that has no text match, unless it has text (then its words count
         // against it) and the other has none: the k nearest without text close that gap, so the best hits do not depend on
@@ -195,11 +207,7 @@ final class CalibratedHybridQuery extends Query {
         }
         float outsideBound = scoring.calibration().vector(farthest);
         Query words = lexical == null ? null : searcher.rewrite(lexical);
-        Scoring scored = scoring;
-        if (Float.isNaN(scoring.bestBm25())) {
-            ScoreDoc[] best = words == null ? new ScoreDoc[0] : searcher.search(words, 1).scoreDocs;
-            scored = scoring.withBestBm25(best.length == 0 ? 0f : best[0].score);
-        }
+        Scoring scored = Float.isNaN(scoring.bestBm25()) ? scoring.withBestBm25(BestBm25.of(searcher, words)) : scoring;
         Query texts = hasText == null ? null : searcher.rewrite(hasText);
         return new ForReader(nearest, outsideBound, words, texts, scored, searcher.getIndexReader().getContext().id());
     }

@@ -90,7 +90,11 @@ final class CalibratedLeaf {
         // the evidence of the score just below: a sigmoid saturates, so a finite evidence may score exactly 1.0 in float, and
         // the evidence of 1.0 itself (infinite) would skip documents that tie with the page's last
         float neededEvidence = Calibration.evidence(Math.nextDown(level / boost));
-        float neededText = w.text() == 0 ? Float.POSITIVE_INFINITY : (neededEvidence - w.vector() * outsideBound) / w.text();
+        float outside = w.vector() * outsideBound;
+        // without a text weight the words lift no document: the vector side's bound alone decides, for every text match
+        float neededText = w.text() != 0 ? (neededEvidence - outside) / w.text()
+            : outside >= neededEvidence ? Float.NEGATIVE_INFINITY
+            : Float.POSITIVE_INFINITY;
         float bm25 = c.bm25For(neededText, scoring.bestBm25());
         // a little slack for rounding: the words skip only what is surely below
         neededBm25 = Float.isNaN(bm25) || bm25 <= 0 ? 0f : Float.isInfinite(bm25) ? Float.MAX_VALUE : Math.nextDown(bm25 * 0.999f);
@@ -144,6 +148,8 @@ final class CalibratedLeaf {
         private final DocIdSetIterator approximation;
         private int scoredDoc = -1;
         private float score;
+        /** The last target of {@link #advanceShallow}: {@link #getMaxScore} bounds the documents from there on. */
+        private int shallowTarget = -1;
 
         HybridScorer(Scorer text) {
             this.text = text;
@@ -179,9 +185,30 @@ final class CalibratedLeaf {
             };
         }
 
+        /**
+         * A nearest document may score up to the boost; a text match outside them no more than its block's best BM25 with
+         * the most vector evidence an outside document can have (the score rises with both). A parent that skips by its
+         * clauses' maxima (a bool of should clauses, block-max conjunctions) then skips blocks of weak text matches.
+         */
         @Override
-        public float getMaxScore(int upTo) {
-            return boost;
+        public int advanceShallow(int target) throws IOException {
+            shallowTarget = Math.max(target, shallowTarget);
+            if (text == null || text.docID() == DocIdSetIterator.NO_MORE_DOCS) {
+                return DocIdSetIterator.NO_MORE_DOCS;
+            }
+            // the words' own targets must not go back: they may stand past ours, where the union's other side is
+            return text.advanceShallow(Math.max(target, text.docID()));
+        }
+
+        @Override
+        public float getMaxScore(int upTo) throws IOException {
+            if (near.anyIn(Math.max(shallowTarget, docID()), upTo)) {
+                return boost;
+            }
+            if (text == null || text.docID() > upTo) {
+                return 0f;
+            }
+            return boost * Calibration.score(scoring.evidence(outsideBound, text.getMaxScore(upTo), true));
         }
 
         @Override

@@ -31,6 +31,15 @@ final class SortedDocsIterator extends DocIdSetIterator {
         return i;
     }
 
+    /** Whether one of the documents lies in [from, to] (leaf doc ids), wherever the iterator stands. */
+    boolean anyIn(int from, int to) {
+        if (from > to || (long) from + docBase > Integer.MAX_VALUE) {
+            return false;
+        }
+        int at = lowerBound(docs, Math.max(from, 0) + docBase);
+        return at >= lo && at < hi && docs[at] - docBase <= to;
+    }
+
     @Override
     public int docID() {
         if (i < lo) {
