@@ -181,13 +181,15 @@ public final class ClipModel implements Closeable {
         if (threads.intraOp() > 0) {
             options.put("intraOpNumThreads", Integer.toString(threads.intraOp()));
         }
-        // DJL's option names stop at the thread counts: the spinning switch is a session config entry of ONNX Runtime's own.
-        // DJL takes these options as the session's base and closes them with the model.
-        OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+        // DJL's option names stop at the thread counts: the spinning switch is a session config entry of ONNX Runtime's own,
+        // on options DJL then takes as the session's base. The session copies them when it is made, and DJL closes only its
+        // own, so these are closed here once the session exists.
+        OrtSession.SessionOptions sessionOptions = null;
         if (threads.spinning() == false) {
+            sessionOptions = new OrtSession.SessionOptions();
             sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.put("sessionOptions", sessionOptions);
         }
-        options.put("sessionOptions", sessionOptions);
         // a GPU device makes DJL add ONNX Runtime's CUDA execution provider to the session
         Model model = Model.newInstance(graph, device.djlDevice(), ENGINE);
         try {
@@ -195,7 +197,6 @@ public final class ClipModel implements Closeable {
             return new ZooModel<>(model, new NoopTranslator());
         } catch (Exception | Error e) {
             model.close();
-            sessionOptions.close();
             if (e instanceof MalformedModelException || e instanceof IOException) {
                 logger.warn("CLIP model [" + folder.name() + "]: ONNX Runtime cannot load [" + onnx + "]", e);
                 throw new IllegalArgumentException(
@@ -204,6 +205,10 @@ public final class ClipModel implements Closeable {
                 );
             }
             throw e;
+        } finally {
+            if (sessionOptions != null) {
+                sessionOptions.close();
+            }
         }
     }
 
