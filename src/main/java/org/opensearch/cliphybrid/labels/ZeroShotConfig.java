@@ -101,12 +101,9 @@ public record ZeroShotConfig(
         String targetField = ConfigurationUtils.readStringProperty(type, tag, config, "target_field");
         boolean addScores = ConfigurationUtils.readBooleanProperty(type, tag, config, "add_scores", false);
         String language = ConfigurationUtils.readOptionalStringProperty(type, tag, config, "language");
-        if (language != null) {
-            try {
-                LanguageCode.check("language", language);
-            } catch (IllegalArgumentException e) {
-                throw ConfigurationUtils.newConfigurationException(type, tag, "language", e.getMessage().substring("[language] ".length()));
-            }
+        String problem = language == null ? null : LanguageCode.problem(language);
+        if (problem != null) {
+            throw ConfigurationUtils.newConfigurationException(type, tag, "language", problem);
         }
         return new ZeroShotConfig(labels, templates, topK, minProbability, targetField, addScores, language);
     }

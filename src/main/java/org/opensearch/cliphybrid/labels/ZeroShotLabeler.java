@@ -7,6 +7,7 @@ import org.opensearch.cliphybrid.model.ScoreFunction;
 import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.cliphybrid.model.settings.ModelSettings;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
+import org.opensearch.cliphybrid.model.settings.Overrides;
 import org.opensearch.common.cache.Cache;
 import org.opensearch.common.cache.CacheBuilder;
 import org.opensearch.core.action.ActionListener;
@@ -61,11 +62,13 @@ public final class ZeroShotLabeler {
      */
     public void label(String model, float[] imageVector, ZeroShotConfig config, ActionListener<List<Label>> listener) {
         String name = inference.resolve(model);
-        String language = config.language() != null ? config.language() : modelSettings.language(name);
+        // one read of the model's settings per labelling: the language, and the score function a setting may choose
+        Overrides perModel = modelSettings.overrides(name);
+        String language = config.language() != null ? config.language() : perModel.language();
         Key key = new Key(name, config.labels(), config.templates(), language);
         LabelEmbeddings cached = cache.get(key);
         if (cached != null) {
-            ActionListener.completeWith(listener, () -> best(withSettings(cached, name), imageVector, config, name));
+            ActionListener.completeWith(listener, () -> best(withSettings(cached, name, perModel), imageVector, config, name));
             return;
         }
         inference.execute(name, m -> {
@@ -73,12 +76,12 @@ public final class ZeroShotLabeler {
             try {
                 embeddings = cache.computeIfAbsent(
                     key,
-                    k -> embed(m, config, language, modelSettings.overrides(name).scoreFunctionKind() != null)
+                    k -> embed(m, config, language, perModel.scoreFunctionKind() != null)
                 );
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
-            return best(withSettings(embeddings, name), imageVector, config, name);
+            return best(withSettings(embeddings, name, perModel), imageVector, config, name);
         }, listener);
     }
 
@@ -93,8 +96,8 @@ public final class ZeroShotLabeler {
     }
 
     /** The embeddings with the score function a per-model setting chooses in place of the folder's. */
-    private LabelEmbeddings withSettings(LabelEmbeddings embeddings, String model) {
-        ScoreFunction score = modelSettings.scoreFunction(model, embeddings.score());
+    private static LabelEmbeddings withSettings(LabelEmbeddings embeddings, String model, Overrides perModel) {
+        ScoreFunction score = perModel.scoreFunction(embeddings.score());
         if (score == null) {
             // embedded while a setting gave the score function, which has been reset since
             throw new IllegalArgumentException(

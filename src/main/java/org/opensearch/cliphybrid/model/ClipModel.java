@@ -53,7 +53,6 @@ public final class ClipModel implements Closeable {
 
     private final ModelFolder folder;
     private final TextTokenizer tokenizer;
-    private final Set<String> languages;
     private final float[] cosineBand;
     private final ClipImagePreprocessor preprocessor;
     private final ZooModel<NDList, NDList> text;
@@ -89,7 +88,6 @@ public final class ClipModel implements Closeable {
         this.fingerprint = fingerprint;
         this.cosineBand = folder.cosineBand();
         this.tokenizer = tokenizer;
-        this.languages = java.util.Collections.unmodifiableSortedSet(tokenizer.languages());
         this.preprocessor = preprocessor;
         this.text = text;
         this.vision = vision;
@@ -301,6 +299,7 @@ public final class ClipModel implements Closeable {
 
     /** Refuses, naming the model and the field, a language its text tower does not read. */
     public void checkLanguage(String language) {
+        Set<String> languages = tokenizer.languages();
         if (language == null || languages.contains(language)) {
             return;
         }
@@ -317,7 +316,7 @@ public final class ClipModel implements Closeable {
 
     /** The FLORES-200 codes its text tower reads, sorted; empty for all but NLLB towers. */
     public Set<String> languages() {
-        return languages;
+        return tokenizer.languages();
     }
 
     public TextTokenizer tokenizer() {

@@ -52,81 +52,65 @@ public final class PipelineModels {
         }
         Map<String, List<Use>> byModel = new TreeMap<>();
         for (String id : new TreeSet<>(pipelines.keySet())) {
-            Set<String> models = new TreeSet<>();
-            collect(pipelines, id, defaultModel, models, new HashSet<>(), 0);
+            Walk walk = new Walk(pipelines, defaultModel);
+            walk.pipeline(id, 0);
             List<String> indices = List.copyOf(indicesByPipeline.getOrDefault(id, new TreeSet<>()));
-            for (String model : models) {
+            for (String model : walk.models) {
                 byModel.computeIfAbsent(model, m -> new ArrayList<>()).add(new Use(id, indices));
             }
         }
         return byModel;
     }
 
-    private static void collect(
-        Map<String, PipelineConfiguration> pipelines,
-        String id,
-        String defaultModel,
-        Set<String> models,
-        Set<String> seen,
-        int depth
-    ) {
-        PipelineConfiguration pipeline = pipelines.get(id);
-        if (pipeline == null || depth > MAX_DEPTH || seen.add(id) == false) {
-            return;
-        }
-        Map<String, Object> config = pipeline.getConfigAsMap();
-        processors(pipelines, config.get("processors"), defaultModel, models, seen, depth);
-        processors(pipelines, config.get("on_failure"), defaultModel, models, seen, depth);
-    }
+    /** The models one pipeline runs, collected through its processors and the pipelines it calls. */
+    private static final class Walk {
+        private final Map<String, PipelineConfiguration> pipelines;
+        private final String defaultModel;
+        private final Set<String> models = new TreeSet<>();
+        private final Set<String> seen = new HashSet<>();
 
-    private static void processors(
-        Map<String, PipelineConfiguration> pipelines,
-        Object list,
-        String defaultModel,
-        Set<String> models,
-        Set<String> seen,
-        int depth
-    ) {
-        if (list instanceof List<?> processors) {
-            for (Object processor : processors) {
-                processor(pipelines, processor, defaultModel, models, seen, depth);
+        Walk(Map<String, PipelineConfiguration> pipelines, String defaultModel) {
+            this.pipelines = pipelines;
+            this.defaultModel = defaultModel;
+        }
+
+        void pipeline(String id, int depth) {
+            PipelineConfiguration pipeline = pipelines.get(id);
+            if (pipeline == null || depth > MAX_DEPTH || seen.add(id) == false) {
+                return;
             }
+            Map<String, Object> config = pipeline.getConfigAsMap();
+            processors(config.get("processors"), depth);
+            processors(config.get("on_failure"), depth);
         }
-    }
 
-    private static void processor(
-        Map<String, PipelineConfiguration> pipelines,
-        Object processor,
-        String defaultModel,
-        Set<String> models,
-        Set<String> seen,
-        int depth
-    ) {
-        if (processor instanceof Map<?, ?> one) {
-            for (Map.Entry<?, ?> entry : one.entrySet()) {
-                if (entry.getValue() instanceof Map<?, ?> options) {
-                    uses(pipelines, String.valueOf(entry.getKey()), options, defaultModel, models, seen, depth);
+        void processors(Object list, int depth) {
+            if (list instanceof List<?> processors) {
+                for (Object processor : processors) {
+                    processor(processor, depth);
                 }
             }
         }
-    }
 
-    private static void uses(
-        Map<String, PipelineConfiguration> pipelines,
-        String type,
-        Map<?, ?> options,
-        String defaultModel,
-        Set<String> models,
-        Set<String> seen,
-        int depth
-    ) {
-        if (ClipEmbeddingProcessor.TYPE.equals(type) || ClipZeroShotProcessor.TYPE.equals(type)) {
-            models.add(options.get("model") instanceof String model ? model : defaultModel);
-        } else if ("foreach".equals(type)) {
-            processor(pipelines, options.get("processor"), defaultModel, models, seen, depth);
-        } else if ("pipeline".equals(type) && options.get("name") instanceof String name) {
-            collect(pipelines, name, defaultModel, models, seen, depth + 1);
+        void processor(Object processor, int depth) {
+            if (processor instanceof Map<?, ?> one) {
+                for (Map.Entry<?, ?> entry : one.entrySet()) {
+                    if (entry.getValue() instanceof Map<?, ?> options) {
+                        uses(String.valueOf(entry.getKey()), options, depth);
+                    }
+                }
+            }
         }
-        processors(pipelines, options.get("on_failure"), defaultModel, models, seen, depth);
+
+        void uses(String type, Map<?, ?> options, int depth) {
+            if (ClipEmbeddingProcessor.TYPE.equals(type) || ClipZeroShotProcessor.TYPE.equals(type)) {
+                models.add(options.get("model") instanceof String model ? model : defaultModel);
+            } else if ("foreach".equals(type)) {
+                processor(options.get("processor"), depth);
+            } else if ("pipeline".equals(type) && options.get("name") instanceof String name) {
+                pipeline(name, depth + 1);
+            }
+            processors(options.get("on_failure"), depth);
+        }
     }
 }

@@ -117,8 +117,9 @@ public record ClipHybridOptions(
         textFields = List.copyOf(textFields);
         checkVector(queryVector);
         checkTemplate(promptTemplate);
-        if (language != null) {
-            LanguageCode.check(NAME + "] [language", language);
+        String languageProblem = language == null ? null : LanguageCode.problem(language);
+        if (languageProblem != null) {
+            throw new IllegalArgumentException("[" + NAME + "] [language] " + languageProblem);
         }
         Objects.requireNonNull(fusion);
         Objects.requireNonNull(weights);

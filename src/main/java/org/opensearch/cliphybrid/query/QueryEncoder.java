@@ -14,6 +14,7 @@ import org.opensearch.cliphybrid.inference.InferenceService;
 import org.opensearch.cliphybrid.model.ClipModel;
 import org.opensearch.cliphybrid.model.Vectors;
 import org.opensearch.cliphybrid.model.settings.ModelSettingsService;
+import org.opensearch.cliphybrid.model.settings.Overrides;
 import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.common.cache.Cache;
@@ -189,9 +190,9 @@ public final class QueryEncoder {
         List<Consumer<ActionListener<float[]>>> parts = new ArrayList<>();
         List<Float> weights = new ArrayList<>();
         // the request's own template and language win; else the model's per-model settings, else the text as it is
-        String resolved = inference.get().resolve(model);
-        String template = promptTemplate != null ? promptTemplate : modelSettings.promptTemplate(resolved);
-        String textLanguage = language != null ? language : modelSettings.language(resolved);
+        Overrides perModel = modelSettings.overrides(inference.get().resolve(model));
+        String template = promptTemplate != null ? promptTemplate : perModel.promptTemplate();
+        String textLanguage = language != null ? language : perModel.language();
         for (WeightedText text : texts) {
             String prompt = template == null ? text.text() : template.replace("{}", text.text());
             parts.add(l -> inference.get().embedText(model, prompt, textLanguage, l));

@@ -41,6 +41,16 @@ public class ModelFamiliesIT {
     }
 
 
+    /** The model's entry in GET _plugins/clip/models. */
+    private Map<String, Object> listed(String model) throws IOException {
+        ClusterClient.Response models = cluster.get("/_plugins/clip/models");
+        return models.<List<Map<String, Object>>>path("models")
+            .stream()
+            .filter(m -> model.equals(m.get("name")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(models.raw()));
+    }
+
     private void embedsAsTheGoldenSays(String model, String family, String layout) throws IOException {
         Map<String, Object> golden = golden(model);
         Map<String, Object> text = first(golden, "texts"), image = first(golden, "images");
@@ -56,14 +66,9 @@ public class ModelFamiliesIT {
         assertTrue(model + " text cosine " + textCosine, textCosine >= 0.9999);
         assertTrue(model + " image cosine " + imageCosine, imageCosine >= 0.9999);
 
-        ClusterClient.Response models = cluster.get("/_plugins/clip/models");
-        Map<String, Object> listed = models.<List<Map<String, Object>>>path("models")
-            .stream()
-            .filter(m -> model.equals(m.get("name")))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(models.raw()));
-        assertEquals(models.raw(), family, listed.get("family"));
-        assertEquals(models.raw(), layout, listed.get("layout"));
+        Map<String, Object> listed = listed(model);
+        assertEquals(String.valueOf(listed), family, listed.get("family"));
+        assertEquals(String.valueOf(listed), layout, listed.get("layout"));
     }
 
     @Test
@@ -185,10 +190,8 @@ public class ModelFamiliesIT {
         ClusterClient.Response badSetting = cluster.put("/_cluster/settings", "{\"persistent\": {\"" + key + "\": \"german\"}}");
         assertEquals(badSetting.raw(), 400, badSetting.status());
 
-        ClusterClient.Response models = cluster.get("/_plugins/clip/models");
-        Map<String, Object> nllb = models.<List<Map<String, Object>>>path("models").stream()
-            .filter(m -> "immich-nllb-tiny".equals(m.get("name"))).findFirst().orElseThrow(() -> new AssertionError(models.raw()));
-        assertEquals(models.raw(), List.of("arb_Arab", "deu_Latn", "eng_Latn", "fra_Latn", "jpn_Jpan", "rus_Cyrl", "spa_Latn", "zho_Hans"),
+        Map<String, Object> nllb = listed("immich-nllb-tiny");
+        assertEquals(String.valueOf(nllb), List.of("arb_Arab", "deu_Latn", "eng_Latn", "fra_Latn", "jpn_Jpan", "rus_Cyrl", "spa_Latn", "zho_Hans"),
             nllb.get("languages"));
 
         ClusterClient.Response unknown = embedNllb("x", "kor_Hang");
@@ -218,11 +221,9 @@ public class ModelFamiliesIT {
                "image_vector": {"type": "knn_vector", "dimension": 20, "space_type": "cosinesimil",
                  "method": {"name": "hnsw", "engine": "lucene"}}}}}""");
         assertEquals(created.raw(), 200, created.status());
-        ClusterClient.Response models = cluster.get("/_plugins/clip/models");
-        Map<String, Object> nllb = models.<List<Map<String, Object>>>path("models").stream()
-            .filter(m -> "immich-nllb-tiny".equals(m.get("name"))).findFirst().orElseThrow(() -> new AssertionError(models.raw()));
+        Map<String, Object> nllb = listed("immich-nllb-tiny");
         // the pipelines that run the model, with the indices that run them by default
-        assertEquals(models.raw(), List.of(Map.of("pipeline", "families-nllb", "indices", List.of(index))), nllb.get("pipelines"));
+        assertEquals(String.valueOf(nllb), List.of(Map.of("pipeline", "families-nllb", "indices", List.of(index))), nllb.get("pipelines"));
         ClusterClient.Response indexed = cluster.put(
             "/" + index + "/_doc/one?refresh=true",
             "{\"image\": \"" + base64("immich-nllb-tiny", "../images/wide.png") + "\", \"title\": \"ohne Titel\"}"

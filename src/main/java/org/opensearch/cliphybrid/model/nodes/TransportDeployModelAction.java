@@ -81,18 +81,14 @@ public final class TransportDeployModelAction extends TransportNodesAction<
         ModelNodeState state;
         try {
             ClipModel model = loaded.actionGet(LOAD_WAIT);
-            state = ModelNodeState.loaded(name, source(name), model.loadMillis(), model.loadedAtMillis(), TransportModelNodesAction.onnxBytes(model));
+            state = TransportModelNodesAction.loaded(registry, name, model);
         } catch (Exception e) {
             Throwable cause = ExceptionsHelper.unwrapCause(e);
             String reason = cause instanceof org.opensearch.OpenSearchTimeoutException
                 ? "still loading after " + LOAD_WAIT + "; GET _plugins/clip/models shows when it is done"
                 : String.valueOf(cause.getMessage());
-            state = ModelNodeState.failed(name, source(name), reason);
+            state = ModelNodeState.failed(name, TransportModelNodesAction.source(registry, name), reason);
         }
         return new ModelNodeResponse(clusterService.localNode(), List.of(state));
-    }
-
-    private String source(String name) {
-        return registry.isRegistered(name) ? "registered" : "folder";
     }
 }

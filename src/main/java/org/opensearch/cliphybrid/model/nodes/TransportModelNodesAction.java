@@ -79,12 +79,17 @@ public final class TransportModelNodesAction extends TransportNodesAction<
         for (Map.Entry<String, ClipModel> e : registry.loaded().entrySet()) {
             ClipModel model = e.getValue();
             String name = e.getKey();
-            byName.put(name, ModelNodeState.loaded(name, source(registry, name), model.loadMillis(), model.loadedAtMillis(), onnxBytes(model)));
+            byName.put(name, loaded(registry, name, model));
         }
         return new ArrayList<>(byName.values());
     }
 
-    private static String source(ModelRegistry registry, String name) {
+    /** {@code model} as this node serves it under {@code name}. */
+    static ModelNodeState loaded(ModelRegistry registry, String name, ClipModel model) {
+        return ModelNodeState.loaded(name, source(registry, name), model.loadMillis(), model.loadedAtMillis(), onnxBytes(model));
+    }
+
+    static String source(ModelRegistry registry, String name) {
         return registry.isRegistered(name) ? "registered" : "folder";
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -83,7 +84,7 @@ public final class ModelUrlFetch {
             }
             sha.update(chunk, 0, filled);
             // a copy: the sink may keep the bytes while the next chunk is read into the buffer
-            sink.put(n, new BytesArray(java.util.Arrays.copyOf(chunk, filled)));
+            sink.put(n, new BytesArray(Arrays.copyOf(chunk, filled)));
             total += filled;
             n++;
             if (filled < chunk.length) {
@@ -97,15 +98,7 @@ public final class ModelUrlFetch {
     }
 
     private static boolean startsLikeAZip(byte[] bytes, int length) {
-        if (length < LOCAL_HEADER.length) {
-            return false;
-        }
-        for (int i = 0; i < LOCAL_HEADER.length; i++) {
-            if (bytes[i] != LOCAL_HEADER[i]) {
-                return false;
-            }
-        }
-        return true;
+        return length >= LOCAL_HEADER.length && Arrays.equals(bytes, 0, LOCAL_HEADER.length, LOCAL_HEADER, 0, LOCAL_HEADER.length);
     }
 
     private static IllegalArgumentException tooManyChunks(String name, URI url, RegistrationLimits limits) {

@@ -1,7 +1,6 @@
 package org.opensearch.cliphybrid.model.settings;
 
 import org.opensearch.cliphybrid.model.ClipModel;
-import org.opensearch.cliphybrid.model.ScoreFunction;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Settings;
 
@@ -39,19 +38,9 @@ public final class ModelSettingsService {
         return set != null ? set : folderBand;
     }
 
-    /** The prompt template for queries that give none: the model's setting, else null. */
-    public String promptTemplate(String model) {
-        return overrides(model).promptTemplate();
-    }
-
     /** The language an NLLB text tower reads texts in when a request names none: the model's setting, else null. */
     public String language(String model) {
         return overrides(model).language();
-    }
-
-    /** The zero-shot score function: the model's setting, else {@code folder}'s (null: neither states one). */
-    public ScoreFunction scoreFunction(String model, ScoreFunction folder) {
-        return overrides(model).scoreFunction(folder);
     }
 
     public EffectiveSettings effective(String model, ClipModel loaded, float[] nodeBand, boolean quantized) {

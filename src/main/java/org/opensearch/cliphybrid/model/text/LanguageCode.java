@@ -16,13 +16,20 @@ public final class LanguageCode {
         return PATTERN.matcher(value).matches();
     }
 
+    /** Why {@code value} is not a FLORES-200 code, or null when it has the form. */
+    public static String problem(String value) {
+        if (matches(value)) {
+            return null;
+        }
+        return "must be a FLORES-200 code, three lower-case letters, _ and a script (such as eng_Latn, zho_Hans), got ["
+            + (value.length() > 32 ? value.substring(0, 32) + "..." : value) + "]";
+    }
+
     /** {@code value}, when it has the form; else an error naming {@code field}. */
     public static String check(String field, String value) {
-        if (matches(value) == false) {
-            throw new IllegalArgumentException(
-                "[" + field + "] must be a FLORES-200 code, three lower-case letters, _ and a script (such as eng_Latn, zho_Hans), got ["
-                    + (value.length() > 32 ? value.substring(0, 32) + "..." : value) + "]"
-            );
+        String problem = problem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException("[" + field + "] " + problem);
         }
         return value;
     }

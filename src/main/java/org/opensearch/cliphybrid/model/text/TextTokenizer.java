@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -35,6 +36,7 @@ public final class TextTokenizer implements Closeable {
     private final int specialIds;
     /** The tokenizer's language codes and their ids; empty for a tower that reads no language. */
     private final Map<String, Long> languageIds;
+    private final SortedSet<String> languages;
     /** Where every sequence holds its language id: from the start if at least 0, else from the end (-1 the last). */
     private final int languageSlot;
 
@@ -43,6 +45,7 @@ public final class TextTokenizer implements Closeable {
         this.spec = spec;
         this.padId = padId;
         this.languageIds = Map.copyOf(languageIds);
+        this.languages = Collections.unmodifiableSortedSet(new TreeSet<>(languageIds.keySet()));
         long[] empty = tokenizer.encode("").getIds();
         this.specialIds = empty.length;
         int slot = NO_SLOT;
@@ -76,7 +79,7 @@ public final class TextTokenizer implements Closeable {
 
     /** The language codes this tokenizer knows, sorted; empty when its tower reads none. */
     public SortedSet<String> languages() {
-        return new TreeSet<>(languageIds.keySet());
+        return languages;
     }
 
     public TokenizerSpec spec() {

@@ -139,8 +139,8 @@ public class ModelSettingsTests extends OpenSearchTestCase {
         ModelSettingsService service = new ModelSettingsService(
             Settings.builder().put(ModelSettings.key("m", "prompt_template"), "a photo of {}").build()
         );
-        assertEquals("a photo of {}", service.promptTemplate("m"));
-        assertNull(service.promptTemplate("other"));
+        assertEquals("a photo of {}", service.overrides("m").promptTemplate());
+        assertNull(service.overrides("other").promptTemplate());
     }
 
     public void testAModelNameThatCannotBeANamespaceIsRefusedByName() {
