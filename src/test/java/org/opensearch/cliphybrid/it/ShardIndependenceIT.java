@@ -20,12 +20,17 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 /**
- * The same documents split into 1, 3 or 7 shards (on however many nodes the test cluster has) give the same hits, in the same
- * order, with the same scores, in every fusion mode, and those scores equal a reference computed in this test from exact
- * cosines and index-wide BM25: rank modes fuse the whole index's candidates; composable mode scores each document alone.
+ * The same documents split into 1, 3 or 7 shards (on however many nodes the test cluster has), or held by one shard in several
+ * segments searched concurrently (OpenSearch's concurrent segment search, two slices, large segments split into doc-id
+ * partitions), give the same hits, in the same order, with the same scores, in every fusion mode, and those scores equal a
+ * reference computed in this test from exact cosines and index-wide BM25: rank modes fuse the whole index's candidates;
+ * composable mode scores each document alone.
  */
 public class ShardIndependenceIT {
     private static final int[] SHARDS = { 1, 3, 7 };
+    /** One shard, its documents in this many segments, searched with concurrent segment search. */
+    private static final int SEGMENTS = 5;
+    private static final String CONCURRENT = "clip-images-it-concurrent-segments";
     private static final int DOCS = 80;
     private static final int K = 20;
     private static final ClusterClient cluster = new ClusterClient();
@@ -57,6 +62,7 @@ public class ShardIndependenceIT {
             ClusterClient.Response r = cluster.post("/" + index + "/_bulk?refresh=true", bulk.toString());
             assertEquals(r.raw(), Boolean.FALSE, r.path("errors"));
         }
+        indexInSegments(bulk.toString().split("\n"));
         ClusterClient.Response all = cluster.post("/" + index(1) + "/_search", "{\"size\": 1000, \"_source\": [\"image_vector\"]}");
         for (Map<String, Object> hit : all.<List<Map<String, Object>>>path("hits.hits")) {
             List<Double> v = new ArrayList<>();
@@ -67,15 +73,52 @@ public class ShardIndependenceIT {
         }
     }
 
+    /**
+     * The same bulk into one shard, a refresh after each part so that each part is a segment, searched concurrently: every
+     * request, two slices, and every segment split into doc-id partitions (each its own scorer over a range of the segment).
+     */
+    private static void indexInSegments(String[] lines) throws IOException {
+        cluster.delete("/" + CONCURRENT);
+        // a cluster setting only; the other layouts are not searched concurrently, so it changes nothing for them
+        ClusterClient.Response partitioned = cluster.put("/_cluster/settings",
+            "{\"transient\": {\"search.concurrent_segment_search.partition_strategy\": \"force\"}}");
+        assertEquals(partitioned.raw(), 200, partitioned.status());
+        ClusterClient.Response created = cluster.put("/" + CONCURRENT, """
+            {"settings": {"number_of_shards": 1, "number_of_replicas": 0,
+              "search.concurrent_segment_search.mode": "all", "search.concurrent.max_slice_count": 2}}""");
+        assertEquals(created.raw(), 200, created.status());
+        int pairs = lines.length / 2;
+        for (int part = 0; part < SEGMENTS; part++) {
+            StringBuilder bulk = new StringBuilder();
+            for (int i = part * pairs / SEGMENTS * 2; i < (part + 1) * pairs / SEGMENTS * 2; i++) {
+                bulk.append(lines[i]).append('\n');
+            }
+            ClusterClient.Response r = cluster.post("/" + CONCURRENT + "/_bulk?refresh=true", bulk.toString());
+            assertEquals(r.raw(), Boolean.FALSE, r.path("errors"));
+        }
+        ClusterClient.Response segments = cluster.get("/" + CONCURRENT + "/_segments");
+        assertEquals(segments.raw(), SEGMENTS, segments.<Number>path("indices." + CONCURRENT + ".shards.0.0.num_search_segments").intValue());
+    }
+
     @AfterClass
     public static void dropIndices() throws IOException {
-        for (int shards : SHARDS) {
-            cluster.delete("/" + index(shards));
+        cluster.put("/_cluster/settings", "{\"transient\": {\"search.concurrent_segment_search.partition_strategy\": null}}");
+        for (String index : layouts()) {
+            cluster.delete("/" + index);
         }
     }
 
     private static String index(int shards) {
         return "clip-images-it-shards-" + shards;
+    }
+
+    private static List<String> layouts() {
+        List<String> out = new ArrayList<>();
+        for (int shards : SHARDS) {
+            out.add(index(shards));
+        }
+        out.add(CONCURRENT);
+        return out;
     }
 
     /** A stored image's vector as the query vector, so that the test can rank every document by exact cosine itself. */
@@ -113,13 +156,16 @@ public class ShardIndependenceIT {
         assertSameOnEveryLayout(fusion, true, expected);
     }
 
-    /** Same hits in the same order with the same scores on 1, 3 and 7 shards, and those scores equal the best K of the reference. */
+    /**
+     * Same hits in the same order with the same scores on 1, 3 and 7 shards and on concurrently searched segments, and those
+     * scores equal the best K of the reference.
+     */
     private void assertSameOnEveryLayout(String fusion, boolean dfs, Map<String, Double> reference) throws IOException {
         String query = "{\"size\": " + K + ", \"query\": {\"clip_hybrid\": {\"query_text\": \"" + TEXT + "\", \"query_vector\": "
             + vectors.get(probe()) + ", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"], \"k\": " + K + ", " + fusion + "}}}";
         Map<String, Double> first = null;
-        for (int shards : SHARDS) {
-            ClusterClient.Response r = cluster.post("/" + index(shards) + "/_search" + (dfs ? "?search_type=dfs_query_then_fetch" : ""), query);
+        for (String index : layouts()) {
+            ClusterClient.Response r = cluster.post("/" + index + "/_search" + (dfs ? "?search_type=dfs_query_then_fetch" : ""), query);
             assertEquals(r.raw(), 200, r.status());
             Map<String, Double> ranked = new LinkedHashMap<>();
             for (Map<String, Object> hit : r.<List<Map<String, Object>>>path("hits.hits")) {
@@ -129,9 +175,9 @@ public class ShardIndependenceIT {
             if (first == null) {
                 first = ranked;
             } else {
-                assertEquals(fusion + ", " + shards + " shards: same ids in the same order", new ArrayList<>(first.keySet()), new ArrayList<>(ranked.keySet()));
+                assertEquals(fusion + ", " + index + ": same ids in the same order", new ArrayList<>(first.keySet()), new ArrayList<>(ranked.keySet()));
                 for (String id : first.keySet()) {
-                    assertEquals(fusion + ", " + shards + " shards: score of " + id, first.get(id), ranked.get(id), 1e-6);
+                    assertEquals(fusion + ", " + index + ": score of " + id, first.get(id), ranked.get(id), 1e-6);
                 }
             }
         }
