@@ -36,6 +36,7 @@ import org.opensearch.cliphybrid.pipeline.BytesInFlight;
 import org.opensearch.cliphybrid.pipeline.ImagePipeline;
 import org.opensearch.cliphybrid.query.ClipHybridQueryBuilder;
 import org.opensearch.cliphybrid.query.ClipKnnQueryBuilder;
+import org.opensearch.cliphybrid.query.ConcurrentClipSearch;
 import org.opensearch.cliphybrid.query.QueryEncoder;
 import org.opensearch.cliphybrid.query.fusion.Calibration;
 import org.opensearch.cliphybrid.rest.RestCalibrateAction;
@@ -96,6 +97,7 @@ import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.search.deciders.ConcurrentSearchRequestDecider;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
@@ -106,6 +108,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -322,6 +325,11 @@ public class ClipHybridPlugin extends Plugin implements ActionPlugin, IngestPlug
             ),
             new QuerySpec<>(ClipKnnQueryBuilder.NAME, ClipKnnQueryBuilder::new, ClipKnnQueryBuilder::fromXContent)
         );
+    }
+
+    @Override
+    public Optional<ConcurrentSearchRequestDecider.Factory> getConcurrentSearchRequestDeciderFactory() {
+        return Optional.of(ConcurrentClipSearch.FACTORY);
     }
 
     @Override

@@ -157,6 +157,33 @@ public class ShardIndependenceIT {
     }
 
     /**
+     * In OpenSearch's default mode (auto) a request is searched in slices only when a plugin votes for it: the plugin does for
+     * clip_hybrid, as the k-NN plugin does for knn, and a profile shows the slices; a plain match gets no vote and stays whole.
+     */
+    @Test
+    public void autoModeSlicesClipHybridOnly() throws IOException {
+        String auto = "{\"index.search.concurrent_segment_search.mode\": \"auto\"}";
+        assertEquals(200, cluster.put("/" + CONCURRENT + "/_settings", auto).status());
+        try {
+            String hybrid = "{\"size\": 5, \"profile\": true, \"query\": {\"clip_hybrid\": {\"query_text\": \"" + TEXT
+                + "\", \"query_vector\": " + vectors.get(probe()) + ", \"vector_field\": \"image_vector\", \"text_fields\": [\"title\"], \"k\": " + K + "}}}";
+            assertEquals("clip_hybrid in slices", 2, sliceCount(hybrid));
+            String match = "{\"size\": 5, \"profile\": true, \"query\": {\"match\": {\"title\": \"" + TEXT + "\"}}}";
+            assertEquals("a plain match, not in slices", 0, sliceCount(match));
+        } finally {
+            cluster.put("/" + CONCURRENT + "/_settings", "{\"index.search.concurrent_segment_search.mode\": \"all\"}");
+        }
+    }
+
+    /** The slices a profiled search of the concurrent layout ran in; 0 when it was not searched concurrently. */
+    private static int sliceCount(String body) throws IOException {
+        ClusterClient.Response r = cluster.post("/" + CONCURRENT + "/_search", body);
+        assertEquals(r.raw(), 200, r.status());
+        Number slices = r.path("profile.shards.0.searches.0.collector.0.slice_count");
+        return slices == null ? 0 : slices.intValue();
+    }
+
+    /**
      * Same hits in the same order with the same scores on 1, 3 and 7 shards and on concurrently searched segments, and those
      * scores equal the best K of the reference.
      */
