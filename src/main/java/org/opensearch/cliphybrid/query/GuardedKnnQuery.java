@@ -20,28 +20,14 @@ final class GuardedKnnQuery extends KnnFloatVectorQuery {
     public Query rewrite(IndexSearcher searcher) throws IOException {
         try {
             return super.rewrite(searcher);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            // searched in slices, the error comes back from another thread wrapped in whatever carried it
-            LinkageError missing = linkageError(e);
-            if (missing == null) {
-                throw e;
-            }
+        } catch (LinkageError e) {
             // the index's settings are what the user can change, hence a bad request; the error is not its cause, since
             // a search in slices looks for an Error among the causes and fails the shard with it
             throw new IllegalArgumentException(
-                "the kNN search of [" + getField() + "] needs a native library that this node lacks (" + missing.getMessage() + "): k-NN's"
+                "the kNN search of [" + getField() + "] needs a native library that this node lacks (" + e.getMessage() + "): k-NN's"
                     + " 1-bit quantized vectors (encoder sq, bits 1) are searched natively when memory-mapped; give the index"
                     + " \"index.store.type\": \"niofs\" (README, Compressed vectors)"
             );
         }
-    }
-
-    private static LinkageError linkageError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof LinkageError l) {
-                return l;
-            }
-        }
-        return null;
     }
 }
