@@ -74,7 +74,7 @@ public class ShardIndependenceIT {
     }
 
     /**
-     * The same bulk into one shard, a refresh after each part so that each part is a segment, searched concurrently: every
+     * The same bulk into one shard, a refresh after each part (and none between) so that each part is a segment, searched concurrently: every
      * request, two slices, and every segment split into doc-id partitions (each its own scorer over a range of the segment).
      */
     private static void indexInSegments(String[] lines) throws IOException {
@@ -84,7 +84,7 @@ public class ShardIndependenceIT {
             "{\"transient\": {\"search.concurrent_segment_search.partition_strategy\": \"force\"}}");
         assertEquals(partitioned.raw(), 200, partitioned.status());
         ClusterClient.Response created = cluster.put("/" + CONCURRENT, """
-            {"settings": {"number_of_shards": 1, "number_of_replicas": 0,
+            {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": -1,
               "search.concurrent_segment_search.mode": "all", "search.concurrent.max_slice_count": 2}}""");
         assertEquals(created.raw(), 200, created.status());
         int pairs = lines.length / 2;
